@@ -1,5 +1,202 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! declutter: scraped web pages and scraped article text in, clean article
+//! text out, with every removal explained by the id of the rule that made it.
+//!
+//! ```
+//! use declutter::{Cleaner, Hints};
+//!
+//! let cleaner = Cleaner::new()?; // the shipped rules
+//! let page = "Peskov said no.\n\nShare this article\n\nThe end.";
+//! let cleaned = cleaner.clean(page.as_bytes(), &Hints::default())?;
+//! assert_eq!(cleaned.text(), "Peskov said no.\n\nThe end.\n");
+//! assert_eq!(cleaned.removals[0].rule, "share-this");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Data flow, one direction: [`load`] (bytes to UTF-8) → [`html`] or
+//! [`document`] (to blocks, selector rules applied) → [`clean`] (block passes)
+//! → [`write`] (text, Markdown, JSON).
+
+pub mod clean;
+pub mod cli;
+pub mod document;
+pub mod html;
+pub mod load;
+pub mod rules;
+pub mod write;
+
+use std::path::Path;
+
+pub use clean::{Removal, Scope, Side};
+pub use document::{Block, BlockKind, Origin};
+pub use load::{EncodingReport, InputFormat};
+pub use rules::{Category, RuleSet, RulesError};
+
+/// What the caller knows about a document.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// The page's URL: picks the publisher, sharpens encoding sniffing.
+    pub url: Option<String>,
+    /// A publisher's name or file stem; wins over the URL.
+    pub publisher: Option<String>,
+    /// A charset label or a whole `Content-Type` value.
+    pub encoding: Option<String>,
+    pub format: InputFormat,
+}
+
+/// Why a document could not be cleaned.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    #[error(
+        "unknown publisher {0:?} (see `declutter rules list` or the files in rules/publishers/)"
+    )]
+    UnknownPublisher(String),
+}
+
+/// A cleaned document: the kept blocks, what was removed and why, and how
+/// the input was read.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    pub blocks: Vec<Block>,
+    /// In document order.
+    pub removals: Vec<Removal>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// The publisher whose rules applied.
+    pub publisher: Option<String>,
+    pub encoding: EncodingReport,
+    /// `Html` or `Text`.
+    pub format: InputFormat,
+    /// The publisher `content` selector that chose the article, if any.
+    pub content_selector: Option<String>,
+}
+
+impl Cleaned {
+    /// The clean text: blocks separated by a blank line, ending in a newline.
+    pub fn text(&self) -> String {
+        write::text(self)
+    }
+}
+
+/// Builds a [`Cleaner`].
+#[derive(Debug, Default)]
+pub struct CleanerBuilder {
+    rules: Option<RuleSet>,
+    normalize_whitespace: bool,
+}
+
+impl CleanerBuilder {
+    /// Use this rule set instead of the shipped one.
+    pub fn rules(mut self, rules: RuleSet) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// Load rules from a folder (`default.toml`, `publishers/*.toml`).
+    pub fn rules_dir(self, dir: impl AsRef<Path>) -> Result<Self, RulesError> {
+        Ok(self.rules(RuleSet::from_dir(dir.as_ref())?))
+    }
+
+    /// Collapse spaces and NBSPs in text input (off: characters are kept as they are).
+    pub fn normalize_whitespace(mut self, yes: bool) -> Self {
+        self.normalize_whitespace = yes;
+        self
+    }
+
+    pub fn build(self) -> Result<Cleaner, RulesError> {
+        let rules = match self.rules {
+            Some(r) => r,
+            None => RuleSet::embedded()?,
+        };
+        Ok(Cleaner {
+            rules,
+            normalize_whitespace: self.normalize_whitespace,
+        })
+    }
+}
+
+/// Cleans documents with one compiled rule set. `Send + Sync`: build it once,
+/// share it across threads.
+#[derive(Debug)]
+pub struct Cleaner {
+    rules: RuleSet,
+    normalize_whitespace: bool,
+}
+
+impl Cleaner {
+    /// A cleaner with the shipped rules.
+    pub fn new() -> Result<Cleaner, RulesError> {
+        Cleaner::builder().build()
+    }
+
+    pub fn builder() -> CleanerBuilder {
+        CleanerBuilder::default()
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Resolves the publisher for these hints: `publisher` by name, else the URL's host.
+    pub fn publisher_for(&self, hints: &Hints) -> Result<Option<usize>, Error> {
+        match &hints.publisher {
+            Some(name) => self
+                .rules
+                .publisher_by_name(name)
+                .map(Some)
+                .ok_or_else(|| Error::UnknownPublisher(name.clone())),
+            None => Ok(hints
+                .url
+                .as_deref()
+                .and_then(|u| self.rules.publisher_for_url(u))),
+        }
+    }
+
+    /// Cleans one document.
+    pub fn clean(&self, bytes: &[u8], hints: &Hints) -> Result<Cleaned, Error> {
+        let publisher = self.publisher_for(hints)?;
+        let encoding = match &hints.encoding {
+            Some(label) => load::parse_caller_label(label)
+                .map_err(|()| load::LoadError::UnknownEncoding(label.clone()))?,
+            None => None,
+        };
+        let options = load::LoadOptions {
+            encoding,
+            format: hints.format,
+            normalize_whitespace: self.normalize_whitespace,
+            tld: hints.url.as_deref().and_then(load::tld_of),
+        };
+        let source = load::load(bytes, &options)?;
+        let profile = self.rules.profile(publisher);
+        let active = clean::ActiveRules::from_profile(&self.rules, profile);
+        let publisher_ref = publisher.map(|p| &self.rules.publishers()[p]);
+
+        let (blocks, mut removals, title, content_selector) = if source.format == InputFormat::Html
+        {
+            let doc = html::to_blocks(&source.text, &active.selectors, publisher_ref);
+            (doc.blocks, doc.removals, doc.title, doc.content_selector)
+        } else {
+            (
+                document::blocks_from_text(&source.text),
+                Vec::new(),
+                None,
+                None,
+            )
+        };
+        let blocks = clean::clean_blocks(blocks, &active, &mut removals);
+        removals.sort_by_key(|r| r.position);
+        Ok(Cleaned {
+            blocks,
+            removals,
+            title,
+            url: hints.url.clone(),
+            publisher: publisher_ref.map(|p| p.name.clone()),
+            encoding: source.encoding,
+            format: source.format,
+            content_selector,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -7,8 +204,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    fn cleaner_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Cleaner>();
     }
 }

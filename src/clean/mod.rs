@@ -1,0 +1,287 @@
+//! Block passes: shortcodes, block rules with their context, inline spans.
+//! Every pass records a [`Removal`] for what it drops; nothing goes silently.
+
+mod removal;
+pub mod shortcode;
+
+pub use removal::{Removal, Scope, Side};
+
+use std::ops::Range;
+
+use regex::RegexSet;
+
+use crate::document::Block;
+use crate::rules::{Keyed, Matcher, Profile, Rule, RuleSet, ShortcodeMatcher};
+
+/// The rules one document is cleaned with, by pass.
+pub struct ActiveRules<'a> {
+    pub selectors: Vec<&'a Rule>,
+    pub shortcodes: Vec<&'a Rule>,
+    pub blocks: Vec<&'a Rule>,
+    pub inlines: Vec<&'a Rule>,
+    pub inline_set: Option<&'a RegexSet>,
+}
+
+impl<'a> ActiveRules<'a> {
+    pub fn from_profile(set: &'a RuleSet, profile: &'a Profile) -> Self {
+        let pick = |ids: &[usize]| ids.iter().map(|&i| set.rule(i)).collect();
+        ActiveRules {
+            selectors: pick(&profile.selectors),
+            shortcodes: pick(&profile.shortcodes),
+            blocks: pick(&profile.blocks),
+            inlines: pick(&profile.inlines),
+            inline_set: profile.inline_set.as_ref(),
+        }
+    }
+
+    /// Just one rule: how a rule's examples are run.
+    pub fn single(rule: &'a Rule) -> Self {
+        let mut active = ActiveRules {
+            selectors: vec![],
+            shortcodes: vec![],
+            blocks: vec![],
+            inlines: vec![],
+            inline_set: None,
+        };
+        match rule.matcher {
+            Matcher::Selector(_) => active.selectors.push(rule),
+            Matcher::Shortcode(_) => active.shortcodes.push(rule),
+            Matcher::Block(_) => active.blocks.push(rule),
+            Matcher::Inline(_) => active.inlines.push(rule),
+        }
+        active
+    }
+}
+
+/// Runs the block passes; returns the kept blocks and appends to `removals`.
+pub fn clean_blocks(
+    blocks: Vec<Block>,
+    rules: &ActiveRules,
+    removals: &mut Vec<Removal>,
+) -> Vec<Block> {
+    let mut blocks: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
+    shortcode_pass(&mut blocks, &rules.shortcodes, removals);
+    block_pass(&mut blocks, &rules.blocks, removals);
+    inline_pass(&mut blocks, rules, removals);
+    blocks.into_iter().flatten().collect()
+}
+
+fn shortcode_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<Removal>) {
+    if rules.is_empty() {
+        return;
+    }
+    for (index, slot) in blocks.iter_mut().enumerate() {
+        for rule in rules {
+            let Some(block) = slot.as_mut() else { break };
+            if !block.text.contains('[') {
+                break;
+            }
+            let Matcher::Shortcode(m) = &rule.matcher else {
+                continue;
+            };
+            let ranges = shortcode_ranges(&block.text, m);
+            if !ranges.is_empty() {
+                remove_spans(slot, index, &ranges, rule, removals);
+            }
+        }
+    }
+}
+
+/// The byte ranges a shortcode rule removes from `text`.
+fn shortcode_ranges(text: &str, m: &ShortcodeMatcher) -> Vec<Range<usize>> {
+    let all = shortcode::parse(text);
+    let targets: Vec<&shortcode::Shortcode> = match &m.names {
+        Some(_) => all.iter().filter(|s| m.names_match(&s.name)).collect(),
+        None => {
+            let top = shortcode::top_level(&all);
+            let conventional = top
+                .iter()
+                .all(|s| s.attrs_ok && shortcode::is_conventional_name(&s.name));
+            let mut rest = String::new();
+            let mut last = 0;
+            for s in &top {
+                rest.push_str(&text[last..s.outer.start]);
+                last = s.outer.end;
+            }
+            rest.push_str(&text[last..]);
+            if top.is_empty() || !conventional || !rest.trim().is_empty() {
+                return Vec::new();
+            }
+            top
+        }
+    };
+    let mut ranges = Vec::new();
+    if m.keep_inner {
+        for s in &targets {
+            ranges.push(s.open.clone());
+            ranges.extend(s.close.clone());
+        }
+        ranges.sort_by_key(|r| r.start);
+    } else {
+        let mut owned: Vec<shortcode::Shortcode> = targets.into_iter().cloned().collect();
+        owned.sort_by_key(|s| s.outer.start);
+        ranges.extend(
+            shortcode::top_level(&owned)
+                .into_iter()
+                .map(|s| s.outer.clone()),
+        );
+    }
+    ranges
+}
+
+fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<Removal>) {
+    if rules.is_empty() {
+        return;
+    }
+    for index in 0..blocks.len() {
+        let Some(block) = &blocks[index] else {
+            continue;
+        };
+        let keyed = Keyed::new(&block.text);
+        let Some(rule) = rules
+            .iter()
+            .find(|r| matches!(&r.matcher, Matcher::Block(c) if c.matches(&keyed)))
+        else {
+            continue;
+        };
+        take_block(blocks, index, rule, None, removals);
+        if let Some(cond) = &rule.with_previous
+            && let Some(prev) = (0..index).rev().find(|&j| blocks[j].is_some())
+            && blocks[prev]
+                .as_ref()
+                .is_some_and(|b| cond.matches(&Keyed::new(&b.text)))
+        {
+            take_block(blocks, prev, rule, Some(Side::Previous), removals);
+        }
+        if let Some(cond) = &rule.with_next
+            && let Some(next) = (index + 1..blocks.len()).find(|&j| blocks[j].is_some())
+            && blocks[next]
+                .as_ref()
+                .is_some_and(|b| cond.matches(&Keyed::new(&b.text)))
+        {
+            take_block(blocks, next, rule, Some(Side::Next), removals);
+        }
+    }
+}
+
+fn take_block(
+    blocks: &mut [Option<Block>],
+    index: usize,
+    rule: &Rule,
+    context: Option<Side>,
+    removals: &mut Vec<Removal>,
+) {
+    if let Some(block) = blocks[index].take() {
+        let mut removal = Removal::new(rule, Scope::Block, block.text, block.origin).at(index, 1);
+        removal.context = context;
+        removals.push(removal);
+    }
+}
+
+fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, removals: &mut Vec<Removal>) {
+    if rules.inlines.is_empty() {
+        return;
+    }
+    for (index, slot) in blocks.iter_mut().enumerate() {
+        let Some(block) = slot.as_ref() else { continue };
+        if rules
+            .inline_set
+            .is_some_and(|set| !set.is_match(&block.text))
+        {
+            continue;
+        }
+        for rule in &rules.inlines {
+            let Some(block) = slot.as_ref() else { break };
+            let Matcher::Inline(m) = &rule.matcher else {
+                continue;
+            };
+            let ranges: Vec<Range<usize>> = m
+                .regex
+                .find_iter(&block.text)
+                .map(|m| m.range())
+                .filter(|r| !r.is_empty())
+                .collect();
+            if !ranges.is_empty() {
+                remove_spans(slot, index, &ranges, rule, removals);
+            }
+        }
+    }
+}
+
+/// Removes sorted, non-overlapping `ranges` from the block; a block left
+/// empty is removed whole and recorded as such.
+fn remove_spans(
+    slot: &mut Option<Block>,
+    index: usize,
+    ranges: &[Range<usize>],
+    rule: &Rule,
+    removals: &mut Vec<Removal>,
+) {
+    let Some(block) = slot.as_mut() else { return };
+    let remaining = cut(&block.text, ranges);
+    if remaining.trim().is_empty() {
+        if let Some(block) = slot.take() {
+            removals.push(Removal::new(rule, Scope::Block, block.text, block.origin).at(index, 1));
+        }
+        return;
+    }
+    for r in ranges {
+        removals.push(
+            Removal::new(
+                rule,
+                Scope::Span,
+                &block.text[r.clone()],
+                block.origin.clone(),
+            )
+            .at(index, 1),
+        );
+    }
+    block.text = remaining;
+}
+
+/// The text without `ranges`, tidying the spaces left at each cut.
+pub fn cut(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for r in ranges {
+        if r.start < last {
+            continue;
+        }
+        out.push_str(&text[last..r.start]);
+        last = r.end;
+        let rest = &text[last..];
+        let next = rest.chars().next();
+        let at_line_start = out.is_empty() || out.ends_with('\n');
+        let ends_space = out.ends_with([' ', '\t']);
+        if ends_space
+            && next.is_none_or(|c| c == ' ' || c == '\t' || c == '\n' || ".,;:!?)]".contains(c))
+        {
+            let trimmed = out.trim_end_matches([' ', '\t']).len();
+            out.truncate(trimmed);
+        }
+        if at_line_start || out.ends_with([' ', '\t']) {
+            let skip = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            last += skip;
+        }
+    }
+    out.push_str(&text[last..]);
+    let trimmed = out.trim();
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_tidies_spaces() {
+        assert_eq!(cut("Text (Advertisement) more", &[5..20]), "Text more");
+        assert_eq!(cut("Ends here (Ad).", &[10..14]), "Ends here.");
+        assert_eq!(cut("(Ad) Starts", &[0..4]), "Starts");
+        assert_eq!(cut("a\n(Ad) b", &[2..6]), "a\nb");
+    }
+}

@@ -1,0 +1,106 @@
+//! The command line: argument definitions and one module per subcommand.
+//! `src/main.rs` only parses and calls [`run`].
+
+mod clean;
+mod rules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::load::InputFormat;
+use crate::write::Format;
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Every input was cleaned.
+    pub const OK: u8 = 0;
+    /// At least one input failed (missing, unreadable, binary); the others were cleaned.
+    pub const INPUT_FAILED: u8 = 1;
+    /// Bad usage or bad rules: nothing was cleaned.
+    pub const USAGE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "declutter", version, about = "Turn scraped web pages and scraped article text into clean article text.", long_about = None)]
+#[command(
+    after_help = "Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\nExit codes: 0 ok, 1 some inputs failed, 2 usage or rule errors."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean HTML pages or article text.
+    #[command(
+        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
+    )]
+    Clean(CleanArgs),
+    /// Check and list rule files.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Input files; `-` or none reads standard input.
+    pub inputs: Vec<PathBuf>,
+    /// The document's URL: chooses the publisher's rules and goes into the report.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Apply this publisher's rules (its name or file stem), whatever the URL.
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Use the rules in DIR (default.toml, publishers/*.toml) instead of the shipped ones.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The input's charset: a label (`windows-1252`) or a whole Content-Type (`text/html; charset=gbk`).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Collapse spaces and NBSPs and trim line ends (off: the article's characters are kept).
+    #[arg(long)]
+    pub normalize_whitespace: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate rule files and run every rule's examples.
+    #[command(
+        after_help = "Examples:\n  declutter rules check            # ./rules if present, else the shipped rules\n  declutter rules check my-rules/\n\nErrors are printed as FILE:LINE:COLUMN: rule `ID`: message. Exit code 2 when any is found."
+    )]
+    Check {
+        /// The rules folder (default: ./rules, else the rules built into the binary).
+        dir: Option<PathBuf>,
+    },
+    /// List publishers and rules.
+    #[command(after_help = "Example:\n  declutter rules list --rules my-rules/")]
+    List {
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Clean(args) => clean::run(&args),
+        Command::Rules(RulesCommand::Check { dir }) => rules::check(dir.as_deref()),
+        Command::Rules(RulesCommand::List { rules }) => rules::list(rules.as_deref()),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints an error the way every subcommand does.
+fn report(message: impl std::fmt::Display) {
+    eprintln!("declutter: {message}");
+}

@@ -1,0 +1,96 @@
+//! Plain text to blocks.
+
+use super::{Block, BlockKind, Origin};
+
+/// A line longer than this is a paragraph on its own line, not hard-wrapped text.
+const WRAPPED_LINE_MAX: usize = 120;
+
+/// Splits text into blocks: on blank lines, and on single line breaks where
+/// the text is written one paragraph per line (see fixtures/README.md).
+pub fn blocks_from_text(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut run: Vec<(usize, &str)> = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if line.trim().is_empty() {
+            flush(&mut run, &mut blocks);
+        } else {
+            run.push((i + 1, line));
+        }
+    }
+    flush(&mut run, &mut blocks);
+    blocks
+}
+
+fn flush(run: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>) {
+    if run.is_empty() {
+        return;
+    }
+    if one_paragraph_per_line(run) {
+        for &(line_no, line) in run.iter() {
+            blocks.push(Block::new(
+                BlockKind::Paragraph,
+                line,
+                Origin::Line(line_no),
+            ));
+        }
+    } else {
+        let text = run.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("\n");
+        blocks.push(Block::new(
+            BlockKind::Paragraph,
+            text,
+            Origin::Line(run[0].0),
+        ));
+    }
+    run.clear();
+}
+
+fn one_paragraph_per_line(run: &[(usize, &str)]) -> bool {
+    if run.len() < 2 {
+        return false;
+    }
+    let long_line = run
+        .iter()
+        .any(|(_, l)| l.chars().count() > WRAPPED_LINE_MAX);
+    let all_end_sentences = run.iter().all(|(_, l)| ends_sentence(l));
+    long_line || all_end_sentences
+}
+
+fn ends_sentence(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    trimmed.ends_with(['.', '!', '?', ':', '"', '”', '’', '\'', ')', '…'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<String> {
+        blocks_from_text(t).into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn blank_lines_split() {
+        assert_eq!(texts("a b.\n\n\nc d.\n"), ["a b.", "c d."]);
+        let blocks = blocks_from_text("x\n\ny");
+        assert_eq!(blocks[1].origin, Origin::Line(3));
+    }
+
+    #[test]
+    fn hard_wrapped_paragraph_stays_whole() {
+        assert_eq!(
+            texts("The quick brown fox\njumps over the lazy dog.\n"),
+            ["The quick brown fox\njumps over the lazy dog."]
+        );
+    }
+
+    #[test]
+    fn one_paragraph_per_line() {
+        assert_eq!(
+            texts("First paragraph.\nShare this article\nSecond one."),
+            ["First paragraph.\nShare this article\nSecond one."]
+        );
+        let long = "word ".repeat(30);
+        assert_eq!(texts(&format!("{long}\nShare this article\nEnd.")).len(), 3);
+        assert_eq!(texts("One.\nTwo!\nThree?").len(), 3);
+    }
+}

@@ -1,0 +1,424 @@
+//! DOM to blocks, laid out as a browser would: block-level elements break
+//! paragraphs, inline ones don't, `<br>` breaks a line, whitespace collapses.
+//! The walk is iterative, so a page nested 100 000 levels deep cannot
+//! overflow the stack.
+
+use std::collections::{HashMap, HashSet};
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::Node;
+
+use crate::document::{Block, BlockKind, Origin};
+
+/// Elements that never render text.
+const SKIPPED: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "audio", "video", "select", "datalist", "textarea", "input", "title", "button",
+    "map",
+];
+
+/// Elements that start and end a block.
+const BLOCK_LEVEL: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
+    "frameset",
+    "frame",
+    "search",
+];
+
+/// Origins keep at most this many trailing path segments, so a pathologically
+/// deep page costs O(1) per block rather than O(depth).
+const MAX_PATH_SEGMENTS: usize = 24;
+
+/// What the caller wants done with particular elements during the walk.
+pub struct Directives<'a> {
+    /// Elements removed by selector rules, with the rule's index in the caller's list.
+    pub removed: &'a HashMap<NodeId, usize>,
+    /// The article container(s); when non-empty, blocks outside them are reported, not kept.
+    pub content: &'a HashSet<NodeId>,
+}
+
+/// What the walk produced.
+#[derive(Default)]
+pub struct Laid {
+    pub blocks: Vec<Block>,
+    /// `(rule index, node, position)`: selector removals, in document order.
+    pub removed: Vec<(usize, NodeId, usize)>,
+    /// Blocks outside the content container(s), with their position.
+    pub outside: Vec<(Block, usize)>,
+}
+
+struct Frame {
+    kind: BlockKind,
+    /// How many path segments lead to this block's element.
+    depth: usize,
+    /// A table row with only inline content: its cells join into one block.
+    data_row: bool,
+    cells: usize,
+}
+
+struct Segment {
+    name: String,
+    index: u32,
+    /// Same-name child counters, for the children's indices.
+    children: Vec<(String, u32)>,
+}
+
+enum Step<'a> {
+    Enter(NodeRef<'a, Node>),
+    Exit {
+        block: bool,
+        pre: bool,
+        content: bool,
+        list: bool,
+    },
+}
+
+struct Walker<'a> {
+    directives: Option<&'a Directives<'a>>,
+    out: Laid,
+    buf: String,
+    pending_space: bool,
+    frames: Vec<Frame>,
+    path: Vec<Segment>,
+    lists: Vec<bool>,
+    pre: usize,
+    in_content: usize,
+}
+
+/// Lays out the subtree under `root` (usually `<html>`).
+pub fn layout(root: NodeRef<'_, Node>, directives: Option<&Directives>) -> Laid {
+    let mut w = Walker {
+        directives,
+        out: Laid::default(),
+        buf: String::new(),
+        pending_space: false,
+        frames: vec![Frame {
+            kind: BlockKind::Paragraph,
+            depth: 0,
+            data_row: false,
+            cells: 0,
+        }],
+        path: Vec::new(),
+        lists: Vec::new(),
+        pre: 0,
+        in_content: 0,
+    };
+    let mut stack = vec![Step::Enter(root)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Enter(node) => w.enter(node, &mut stack),
+            Step::Exit {
+                block,
+                pre,
+                content,
+                list,
+            } => {
+                if block {
+                    w.flush();
+                    w.frames.pop();
+                }
+                if pre {
+                    w.pre -= 1;
+                }
+                if content {
+                    w.flush();
+                    w.in_content -= 1;
+                }
+                if list {
+                    w.lists.pop();
+                }
+                w.path.pop();
+            }
+        }
+    }
+    w.flush();
+    w.out
+}
+
+/// The text of a subtree, blocks joined by newlines: what a removal reports.
+pub fn subtree_text(node: NodeRef<'_, Node>) -> String {
+    let laid = layout(node, None);
+    laid.blocks
+        .into_iter()
+        .map(|b| b.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl<'a> Walker<'a> {
+    fn enter(&mut self, node: NodeRef<'a, Node>, stack: &mut Vec<Step<'a>>) {
+        let element = match node.value() {
+            Node::Text(text) => {
+                self.text(text);
+                return;
+            }
+            Node::Element(e) => e,
+            Node::Document | Node::Fragment => {
+                stack.extend(node.children().rev().map(Step::Enter));
+                return;
+            }
+            _ => return,
+        };
+        let name = element.name();
+        if SKIPPED.contains(&name) || element.attr("hidden").is_some() {
+            return;
+        }
+        if name == "br" {
+            self.buf.push('\n');
+            self.pending_space = false;
+            return;
+        }
+        self.push_segment(name);
+        if let Some(d) = self.directives {
+            if let Some(&rule) = d.removed.get(&node.id()) {
+                self.out
+                    .removed
+                    .push((rule, node.id(), self.out.blocks.len()));
+                self.path.pop();
+                return;
+            }
+        }
+        let content = self
+            .directives
+            .is_some_and(|d| d.content.contains(&node.id()));
+        if content {
+            self.flush();
+            self.in_content += 1;
+        }
+        let top = self.frames.last().map_or(BlockKind::Paragraph, |f| f.kind);
+        let in_data_row = self.frames.last().is_some_and(|f| f.data_row);
+        let mut block = BLOCK_LEVEL.contains(&name);
+        let mut kind = inherit(top);
+        let mut data_row = false;
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                kind = BlockKind::Heading {
+                    level: name.as_bytes()[1] - b'0',
+                }
+            }
+            "li" => {
+                kind = BlockKind::ListItem {
+                    ordered: self.lists.last().copied().unwrap_or(false),
+                }
+            }
+            "blockquote" => kind = BlockKind::Quote,
+            "pre" => kind = BlockKind::Preformatted,
+            "tr" => {
+                data_row = !has_block_descendant(node);
+                if data_row {
+                    kind = BlockKind::TableRow;
+                }
+            }
+            "td" | "th" if in_data_row => {
+                if let Some(frame) = self.frames.last_mut() {
+                    if frame.cells > 0 {
+                        let trimmed = self.buf.trim_end_matches(' ').len();
+                        self.buf.truncate(trimmed);
+                        self.buf.push_str(" | ");
+                    }
+                    frame.cells += 1;
+                }
+                self.pending_space = false;
+            }
+            "td" | "th" => block = true,
+            "hr" => {
+                self.flush();
+                self.path.pop();
+                return;
+            }
+            _ => {}
+        }
+        if block {
+            self.flush();
+            self.frames.push(Frame {
+                kind,
+                depth: self.path.len(),
+                data_row,
+                cells: 0,
+            });
+        }
+        let pre = name == "pre" || name == "textarea" || name == "listing" || name == "plaintext";
+        if pre {
+            self.pre += 1;
+        }
+        let list = name == "ol" || name == "ul" || name == "menu";
+        if list {
+            self.lists.push(name == "ol");
+        }
+        stack.push(Step::Exit {
+            block,
+            pre,
+            content,
+            list,
+        });
+        stack.extend(node.children().rev().map(Step::Enter));
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.pre > 0 {
+            self.buf.push_str(text);
+            return;
+        }
+        for c in text.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C') {
+                self.pending_space = true;
+            } else {
+                if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with(['\n', ' ']) {
+                    self.buf.push(' ');
+                }
+                self.pending_space = false;
+                self.buf.push(c);
+            }
+        }
+    }
+
+    fn push_segment(&mut self, name: &str) {
+        let index = match self.path.last_mut() {
+            Some(parent) => match parent.children.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    parent.children.push((name.to_owned(), 1));
+                    1
+                }
+            },
+            None => 1,
+        };
+        self.path.push(Segment {
+            name: name.to_owned(),
+            index,
+            children: Vec::new(),
+        });
+    }
+
+    fn origin(&self, depth: usize) -> Origin {
+        let depth = depth.min(self.path.len());
+        let start = depth.saturating_sub(MAX_PATH_SEGMENTS);
+        let mut path = String::new();
+        if start > 0 {
+            path.push_str("/…");
+        }
+        for seg in &self.path[start..depth] {
+            path.push('/');
+            path.push_str(&seg.name);
+            if seg.index > 1 {
+                path.push_str(&format!("[{}]", seg.index));
+            }
+        }
+        Origin::Element(path)
+    }
+
+    /// Emits the buffered text as one or more blocks (a blank line made of
+    /// `<br><br>` separates blocks, as it does on screen).
+    fn flush(&mut self) {
+        self.pending_space = false;
+        if self.buf.is_empty() {
+            return;
+        }
+        let buf = std::mem::take(&mut self.buf);
+        let frame = self.frames.last();
+        let kind = frame.map_or(BlockKind::Paragraph, |f| f.kind);
+        let origin = self.origin(frame.map_or(self.path.len(), |f| f.depth));
+        let outside =
+            self.directives.is_some_and(|d| !d.content.is_empty()) && self.in_content == 0;
+        let emit = |text: String, out: &mut Laid| {
+            let block = Block::new(kind, text, origin.clone());
+            if outside {
+                let pos = out.blocks.len();
+                out.outside.push((block, pos));
+            } else {
+                out.blocks.push(block);
+            }
+        };
+        if kind == BlockKind::Preformatted {
+            let text = buf.trim_matches('\n');
+            if !text.trim().is_empty() {
+                emit(text.to_owned(), &mut self.out);
+            }
+            return;
+        }
+        let mut para: Vec<&str> = Vec::new();
+        for line in buf.split('\n') {
+            let line = line.trim_matches(' ');
+            if line.is_empty() {
+                if !para.is_empty() {
+                    emit(para.join("\n"), &mut self.out);
+                    para.clear();
+                }
+            } else {
+                para.push(line);
+            }
+        }
+        if !para.is_empty() {
+            emit(para.join("\n"), &mut self.out);
+        }
+    }
+}
+
+/// Paragraphs inside quotes and list items keep their container's kind.
+fn inherit(kind: BlockKind) -> BlockKind {
+    match kind {
+        BlockKind::Quote
+        | BlockKind::ListItem { .. }
+        | BlockKind::Heading { .. }
+        | BlockKind::Preformatted => kind,
+        _ => BlockKind::Paragraph,
+    }
+}
+
+/// A layout table's row holds paragraphs or divs; a data row holds only inline content.
+fn has_block_descendant(node: NodeRef<'_, Node>) -> bool {
+    node.descendants().skip(1).any(|n| match n.value() {
+        Node::Element(e) => {
+            let name = e.name();
+            name != "tr" && name != "td" && name != "th" && BLOCK_LEVEL.contains(&name)
+        }
+        _ => false,
+    })
+}

@@ -1,0 +1,228 @@
+//! HTML to blocks: parse with html5ever (through `scraper`), apply selector
+//! rules and the publisher's content container, lay out the rest.
+
+mod depth;
+mod layout;
+mod meta;
+
+use std::collections::{HashMap, HashSet};
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Selector};
+
+pub use layout::subtree_text;
+pub use meta::title;
+
+use crate::clean::{Removal, Scope};
+use crate::document::{Block, Origin};
+use crate::rules::{Category, Matcher, Publisher, Rule};
+
+/// The id recorded for blocks left out because a publisher's `content`
+/// selector chose the article container.
+pub const OUTSIDE_CONTENT: &str = "builtin:outside-content";
+
+/// A page laid out into blocks, with what the HTML stage removed.
+pub struct HtmlDocument {
+    pub blocks: Vec<Block>,
+    pub removals: Vec<Removal>,
+    pub title: Option<String>,
+    /// Which content selector chose the article, if one matched.
+    pub content_selector: Option<String>,
+}
+
+/// Parses `text` and lays out its body with the given selector rules and the
+/// publisher's content selectors.
+pub fn to_blocks(
+    text: &str,
+    selector_rules: &[&Rule],
+    publisher: Option<&Publisher>,
+) -> HtmlDocument {
+    let doc = Html::parse_document(&depth::cap_depth(text));
+    let root = doc.root_element();
+
+    let mut removed: HashMap<NodeId, usize> = HashMap::new();
+    for (i, rule) in selector_rules.iter().enumerate() {
+        if let Matcher::Selector(sel) = &rule.matcher {
+            for el in root.select(sel) {
+                removed.entry(el.id()).or_insert(i);
+            }
+        }
+    }
+    let mut content: HashSet<NodeId> = HashSet::new();
+    let mut content_selector = None;
+    for (source, sel) in publisher.map(|p| p.content.as_slice()).unwrap_or_default() {
+        let found: Vec<ElementRef> = root.select(sel).collect();
+        if !found.is_empty() {
+            content.extend(outermost(&found));
+            content_selector = Some(source.clone());
+            break;
+        }
+    }
+
+    let directives = layout::Directives {
+        removed: &removed,
+        content: &content,
+    };
+    let laid = layout::layout(*root, Some(&directives));
+
+    let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
+    for (rule_index, node, position) in laid.removed {
+        let rule = selector_rules[rule_index];
+        let text = doc.tree.get(node).map(subtree_text).unwrap_or_default();
+        let origin = doc
+            .tree
+            .get(node)
+            .map(element_path)
+            .unwrap_or_else(|| Origin::Element(String::new()));
+        removals.push(Removal::new(rule, Scope::Element, text, origin).at(position, 0));
+    }
+    for (block, position) in laid.outside {
+        removals.push(
+            Removal {
+                rule: OUTSIDE_CONTENT.to_owned(),
+                category: Category::Other,
+                scope: Scope::Block,
+                context: None,
+                text: block.text,
+                origin: block.origin,
+                position: (0, 0),
+            }
+            .at(position, 0),
+        );
+    }
+    HtmlDocument {
+        blocks: laid.blocks,
+        removals,
+        title: title(&doc),
+        content_selector,
+    }
+}
+
+/// The matched elements that are not inside another matched element.
+fn outermost(found: &[ElementRef]) -> Vec<NodeId> {
+    let ids: HashSet<NodeId> = found.iter().map(|e| e.id()).collect();
+    found
+        .iter()
+        .filter(|e| !e.ancestors().any(|a| ids.contains(&a.id())))
+        .map(|e| e.id())
+        .collect()
+}
+
+/// The XPath-like path of an element (`/html/body/div[2]/p[3]`).
+pub fn element_path(node: ego_tree::NodeRef<'_, scraper::Node>) -> Origin {
+    let mut segments = Vec::new();
+    let mut current = Some(node);
+    while let Some(n) = current {
+        if let Some(el) = n.value().as_element() {
+            let name = el.name();
+            let index = 1 + n
+                .prev_siblings()
+                .filter(|s| s.value().as_element().is_some_and(|e| e.name() == name))
+                .count();
+            segments.push(if index > 1 {
+                format!("{name}[{index}]")
+            } else {
+                name.to_owned()
+            });
+            if segments.len() >= 24 {
+                segments.push("…".to_owned());
+                break;
+            }
+        }
+        current = n.parent();
+    }
+    segments.reverse();
+    Origin::Element(format!("/{}", segments.join("/")))
+}
+
+/// True when `selector` matches an element of the HTML fragment `html`.
+pub fn fragment_matches(html: &str, selector: &Selector) -> bool {
+    let frag = Html::parse_fragment(html);
+    frag.root_element().select(selector).next().is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(html: &str) -> Vec<String> {
+        to_blocks(html, &[], None)
+            .blocks
+            .into_iter()
+            .map(|b| b.text)
+            .collect()
+    }
+
+    #[test]
+    fn blocks_and_inline() {
+        let html = "<html><head><title>T</title><style>p{}</style></head><body><div>Intro <b>bold</b>\n  text<p>Para  one</p>tail</div><script>x()</script></body></html>";
+        assert_eq!(texts(html), ["Intro bold text", "Para one", "tail"]);
+    }
+
+    #[test]
+    fn br_nbsp_entities() {
+        assert_eq!(texts("<p>a&nbsp;b<br>  c &amp; d</p>"), ["a\u{a0}b\nc & d"]);
+        assert_eq!(texts("<div>one<br><br>two</div>"), ["one", "two"]);
+    }
+
+    #[test]
+    fn table_rows_and_kinds() {
+        let doc = to_blocks(
+            "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td> 2 </td></tr></table><ol><li>x</li></ol><h2>H</h2><blockquote><p>q</p></blockquote>",
+            &[],
+            None,
+        );
+        let got: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        use crate::document::BlockKind::*;
+        assert_eq!(
+            got,
+            [
+                (TableRow, "A | B"),
+                (TableRow, "1 | 2"),
+                (ListItem { ordered: true }, "x"),
+                (Heading { level: 2 }, "H"),
+                (Quote, "q")
+            ]
+        );
+    }
+
+    #[test]
+    fn origins_are_paths() {
+        let doc = to_blocks(
+            "<body><div><p>a</p><p>b</p></div><div>c</div></body>",
+            &[],
+            None,
+        );
+        let origins: Vec<String> = doc.blocks.iter().map(|b| b.origin.to_string()).collect();
+        assert_eq!(
+            origins,
+            [
+                "/html/body/div/p",
+                "/html/body/div/p[2]",
+                "/html/body/div[2]"
+            ]
+        );
+    }
+
+    #[test]
+    fn pre_keeps_whitespace() {
+        assert_eq!(
+            texts("<pre>\nfn main() {\n    x;\n}\n</pre>"),
+            ["fn main() {\n    x;\n}"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!(
+            "{}deep{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        assert_eq!(texts(&html), ["deep"]);
+    }
+}

@@ -1,0 +1,154 @@
+//! Choosing the document's encoding, in the order browsers and crawlers trust:
+//! byte-order mark, the caller's label (or whole `Content-Type`), the HTML
+//! `<meta>` prescan, then statistical sniffing with `chardetng`.
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{DecoderResult, Encoding, UTF_8};
+use serde::Serialize;
+
+use super::prescan;
+
+/// Where the chosen encoding came from; reported in the JSON output so a
+/// wrong decode can be traced to its cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EncodingSource {
+    /// A byte-order mark at the start of the input.
+    Bom,
+    /// `--encoding` (or the HTTP `Content-Type` a pipeline passed along).
+    Caller,
+    /// A `<meta charset>` or `http-equiv` in the first 1024 bytes.
+    Meta,
+    /// The bytes are valid UTF-8.
+    Utf8Valid,
+    /// Statistical detection (chardetng).
+    Sniffed,
+}
+
+/// Parses `--encoding`: a WHATWG label (`latin1`, `shift_jis`) or a whole
+/// `Content-Type` value (`text/html; charset=gbk`). `Ok(None)` when a
+/// `Content-Type` names no charset, which leaves the choice to the document.
+pub fn parse_caller_label(label: &str) -> Result<Option<&'static Encoding>, ()> {
+    let trimmed = label.trim();
+    if let Some(enc) = Encoding::for_label(trimmed.as_bytes()) {
+        return Ok(Some(enc));
+    }
+    if trimmed.contains('/') || trimmed.contains(';') {
+        return match prescan::charset_from_content(trimmed.as_bytes()) {
+            Some(enc) => Ok(Some(enc)),
+            None if trimmed.to_ascii_lowercase().contains("charset") => Err(()),
+            None => Ok(None),
+        };
+    }
+    Err(())
+}
+
+/// Picks the encoding for `bytes`. `sniff_meta` is off for plain text input;
+/// `tld` (from the URL) sharpens chardetng's guess.
+pub fn detect(
+    bytes: &[u8],
+    caller: Option<&'static Encoding>,
+    sniff_meta: bool,
+    tld: Option<&str>,
+) -> (&'static Encoding, EncodingSource, usize) {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        return (enc, EncodingSource::Bom, bom_len);
+    }
+    if let Some(enc) = caller {
+        return (enc, EncodingSource::Caller, 0);
+    }
+    if sniff_meta && let Some(enc) = prescan::prescan(bytes) {
+        return (enc, EncodingSource::Meta, 0);
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return (UTF_8, EncodingSource::Utf8Valid, 0);
+    }
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let tld = tld
+        .map(str::as_bytes)
+        .filter(|t| t.iter().all(u8::is_ascii_lowercase));
+    (
+        detector.guess(tld, Utf8Detection::Allow),
+        EncodingSource::Sniffed,
+        0,
+    )
+}
+
+/// Decodes, replacing each malformed sequence with U+FFFD and counting them.
+pub fn decode(bytes: &[u8], encoding: &'static Encoding) -> (String, usize) {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(bytes.len())
+            .unwrap_or(bytes.len()),
+    );
+    let mut malformed = 0;
+    let mut input = bytes;
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(input, &mut out, true);
+        input = &input[read..];
+        match result {
+            DecoderResult::InputEmpty => return (out, malformed),
+            DecoderResult::Malformed(_, _) => {
+                malformed += 1;
+                out.push('\u{FFFD}');
+            }
+            DecoderResult::OutputFull => {
+                let more = decoder
+                    .max_utf8_buffer_length_without_replacement(input.len())
+                    .unwrap_or(input.len())
+                    .max(16);
+                out.reserve(more);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::{GBK, UTF_16LE, WINDOWS_1251, WINDOWS_1252};
+
+    #[test]
+    fn bom_wins_over_everything() {
+        let bytes = b"\xFF\xFEh\x00i\x00";
+        let (enc, src, skip) = detect(bytes, Some(GBK), true, None);
+        assert_eq!((enc, src, skip), (UTF_16LE, EncodingSource::Bom, 2));
+    }
+
+    #[test]
+    fn caller_label_forms() {
+        assert_eq!(parse_caller_label("latin1"), Ok(Some(WINDOWS_1252)));
+        assert_eq!(
+            parse_caller_label("text/html; charset=windows-1251"),
+            Ok(Some(WINDOWS_1251))
+        );
+        assert_eq!(parse_caller_label("text/html"), Ok(None));
+        assert_eq!(parse_caller_label("klingon"), Err(()));
+        assert_eq!(parse_caller_label("text/html; charset=klingon"), Err(()));
+    }
+
+    #[test]
+    fn meta_then_utf8_then_sniff() {
+        assert_eq!(
+            detect(b"<meta charset=gbk>", None, true, None).1,
+            EncodingSource::Meta
+        );
+        assert_eq!(
+            detect(b"<meta charset=gbk>", None, false, None).1,
+            EncodingSource::Utf8Valid
+        );
+        let latin = "Les élèves ont été très déçus, à cause de la grève générale.".repeat(4);
+        let (bytes, _, _) = WINDOWS_1252.encode(&latin);
+        let (enc, src, _) = detect(&bytes, None, true, Some("fr"));
+        assert_eq!((enc, src), (WINDOWS_1252, EncodingSource::Sniffed));
+    }
+
+    #[test]
+    fn malformed_sequences_are_counted() {
+        let (text, bad) = decode(b"a\xFFb\xC3", UTF_8);
+        assert_eq!(text, "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(bad, 2);
+    }
+}

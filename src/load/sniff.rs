@@ -1,0 +1,81 @@
+//! Telling HTML from plain text, and binary data from both.
+
+/// Tags whose presence near the start makes a document HTML. Scraped article
+/// text can quote a stray `<b>`, so a single inline tag is not enough.
+const HTML_MARKERS: &[&str] = &[
+    "<!doctype html",
+    "<html",
+    "<head",
+    "<body",
+    "<meta",
+    "<title",
+    "<div",
+    "<p>",
+    "<p ",
+    "<article",
+    "<section",
+    "<br",
+    "<table",
+    "<script",
+    "<link ",
+    "<span",
+    "<h1",
+    "<h2",
+    "<ul",
+    "<!--",
+];
+
+/// True when `text` looks like markup: it starts with `<` (after whitespace),
+/// or two distinct HTML markers appear in its first 4 KiB.
+pub fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let trimmed = head.trim_start();
+    if trimmed.starts_with("<!doctype")
+        || trimmed.starts_with("<html")
+        || trimmed.starts_with("<?xml")
+    {
+        return true;
+    }
+    let hits = HTML_MARKERS.iter().filter(|m| head.contains(**m)).count();
+    hits >= 2 || (trimmed.starts_with('<') && hits >= 1)
+}
+
+/// True when the decoded text is mostly control characters: a binary file
+/// decoded as text. Cleaning it would only emit noise, so the loader refuses it.
+pub fn looks_binary(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for c in text.chars().take(8192) {
+        total += 1;
+        if c == '\0' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C')) {
+            control += 1;
+        }
+    }
+    total > 0 && control * 10 > total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_and_text() {
+        assert!(looks_like_html("<!DOCTYPE html><p>x"));
+        assert!(looks_like_html("  <div class=a><p>x</p></div>"));
+        assert!(!looks_like_html(
+            "He wrote <b> in a sentence.\n\nAnother paragraph."
+        ));
+        assert!(!looks_like_html("Plain text, 3 < 4."));
+    }
+
+    #[test]
+    fn binary() {
+        assert!(looks_binary("\0\u{1}\u{2}abc\0\0\0"));
+        assert!(!looks_binary("Ordinary text\twith a tab.\n"));
+        assert!(!looks_binary(""));
+    }
+}

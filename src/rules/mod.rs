@@ -1,0 +1,294 @@
+//! Rules as data: the TOML schema, loading with strict validation and
+//! `file:line:column` errors, publisher selection, and the compiled rule set
+//! shared read-only by every document.
+
+mod category;
+mod condition;
+mod embedded;
+mod error;
+mod examples;
+pub mod key;
+mod load;
+pub mod schema;
+
+pub use category::Category;
+pub use condition::{Condition, DEFAULT_MAX_CHARS, InlineMatcher, Keyed};
+pub use error::{RuleError, RulesError};
+pub use load::RuleSource;
+
+use regex::RegexSet;
+use scraper::Selector;
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub category: Category,
+    pub description: Option<String>,
+    pub matcher: Matcher,
+    pub with_previous: Option<Condition>,
+    pub with_next: Option<Condition>,
+    /// Where the rule is written, for `explain` and error messages.
+    pub location: Location,
+    pub examples: Examples,
+}
+
+/// A file position, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// The rule's own tests.
+#[derive(Debug, Clone)]
+pub struct Examples {
+    pub remove: Vec<String>,
+    pub keep: Vec<String>,
+    /// Where `examples` is written (the rule's id when it has none).
+    pub location: Location,
+}
+
+/// The one thing a rule matches.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    /// Elements to drop before layout (HTML only).
+    Selector(Box<Selector>),
+    Shortcode(ShortcodeMatcher),
+    Block(Condition),
+    Inline(InlineMatcher),
+}
+
+#[derive(Debug, Clone)]
+pub struct ShortcodeMatcher {
+    /// `None` for `"*"`: any conventional shortcode standing alone in its block.
+    pub names: Option<Vec<String>>,
+    pub keep_inner: bool,
+}
+
+impl ShortcodeMatcher {
+    pub fn names_match(&self, name: &str) -> bool {
+        match &self.names {
+            None => true,
+            Some(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        }
+    }
+}
+
+/// A publisher's file, compiled.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    pub name: String,
+    /// The file stem (`lifezette` for `publishers/lifezette.toml`), also accepted by `--publisher`.
+    pub key: String,
+    pub domains: Vec<String>,
+    /// The article container: the first selector that matches wins.
+    pub content: Vec<(String, Selector)>,
+    pub disable: Vec<String>,
+    pub file: String,
+}
+
+/// The rules that apply to one kind of document (no publisher, or one publisher),
+/// split by pass and resolved once at load time.
+#[derive(Debug)]
+pub struct Profile {
+    pub publisher: Option<usize>,
+    pub selectors: Vec<usize>,
+    pub shortcodes: Vec<usize>,
+    pub blocks: Vec<usize>,
+    pub inlines: Vec<usize>,
+    /// All inline patterns at once: most blocks hold none, and one pass over
+    /// the text tells so.
+    pub inline_set: Option<RegexSet>,
+}
+
+/// A compiled, validated rule set; build it once and share it across threads.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    publishers: Vec<Publisher>,
+    profiles: Vec<Profile>,
+    files: Vec<String>,
+}
+
+impl RuleSet {
+    /// The rules shipped inside the binary (the repository's `rules/`).
+    pub fn embedded() -> Result<RuleSet, RulesError> {
+        RuleSet::from_sources(embedded::sources())
+    }
+
+    /// A rules folder: `default.toml` plus `publishers/*.toml`.
+    pub fn from_dir(dir: &std::path::Path) -> Result<RuleSet, RulesError> {
+        RuleSet::from_sources(load::read_dir(dir)?)
+    }
+
+    /// Parses, validates and compiles rule files; every problem found is reported.
+    pub fn from_sources(sources: Vec<RuleSource>) -> Result<RuleSet, RulesError> {
+        let (rules, publishers, files) = load::compile(&sources)?;
+        let errors = examples::check(&rules);
+        if !errors.is_empty() {
+            return Err(RulesError::Invalid(errors));
+        }
+        let default_count = rules
+            .iter()
+            .take_while(|r| r.location.file == files[0])
+            .count();
+        let mut set = RuleSet {
+            rules,
+            publishers,
+            profiles: Vec::new(),
+            files,
+        };
+        set.profiles.push(set.build_profile(None, default_count));
+        for p in 0..set.publishers.len() {
+            let profile = set.build_profile(Some(p), default_count);
+            set.profiles.push(profile);
+        }
+        Ok(set)
+    }
+
+    fn build_profile(&self, publisher: Option<usize>, default_count: usize) -> Profile {
+        let mut order: Vec<usize> = Vec::new();
+        if let Some(p) = publisher {
+            let file = &self.publishers[p].file;
+            order.extend(
+                (default_count..self.rules.len()).filter(|&i| &self.rules[i].location.file == file),
+            );
+            let disabled = &self.publishers[p].disable;
+            order.extend((0..default_count).filter(|&i| !disabled.contains(&self.rules[i].id)));
+        } else {
+            order.extend(0..default_count);
+        }
+        let mut profile = Profile {
+            publisher,
+            selectors: Vec::new(),
+            shortcodes: Vec::new(),
+            blocks: Vec::new(),
+            inlines: Vec::new(),
+            inline_set: None,
+        };
+        for i in order {
+            match self.rules[i].matcher {
+                Matcher::Selector(_) => profile.selectors.push(i),
+                Matcher::Shortcode(_) => profile.shortcodes.push(i),
+                Matcher::Block(_) => profile.blocks.push(i),
+                Matcher::Inline(_) => profile.inlines.push(i),
+            }
+        }
+        let patterns: Vec<&str> = profile
+            .inlines
+            .iter()
+            .filter_map(|&i| match &self.rules[i].matcher {
+                Matcher::Inline(m) => Some(m.regex.as_str()),
+                _ => None,
+            })
+            .collect();
+        // Each pattern compiled alone already, so the set compiles too; if it
+        // somehow does not, rules are still tried one by one.
+        profile.inline_set = (patterns.len() > 1)
+            .then(|| RegexSet::new(&patterns).ok())
+            .flatten();
+        profile
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    pub fn publishers(&self) -> &[Publisher] {
+        &self.publishers
+    }
+
+    /// The files the set was loaded from, default first.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// The rules for a document of `publisher` (an index from [`RuleSet::publisher_for_url`]).
+    pub fn profile(&self, publisher: Option<usize>) -> &Profile {
+        &self.profiles[publisher.map_or(0, |p| p + 1)]
+    }
+
+    /// The publisher whose domain is the longest suffix of the URL's host.
+    pub fn publisher_for_url(&self, url: &str) -> Option<usize> {
+        let host = url::Url::parse(url)
+            .ok()?
+            .host_str()?
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        self.publisher_for_host(&host)
+    }
+
+    pub fn publisher_for_host(&self, host: &str) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, p) in self.publishers.iter().enumerate() {
+            for d in &p.domains {
+                let hit = host == d
+                    || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.'));
+                if hit && best.is_none_or(|(_, len)| d.len() > len) {
+                    best = Some((i, d.len()));
+                }
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// `--publisher NAME`: the publisher's name or its file stem, any case.
+    pub fn publisher_by_name(&self, name: &str) -> Option<usize> {
+        self.publishers
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(name) || p.key.eq_ignore_ascii_case(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load() {
+        let set = RuleSet::embedded().unwrap();
+        assert!(set.rules().len() >= 10);
+        let lz = set
+            .publisher_for_url("https://www.lifezette.com/polizette/x/")
+            .unwrap();
+        assert_eq!(set.publishers()[lz].key, "lifezette");
+        assert_eq!(set.publisher_for_url("https://notlifezette.com/"), None);
+        assert_eq!(set.publisher_by_name("LIFEZETTE"), Some(lz));
+    }
+
+    #[test]
+    fn publisher_rules_come_first_and_disable_applies() {
+        let sources = vec![
+            RuleSource::new(
+                "default.toml",
+                "[[rule]]\nid = \"a\"\ncategory = \"ad\"\nblock = { equals = \"advertisement\" }\n[[rule]]\nid = \"b\"\ncategory = \"ad\"\nblock = { equals = \"sponsored\" }\n",
+            ),
+            RuleSource::new(
+                "publishers/x.toml",
+                "[publisher]\nname = \"X\"\ndomains = [\"x.com\"]\ndisable = [\"b\"]\n[[rule]]\nid = \"x-1\"\ncategory = \"ad\"\nblock = { equals = \"promo\" }\n",
+            ),
+            RuleSource::new(
+                "publishers/y.toml",
+                "[publisher]\nname = \"Y\"\ndomains = [\"news.x.com\"]\n",
+            ),
+        ];
+        let set = RuleSet::from_sources(sources).unwrap();
+        let x = set.profile(Some(0));
+        let ids: Vec<_> = x.blocks.iter().map(|&i| set.rule(i).id.as_str()).collect();
+        assert_eq!(ids, ["x-1", "a"]);
+        assert_eq!(set.publisher_for_host("news.x.com"), Some(1));
+        assert_eq!(set.publisher_for_host("www.x.com"), Some(0));
+    }
+}

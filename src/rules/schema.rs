@@ -1,0 +1,105 @@
+//! The TOML shape of a rule file, exactly as written. Every field that can be
+//! wrong after parsing keeps its span, so errors point at `file:line:column`.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use toml::Spanned;
+
+use super::Category;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub publisher: Option<Spanned<PublisherTable>>,
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Spanned<RuleTable>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherTable {
+    pub name: Spanned<String>,
+    pub domains: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub content: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub disable: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTable {
+    pub id: Spanned<String>,
+    pub category: Spanned<Category>,
+    pub description: Option<String>,
+    pub selector: Option<Spanned<String>>,
+    pub shortcode: Option<Spanned<OneOrMany>>,
+    pub keep_inner: Option<Spanned<bool>>,
+    pub block: Option<Spanned<ConditionTable>>,
+    pub inline: Option<Spanned<InlineTable>>,
+    pub with_previous: Option<Spanned<ConditionTable>>,
+    pub with_next: Option<Spanned<ConditionTable>>,
+    pub examples: Option<Spanned<ExamplesTable>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionTable {
+    #[serde(default)]
+    pub equals: OneOrMany,
+    #[serde(default)]
+    pub starts_with: OneOrMany,
+    #[serde(default)]
+    pub ends_with: OneOrMany,
+    #[serde(default)]
+    pub contains: OneOrMany,
+    #[serde(default)]
+    pub regex: OneOrMany,
+    pub max_chars: Option<usize>,
+    pub min_chars: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InlineTable {
+    #[serde(default)]
+    pub text: OneOrMany,
+    #[serde(default)]
+    pub regex: OneOrMany,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesTable {
+    #[serde(default)]
+    pub remove: Vec<String>,
+    #[serde(default)]
+    pub keep: Vec<String>,
+}
+
+/// A string or a list of strings; rule authors write whichever reads better.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct OneOrMany(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}

@@ -1,0 +1,80 @@
+//! Renderers: plain text, Markdown, and JSON with the removal report.
+
+mod markdown;
+
+pub use markdown::markdown;
+
+use serde::Serialize;
+
+use crate::Cleaned;
+use crate::clean::Removal;
+use crate::load::{EncodingReport, InputFormat};
+
+/// Output formats of `declutter clean`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Blocks separated by one blank line, ending in a newline.
+    #[default]
+    Text,
+    /// Headings, lists, quotes, code and tables as Markdown.
+    Markdown,
+    /// One JSON object per document per line: text, metadata, every removal.
+    Json,
+}
+
+/// Renders a cleaned document in `format`.
+pub fn render(cleaned: &Cleaned, format: Format, source: Option<&str>) -> String {
+    match format {
+        Format::Text => text(cleaned),
+        Format::Markdown => markdown(cleaned),
+        Format::Json => json(cleaned, source),
+    }
+}
+
+/// Plain text: each block's text, a blank line between blocks.
+pub fn text(cleaned: &Cleaned) -> String {
+    let mut out = String::new();
+    for block in &cleaned.blocks {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&block.text);
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON report's shape; field names are a stable interface.
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    publisher: Option<&'a str>,
+    format: InputFormat,
+    encoding: &'a EncodingReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_selector: Option<&'a str>,
+    text: String,
+    removals: &'a [Removal],
+}
+
+/// One line of JSON (no trailing newline).
+pub fn json(cleaned: &Cleaned, source: Option<&str>) -> String {
+    let report = Report {
+        source,
+        url: cleaned.url.as_deref(),
+        title: cleaned.title.as_deref(),
+        publisher: cleaned.publisher.as_deref(),
+        format: cleaned.format,
+        encoding: &cleaned.encoding,
+        content_selector: cleaned.content_selector.as_deref(),
+        text: text(cleaned),
+        removals: &cleaned.removals,
+    };
+    // Serializing plain data with string keys cannot fail.
+    serde_json::to_string(&report).unwrap_or_default()
+}
