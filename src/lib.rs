@@ -157,8 +157,7 @@ impl Cleaner {
     pub fn clean(&self, bytes: &[u8], hints: &Hints) -> Result<Cleaned, Error> {
         let publisher = self.publisher_for(hints)?;
         let encoding = match &hints.encoding {
-            Some(label) => load::parse_caller_label(label)
-                .map_err(|()| load::LoadError::UnknownEncoding(label.clone()))?,
+            Some(label) => load::parse_caller_label(label)?,
             None => None,
         };
         let options = load::LoadOptions {

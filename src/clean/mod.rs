@@ -274,6 +274,7 @@ pub fn cut(text: &str, ranges: &[Range<usize>]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 

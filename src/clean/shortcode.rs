@@ -186,7 +186,7 @@ fn scan_tag(text: &str, start: usize) -> Option<Token> {
     if !(first == ']' || first == '/' || first.is_whitespace()) {
         return None;
     }
-    let close = after.find(|c| c == ']' || c == '[')?;
+    let close = after.find([']', '['])?;
     if close > MAX_TAG_LEN || after.as_bytes()[close] == b'[' {
         return None;
     }

@@ -23,10 +23,12 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         report(e);
         return exit::USAGE;
     }
-    if let Some(label) = &args.encoding
-        && crate::load::parse_caller_label(label).is_err()
+    if let Some(Err(e)) = args
+        .encoding
+        .as_deref()
+        .map(crate::load::parse_caller_label)
     {
-        report(crate::load::LoadError::UnknownEncoding(label.clone()));
+        report(e);
         return exit::USAGE;
     }
     let inputs: Vec<PathBuf> = if args.inputs.is_empty() {

@@ -213,14 +213,18 @@ impl<'a> Walker<'a> {
             return;
         }
         self.push_segment(name);
-        if let Some(d) = self.directives {
-            if let Some(&rule) = d.removed.get(&node.id()) {
-                self.out
-                    .removed
-                    .push((rule, node.id(), self.out.blocks.len()));
-                self.path.pop();
-                return;
-            }
+        // Outside a chosen content container everything is left out anyway;
+        // selector rules are reported only where they changed the article.
+        let outside =
+            self.directives.is_some_and(|d| !d.content.is_empty()) && self.in_content == 0;
+        if let Some(d) = self.directives.filter(|_| !outside)
+            && let Some(&rule) = d.removed.get(&node.id())
+        {
+            self.out
+                .removed
+                .push((rule, node.id(), self.out.blocks.len()));
+            self.path.pop();
+            return;
         }
         let content = self
             .directives
@@ -386,7 +390,8 @@ impl<'a> Walker<'a> {
         let mut para: Vec<&str> = Vec::new();
         for line in buf.split('\n') {
             let line = line.trim_matches(' ');
-            if line.is_empty() {
+            // `<p>&nbsp;</p>` spacers are blank on screen, so they separate blocks too.
+            if line.trim().is_empty() {
                 if !para.is_empty() {
                     emit(para.join("\n"), &mut self.out);
                     para.clear();

@@ -6,7 +6,7 @@ use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{DecoderResult, Encoding, UTF_8};
 use serde::Serialize;
 
-use super::prescan;
+use super::{LoadError, prescan};
 
 /// Where the chosen encoding came from; reported in the JSON output so a
 /// wrong decode can be traced to its cause.
@@ -28,7 +28,7 @@ pub enum EncodingSource {
 /// Parses `--encoding`: a WHATWG label (`latin1`, `shift_jis`) or a whole
 /// `Content-Type` value (`text/html; charset=gbk`). `Ok(None)` when a
 /// `Content-Type` names no charset, which leaves the choice to the document.
-pub fn parse_caller_label(label: &str) -> Result<Option<&'static Encoding>, ()> {
+pub fn parse_caller_label(label: &str) -> Result<Option<&'static Encoding>, LoadError> {
     let trimmed = label.trim();
     if let Some(enc) = Encoding::for_label(trimmed.as_bytes()) {
         return Ok(Some(enc));
@@ -36,11 +36,15 @@ pub fn parse_caller_label(label: &str) -> Result<Option<&'static Encoding>, ()> 
     if trimmed.contains('/') || trimmed.contains(';') {
         return match prescan::charset_from_content(trimmed.as_bytes()) {
             Some(enc) => Ok(Some(enc)),
-            None if trimmed.to_ascii_lowercase().contains("charset") => Err(()),
+            None if trimmed.to_ascii_lowercase().contains("charset") => Err(unknown(label)),
             None => Ok(None),
         };
     }
-    Err(())
+    Err(unknown(label))
+}
+
+fn unknown(label: &str) -> LoadError {
+    LoadError::UnknownEncoding(label.to_owned())
 }
 
 /// Picks the encoding for `bytes`. `sniff_meta` is off for plain text input;
@@ -125,8 +129,8 @@ mod tests {
             Ok(Some(WINDOWS_1251))
         );
         assert_eq!(parse_caller_label("text/html"), Ok(None));
-        assert_eq!(parse_caller_label("klingon"), Err(()));
-        assert_eq!(parse_caller_label("text/html; charset=klingon"), Err(()));
+        assert!(parse_caller_label("klingon").is_err());
+        assert!(parse_caller_label("text/html; charset=klingon").is_err());
     }
 
     #[test]

@@ -155,9 +155,7 @@ fn get_attribute(input: &[u8], pos: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut value = Vec::new();
     // Attribute name.
     loop {
-        let Some(&b) = input.get(*pos) else {
-            return None;
-        };
+        let &b = input.get(*pos)?;
         if b == b'=' && !name.is_empty() {
             *pos += 1;
             break;
@@ -198,9 +196,7 @@ fn get_attribute(input: &[u8], pos: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
         return Some((name, value));
     }
     loop {
-        let Some(&c) = input.get(*pos) else {
-            return None;
-        };
+        let &c = input.get(*pos)?;
         if is_space(c) || c == b'>' {
             return Some((name, value));
         }

@@ -221,16 +221,20 @@ mod tests {
     #[test]
     fn rejects_empty_and_bad() {
         assert!(Condition::compile(&ConditionTable::default()).is_err());
-        let mut t = ConditionTable::default();
-        t.regex = OneOrMany(vec!["(unclosed".into()]);
+        let t = ConditionTable {
+            regex: OneOrMany(vec!["(unclosed".into()]),
+            ..Default::default()
+        };
         let err = Condition::compile(&t).unwrap_err();
         assert!(err.contains("(unclosed"), "{err}");
     }
 
     #[test]
     fn regex_size_limit_is_an_error() {
-        let mut t = ConditionTable::default();
-        t.regex = OneOrMany(vec![r"\w{1000}\w{1000}\w{1000}".into()]);
+        let t = ConditionTable {
+            regex: OneOrMany(vec![r"\w{1000}\w{1000}\w{1000}".into()]),
+            ..Default::default()
+        };
         assert!(Condition::compile(&t).is_err());
     }
 

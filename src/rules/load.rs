@@ -126,10 +126,16 @@ impl FileErrors<'_> {
     }
 }
 
+/// What [`compile`] builds: the rules (default ones first), the publishers,
+/// and the files in load order.
+pub struct Compiled {
+    pub rules: Vec<Rule>,
+    pub publishers: Vec<Publisher>,
+    pub files: Vec<String>,
+}
+
 /// Validates and compiles all sources: default first, then publishers.
-pub fn compile(
-    sources: &[RuleSource],
-) -> Result<(Vec<Rule>, Vec<Publisher>, Vec<String>), RulesError> {
+pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
     let mut ordered: Vec<&RuleSource> = sources.iter().filter(|s| s.is_default()).collect();
     if ordered.len() != 1 {
         return Err(RulesError::MissingDefault(
@@ -225,11 +231,11 @@ pub fn compile(
         }
     }
     if errors.is_empty() {
-        Ok((
+        Ok(Compiled {
             rules,
             publishers,
-            ordered.iter().map(|s| s.path.clone()).collect(),
-        ))
+            files: ordered.iter().map(|s| s.path.clone()).collect(),
+        })
     } else {
         Err(RulesError::Invalid(errors))
     }
@@ -283,7 +289,11 @@ fn compile_publisher(
             Err(e) => errs.push(
                 sel.span(),
                 None,
-                format!("bad content selector {:?}: {e}", sel.get_ref()),
+                format!(
+                    "bad content selector {:?}: {}",
+                    sel.get_ref(),
+                    selector_error(&e)
+                ),
             ),
         }
     }
@@ -395,7 +405,7 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
                 errs.push(
                     s.span(),
                     Some(id),
-                    format!("bad CSS selector {:?}: {e}", s.get_ref()),
+                    format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(&e)),
                 );
                 None
             }
@@ -479,6 +489,35 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
     })
 }
 
+/// scraper's own message for most selector errors is "Unexpected error
+/// occurred"; the error's variant name says more ("class needs ident").
+fn selector_error(e: &scraper::error::SelectorErrorKind) -> String {
+    use scraper::error::SelectorErrorKind as K;
+    let name = match e {
+        K::UnexpectedSelectorParseError(kind) => format!("{kind:?}"),
+        other => format!("{other:?}"),
+    };
+    let name = name.split('(').next().unwrap_or_default();
+    let plain = match name {
+        "ClassNeedsIdent" => "`.` must be followed by a class name",
+        "EmptySelector" => "an empty selector (a stray comma?)",
+        "DanglingCombinator" => "a combinator (`>`, `+`, `~`) with nothing after it",
+        "EndOfLine" => "the selector ends too early",
+        _ => "",
+    };
+    if !plain.is_empty() {
+        return plain.to_owned();
+    }
+    let mut words = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.extend(c.to_lowercase());
+    }
+    words
+}
+
 fn keep_inner(t: &RuleTable) -> bool {
     t.keep_inner.as_ref().is_some_and(|k| *k.get_ref())
 }
@@ -509,7 +548,7 @@ mod tests {
     fn errors(default: &str) -> Vec<RuleError> {
         match compile(&[RuleSource::new("default.toml", default)]) {
             Err(RulesError::Invalid(e)) => e,
-            other => panic!("expected errors, got {:?}", other.map(|r| r.0.len())),
+            other => panic!("expected errors, got {:?}", other.map(|r| r.rules.len())),
         }
     }
 

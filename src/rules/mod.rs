@@ -131,7 +131,11 @@ impl RuleSet {
 
     /// Parses, validates and compiles rule files; every problem found is reported.
     pub fn from_sources(sources: Vec<RuleSource>) -> Result<RuleSet, RulesError> {
-        let (rules, publishers, files) = load::compile(&sources)?;
+        let load::Compiled {
+            rules,
+            publishers,
+            files,
+        } = load::compile(&sources)?;
         let errors = examples::check(&rules);
         if !errors.is_empty() {
             return Err(RulesError::Invalid(errors));

@@ -1,0 +1,303 @@
+//! The real binary, end to end: outputs, exit codes, bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn declutter() -> Command {
+    Command::cargo_bin("declutter").unwrap()
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+#[test]
+fn founding_article_text() {
+    let expected =
+        std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
+    declutter()
+        .arg("clean")
+        .arg(fixture("default/founding-article.txt"))
+        .assert()
+        .success()
+        .stdout(expected);
+}
+
+#[test]
+fn founding_article_json_lists_three_removals_with_rule_ids() {
+    let out = declutter()
+        .args(["clean", "--format", "json"])
+        .arg(fixture("default/founding-article.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let removals = report["removals"].as_array().unwrap();
+    let got: Vec<(&str, &str, &str)> = removals
+        .iter()
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap(),
+                r["category"].as_str().unwrap(),
+                r["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0].0, "poll-consent");
+    assert_eq!(removals[0]["context"], "previous");
+    assert_eq!(got[0].2, "Who do you think would win the Presidency?");
+    assert!(got[1].2.starts_with("By completing the poll, you agree"));
+    assert_eq!(
+        got[2],
+        (
+            "generic-shortcode",
+            "shortcode",
+            "[lz_related_box id=”392895″]"
+        )
+    );
+    assert_eq!(removals[2]["origin"]["line"], 25);
+    assert_eq!(report["encoding"]["name"], "UTF-8");
+    assert!(
+        report["text"]
+            .as_str()
+            .unwrap()
+            .contains("during [the] election campaign")
+    );
+}
+
+#[test]
+fn html_page_reports_encoding_and_title() {
+    let out = declutter()
+        .args([
+            "clean",
+            "--format",
+            "json",
+            "--url",
+            "https://www.lifezette.com/polizette/2017/03/x/",
+        ])
+        .arg(fixture("lifezette/founding-article.html"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["encoding"]["name"], "windows-1252");
+    assert_eq!(report["encoding"]["source"], "meta");
+    assert_eq!(report["publisher"], "LifeZette");
+    assert!(
+        report["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Kremlin Spokesman")
+    );
+    let expected =
+        std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
+    assert_eq!(report["text"], expected);
+}
+
+#[test]
+fn stdin_and_markdown() {
+    let page = "<html><body><h2>Title</h2><ul><li>one</li><li>two</li></ul><p>Share this article</p><p>Body text.</p></body></html>";
+    declutter()
+        .args(["clean", "-", "--format", "markdown"])
+        .write_stdin(page)
+        .assert()
+        .success()
+        .stdout("## Title\n\n- one\n- two\n\nBody text.\n");
+}
+
+#[test]
+fn publisher_by_name_and_unknown_publisher() {
+    declutter()
+        .args(["clean", "--publisher", "lifezette", "-"])
+        .write_stdin("Text [lz_related_box id=\"1\"] here.")
+        .assert()
+        .success()
+        .stdout("Text here.\n");
+    declutter()
+        .args(["clean", "--publisher", "nobody", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown publisher \"nobody\""));
+}
+
+#[test]
+fn unknown_encoding_is_a_usage_error() {
+    declutter()
+        .args(["clean", "--encoding", "klingon", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown encoding \"klingon\""));
+}
+
+#[test]
+fn missing_file_and_directory_fail_with_1_but_others_are_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Advertisement\n\nKept paragraph.").unwrap();
+    declutter()
+        .arg("clean")
+        .arg(dir.path().join("missing.txt"))
+        .arg(dir.path())
+        .arg(&good)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("Kept paragraph.")
+                .and(predicate::str::contains("Advertisement").not()),
+        )
+        .stderr(
+            predicate::str::contains("missing.txt: no such file")
+                .and(predicate::str::contains("is a directory")),
+        );
+}
+
+#[test]
+fn empty_file_gives_empty_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.html");
+    std::fs::write(&empty, "").unwrap();
+    declutter()
+        .arg("clean")
+        .arg(&empty)
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn binary_garbage_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("image.png");
+    let bytes: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&bin, bytes).unwrap();
+    declutter()
+        .arg("clean")
+        .arg(&bin)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "image.png: input looks like binary data",
+        ));
+}
+
+#[test]
+fn fifty_megabytes_are_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let para =
+        "A long paragraph of ordinary article text, repeated to make a very large input file. "
+            .repeat(10);
+    let mut text = String::with_capacity(51 << 20);
+    while text.len() < 50 << 20 {
+        text.push_str(&para);
+        text.push_str("\n\nAdvertisement\n\n");
+    }
+    std::fs::write(&big, &text).unwrap();
+    let out = declutter().arg("clean").arg(&big).output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Advertisement"));
+}
+
+#[test]
+fn output_file_is_written_and_never_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(&input, "Share this\n\nBody.").unwrap();
+    let out = dir.path().join("out.txt");
+    declutter()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "Body.\n");
+    declutter()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        "Share this\n\nBody."
+    );
+}
+
+#[test]
+fn custom_rules_dir_and_broken_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("default.toml"),
+        "[[rule]]\nid = \"promo\"\ncategory = \"ad\"\nblock = { equals = \"buy now\" }\n",
+    )
+    .unwrap();
+    declutter()
+        .args(["clean", "-", "--rules"])
+        .arg(dir.path())
+        .write_stdin("Buy now\n\nAdvertisement\n\nText.")
+        .assert()
+        .success()
+        .stdout("Advertisement\n\nText.\n");
+    std::fs::write(
+        dir.path().join("default.toml"),
+        "[[rule]]\nid = \"promo\"\n",
+    )
+    .unwrap();
+    declutter()
+        .args(["clean", "-", "--rules"])
+        .arg(dir.path())
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("default.toml:1:1"));
+}
+
+#[test]
+fn several_inputs_get_headers_and_json_lines() {
+    let a = fixture("shortcodes/gallery-self-closing.txt");
+    let b = fixture("text/poll-mentions.txt");
+    declutter()
+        .arg("clean")
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("==> ").count(2));
+    let out = declutter()
+        .args(["clean", "--format", "json"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+}
+
+#[test]
+fn help_has_examples() {
+    for args in [
+        &["--help"][..],
+        &["clean", "--help"],
+        &["rules", "check", "--help"],
+    ] {
+        declutter()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+}
