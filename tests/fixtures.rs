@@ -122,6 +122,24 @@ fn every_fixture_cleans_to_its_expected_text() {
             )
             .unwrap();
         }
+        let expected_md = case.expected.with_extension("md");
+        if expected_md.exists() {
+            let actual_md = declutter::write::markdown(&cleaned);
+            let want = std::fs::read_to_string(&expected_md).unwrap();
+            if actual_md != want {
+                if update {
+                    std::fs::write(&expected_md, &actual_md).unwrap();
+                }
+                let diff = TextDiff::from_lines(&want, &actual_md);
+                writeln!(
+                    failures,
+                    "--- {} markdown (expected -, actual +)\n{}",
+                    case.name,
+                    diff.unified_diff().context_radius(2)
+                )
+                .unwrap();
+            }
+        }
         if let Some(want) = &case.meta.removals {
             let with_builtin = want.iter().any(|id| id.starts_with("builtin:"));
             let got: Vec<&str> = cleaned
