@@ -87,6 +87,25 @@ fn hints(meta: &CaseFile) -> Hints {
     }
 }
 
+/// Appends a diff to `failures` when `actual` differs from the file's content
+/// (and rewrites the file when updating).
+fn compare(label: &str, expected_path: &Path, actual: &str, update: bool, failures: &mut String) {
+    let expected = std::fs::read_to_string(expected_path).unwrap_or_default();
+    if actual == expected {
+        return;
+    }
+    if update {
+        std::fs::write(expected_path, actual).unwrap();
+    }
+    let diff = TextDiff::from_lines(&expected, actual);
+    writeln!(
+        failures,
+        "--- {label} (expected -, actual +)\n{}",
+        diff.unified_diff().context_radius(2)
+    )
+    .unwrap();
+}
+
 #[test]
 fn every_fixture_cleans_to_its_expected_text() {
     let cleaner = Cleaner::new().expect("shipped rules load");
@@ -107,38 +126,24 @@ fn every_fixture_cleans_to_its_expected_text() {
                 continue;
             }
         };
-        let actual = cleaned.text();
-        let expected = std::fs::read_to_string(&case.expected).unwrap_or_default();
-        if actual != expected {
-            if update {
-                std::fs::write(&case.expected, &actual).unwrap();
-            }
-            let diff = TextDiff::from_lines(&expected, &actual);
-            writeln!(
-                failures,
-                "--- {} (expected -, actual +)\n{}",
-                case.name,
-                diff.unified_diff().context_radius(2)
-            )
-            .unwrap();
-        }
+        let label = case.name.as_str();
+        compare(
+            label,
+            &case.expected,
+            &cleaned.text(),
+            update,
+            &mut failures,
+        );
         let expected_md = case.expected.with_extension("md");
         if expected_md.exists() {
-            let actual_md = declutter::write::markdown(&cleaned);
-            let want = std::fs::read_to_string(&expected_md).unwrap();
-            if actual_md != want {
-                if update {
-                    std::fs::write(&expected_md, &actual_md).unwrap();
-                }
-                let diff = TextDiff::from_lines(&want, &actual_md);
-                writeln!(
-                    failures,
-                    "--- {} markdown (expected -, actual +)\n{}",
-                    case.name,
-                    diff.unified_diff().context_radius(2)
-                )
-                .unwrap();
-            }
+            let markdown = declutter::write::markdown(&cleaned);
+            compare(
+                &format!("{label} markdown"),
+                &expected_md,
+                &markdown,
+                update,
+                &mut failures,
+            );
         }
         if let Some(want) = &case.meta.removals {
             let with_builtin = want.iter().any(|id| id.starts_with("builtin:"));
