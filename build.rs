@@ -20,13 +20,9 @@ fn main() {
     for f in &files {
         let path = root.join(f);
         println!("cargo:rerun-if-changed={}", path.display());
-        code.push_str(&format!(
-            "    ({f:?}, include_str!({:?})),\n",
-            path.display().to_string()
-        ));
+        code.push_str(&format!("    ({f:?}, include_str!({:?})),\n", path.display().to_string()));
     }
     code.push_str("]\n");
-    let out =
-        Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_rules.rs");
+    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_rules.rs");
     fs::write(out, code).expect("OUT_DIR is writable");
 }

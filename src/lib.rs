@@ -48,9 +48,7 @@ pub struct Hints {
 pub enum Error {
     #[error(transparent)]
     Load(#[from] load::LoadError),
-    #[error(
-        "unknown publisher {0:?} (see `declutter rules list` or the files in rules/publishers/)"
-    )]
+    #[error("unknown publisher {0:?} (see `declutter rules list` or the files in rules/publishers/)")]
     UnknownPublisher(String),
 }
 
@@ -61,7 +59,8 @@ pub struct Cleaned {
     pub blocks: Vec<Block>,
     /// In document order.
     pub removals: Vec<Removal>,
-    pub title: Option<String>,
+    /// Title, author, date, site, language, canonical URL (HTML input only).
+    pub metadata: html::Metadata,
     pub url: Option<String>,
     /// The publisher whose rules applied.
     pub publisher: Option<String>,
@@ -70,6 +69,8 @@ pub struct Cleaned {
     pub format: InputFormat,
     /// The publisher `content` selector that chose the article, if any.
     pub content_selector: Option<String>,
+    /// How the article was found in an HTML page, and how sure that is.
+    pub quality: Option<html::Quality>,
 }
 
 impl Cleaned {
@@ -80,10 +81,18 @@ impl Cleaned {
 }
 
 /// Builds a [`Cleaner`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CleanerBuilder {
     rules: Option<RuleSet>,
     normalize_whitespace: bool,
+    extract: bool,
+    keep_captions: bool,
+}
+
+impl Default for CleanerBuilder {
+    fn default() -> Self {
+        CleanerBuilder { rules: None, normalize_whitespace: false, extract: true, keep_captions: true }
+    }
 }
 
 impl CleanerBuilder {
@@ -104,6 +113,19 @@ impl CleanerBuilder {
         self
     }
 
+    /// Find the article in pages without a publisher `content` selector (on by
+    /// default); off keeps the whole body, selector and block rules still apply.
+    pub fn extract(mut self, yes: bool) -> Self {
+        self.extract = yes;
+        self
+    }
+
+    /// Keep figure and table captions inside the article (on by default).
+    pub fn keep_captions(mut self, yes: bool) -> Self {
+        self.keep_captions = yes;
+        self
+    }
+
     pub fn build(self) -> Result<Cleaner, RulesError> {
         let rules = match self.rules {
             Some(r) => r,
@@ -112,6 +134,8 @@ impl CleanerBuilder {
         Ok(Cleaner {
             rules,
             normalize_whitespace: self.normalize_whitespace,
+            extract: self.extract,
+            keep_captions: self.keep_captions,
         })
     }
 }
@@ -122,6 +146,8 @@ impl CleanerBuilder {
 pub struct Cleaner {
     rules: RuleSet,
     normalize_whitespace: bool,
+    extract: bool,
+    keep_captions: bool,
 }
 
 impl Cleaner {
@@ -141,15 +167,10 @@ impl Cleaner {
     /// Resolves the publisher for these hints: `publisher` by name, else the URL's host.
     pub fn publisher_for(&self, hints: &Hints) -> Result<Option<usize>, Error> {
         match &hints.publisher {
-            Some(name) => self
-                .rules
-                .publisher_by_name(name)
-                .map(Some)
-                .ok_or_else(|| Error::UnknownPublisher(name.clone())),
-            None => Ok(hints
-                .url
-                .as_deref()
-                .and_then(|u| self.rules.publisher_for_url(u))),
+            Some(name) => {
+                self.rules.publisher_by_name(name).map(Some).ok_or_else(|| Error::UnknownPublisher(name.clone()))
+            }
+            None => Ok(hints.url.as_deref().and_then(|u| self.rules.publisher_for_url(u))),
         }
     }
 
@@ -171,29 +192,28 @@ impl Cleaner {
         let active = clean::ActiveRules::from_profile(&self.rules, profile);
         let publisher_ref = publisher.map(|p| &self.rules.publishers()[p]);
 
-        let (blocks, mut removals, title, content_selector) = if source.format == InputFormat::Html
-        {
-            let doc = html::to_blocks(&source.text, &active.selectors, publisher_ref);
-            (doc.blocks, doc.removals, doc.title, doc.content_selector)
+        let options = html::HtmlOptions {
+            extract: self.extract.then(|| self.rules.extract_hints()),
+            keep_captions: self.keep_captions,
+        };
+        let (blocks, mut removals, metadata, content_selector, quality) = if source.format == InputFormat::Html {
+            let doc = html::to_blocks(&source.text, &active.selectors, publisher_ref, options);
+            (doc.blocks, doc.removals, doc.metadata, doc.content_selector, doc.quality)
         } else {
-            (
-                document::blocks_from_text(&source.text),
-                Vec::new(),
-                None,
-                None,
-            )
+            (document::blocks_from_text(&source.text), Vec::new(), html::Metadata::default(), None, None)
         };
         let blocks = clean::clean_blocks(blocks, &active, &mut removals);
         removals.sort_by_key(|r| r.position);
         Ok(Cleaned {
             blocks,
             removals,
-            title,
+            metadata,
             url: hints.url.clone(),
             publisher: publisher_ref.map(|p| p.name.clone()),
             encoding: source.encoding,
             format: source.format,
             content_selector,
+            quality,
         })
     }
 }

@@ -10,76 +10,41 @@ fn declutter() -> Command {
 }
 
 fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
 }
 
 #[test]
 fn founding_article_text() {
-    let expected =
-        std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
-    declutter()
-        .arg("clean")
-        .arg(fixture("default/founding-article.txt"))
-        .assert()
-        .success()
-        .stdout(expected);
+    let expected = std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
+    declutter().arg("clean").arg(fixture("default/founding-article.txt")).assert().success().stdout(expected);
 }
 
 #[test]
 fn founding_article_json_lists_three_removals_with_rule_ids() {
-    let out = declutter()
-        .args(["clean", "--format", "json"])
-        .arg(fixture("default/founding-article.txt"))
-        .output()
-        .unwrap();
+    let out =
+        declutter().args(["clean", "--format", "json"]).arg(fixture("default/founding-article.txt")).output().unwrap();
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let removals = report["removals"].as_array().unwrap();
     let got: Vec<(&str, &str, &str)> = removals
         .iter()
-        .map(|r| {
-            (
-                r["rule"].as_str().unwrap(),
-                r["category"].as_str().unwrap(),
-                r["text"].as_str().unwrap(),
-            )
-        })
+        .map(|r| (r["rule"].as_str().unwrap(), r["category"].as_str().unwrap(), r["text"].as_str().unwrap()))
         .collect();
     assert_eq!(got.len(), 3, "{got:?}");
     assert_eq!(got[0].0, "poll-consent");
     assert_eq!(removals[0]["context"], "previous");
     assert_eq!(got[0].2, "Who do you think would win the Presidency?");
     assert!(got[1].2.starts_with("By completing the poll, you agree"));
-    assert_eq!(
-        got[2],
-        (
-            "generic-shortcode",
-            "shortcode",
-            "[lz_related_box id=”392895″]"
-        )
-    );
+    assert_eq!(got[2], ("generic-shortcode", "shortcode", "[lz_related_box id=”392895″]"));
     assert_eq!(removals[2]["origin"]["line"], 25);
     assert_eq!(report["encoding"]["name"], "UTF-8");
-    assert!(
-        report["text"]
-            .as_str()
-            .unwrap()
-            .contains("during [the] election campaign")
-    );
+    assert!(report["text"].as_str().unwrap().contains("during [the] election campaign"));
 }
 
 #[test]
 fn html_page_reports_encoding_and_title() {
     let out = declutter()
-        .args([
-            "clean",
-            "--format",
-            "json",
-            "--url",
-            "https://www.lifezette.com/polizette/2017/03/x/",
-        ])
+        .args(["clean", "--format", "json", "--url", "https://www.lifezette.com/polizette/2017/03/x/"])
         .arg(fixture("lifezette/founding-article.html"))
         .output()
         .unwrap();
@@ -87,14 +52,8 @@ fn html_page_reports_encoding_and_title() {
     assert_eq!(report["encoding"]["name"], "windows-1252");
     assert_eq!(report["encoding"]["source"], "meta");
     assert_eq!(report["publisher"], "LifeZette");
-    assert!(
-        report["title"]
-            .as_str()
-            .unwrap()
-            .starts_with("Kremlin Spokesman")
-    );
-    let expected =
-        std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
+    assert!(report["title"].as_str().unwrap().starts_with("Kremlin Spokesman"));
+    let expected = std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
     assert_eq!(report["text"], expected);
 }
 
@@ -147,14 +106,8 @@ fn missing_file_and_directory_fail_with_1_but_others_are_cleaned() {
         .arg(&good)
         .assert()
         .code(1)
-        .stdout(
-            predicate::str::contains("Kept paragraph.")
-                .and(predicate::str::contains("Advertisement").not()),
-        )
-        .stderr(
-            predicate::str::contains("missing.txt: no such file")
-                .and(predicate::str::contains("is a directory")),
-        );
+        .stdout(predicate::str::contains("Kept paragraph.").and(predicate::str::contains("Advertisement").not()))
+        .stderr(predicate::str::contains("missing.txt: no such file").and(predicate::str::contains("is a directory")));
 }
 
 #[test]
@@ -162,39 +115,28 @@ fn empty_file_gives_empty_output() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.html");
     std::fs::write(&empty, "").unwrap();
-    declutter()
-        .arg("clean")
-        .arg(&empty)
-        .assert()
-        .success()
-        .stdout("");
+    declutter().arg("clean").arg(&empty).assert().success().stdout("");
 }
 
 #[test]
 fn binary_garbage_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("image.png");
-    let bytes: Vec<u8> = (0..20_000u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let bytes: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     std::fs::write(&bin, bytes).unwrap();
     declutter()
         .arg("clean")
         .arg(&bin)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "image.png: input looks like binary data",
-        ));
+        .stderr(predicate::str::contains("image.png: input looks like binary data"));
 }
 
 #[test]
 fn fifty_megabytes_are_cleaned() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.txt");
-    let para =
-        "A long paragraph of ordinary article text, repeated to make a very large input file. "
-            .repeat(10);
+    let para = "A long paragraph of ordinary article text, repeated to make a very large input file. ".repeat(10);
     let mut text = String::with_capacity(51 << 20);
     while text.len() < 50 << 20 {
         text.push_str(&para);
@@ -212,26 +154,10 @@ fn output_file_is_written_and_never_an_input() {
     let input = dir.path().join("a.txt");
     std::fs::write(&input, "Share this\n\nBody.").unwrap();
     let out = dir.path().join("out.txt");
-    declutter()
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success()
-        .stdout("");
+    declutter().arg("clean").arg(&input).arg("-o").arg(&out).assert().success().stdout("");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "Body.\n");
-    declutter()
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(&input)
-        .assert()
-        .code(2);
-    assert_eq!(
-        std::fs::read_to_string(&input).unwrap(),
-        "Share this\n\nBody."
-    );
+    declutter().arg("clean").arg(&input).arg("-o").arg(&input).assert().code(2);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "Share this\n\nBody.");
 }
 
 #[test]
@@ -249,11 +175,7 @@ fn custom_rules_dir_and_broken_rules() {
         .assert()
         .success()
         .stdout("Advertisement\n\nText.\n");
-    std::fs::write(
-        dir.path().join("default.toml"),
-        "[[rule]]\nid = \"promo\"\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("default.toml"), "[[rule]]\nid = \"promo\"\n").unwrap();
     declutter()
         .args(["clean", "-", "--rules"])
         .arg(dir.path())
@@ -267,19 +189,8 @@ fn custom_rules_dir_and_broken_rules() {
 fn several_inputs_get_headers_and_json_lines() {
     let a = fixture("shortcodes/gallery-self-closing.txt");
     let b = fixture("text/poll-mentions.txt");
-    declutter()
-        .arg("clean")
-        .arg(&a)
-        .arg(&b)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("==> ").count(2));
-    let out = declutter()
-        .args(["clean", "--format", "json"])
-        .arg(&a)
-        .arg(&b)
-        .output()
-        .unwrap();
+    declutter().arg("clean").arg(&a).arg(&b).assert().success().stdout(predicate::str::contains("==> ").count(2));
+    let out = declutter().args(["clean", "--format", "json"]).arg(&a).arg(&b).output().unwrap();
     let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
     assert_eq!(lines.len(), 2);
     for line in lines {
@@ -289,15 +200,7 @@ fn several_inputs_get_headers_and_json_lines() {
 
 #[test]
 fn help_has_examples() {
-    for args in [
-        &["--help"][..],
-        &["clean", "--help"],
-        &["rules", "check", "--help"],
-    ] {
-        declutter()
-            .args(args)
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Example"));
+    for args in [&["--help"][..], &["clean", "--help"], &["rules", "check", "--help"]] {
+        declutter().args(args).assert().success().stdout(predicate::str::contains("Example"));
     }
 }

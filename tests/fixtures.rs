@@ -31,24 +31,15 @@ struct Case {
 fn cases() -> Vec<Case> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = Vec::new();
-    let mut groups: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
+    let mut groups: Vec<PathBuf> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     groups.sort();
     for group in groups {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&group)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&group).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();
         for input in files {
             let name = input.file_name().unwrap().to_string_lossy().into_owned();
-            let Some(stem) = name
-                .strip_suffix(".html")
-                .or_else(|| name.strip_suffix(".txt"))
-            else {
+            let Some(stem) = name.strip_suffix(".html").or_else(|| name.strip_suffix(".txt")) else {
                 continue;
             };
             if stem.ends_with(".expected") {
@@ -63,12 +54,7 @@ fn cases() -> Vec<Case> {
                 CaseFile::default()
             };
             let group_name = group.file_name().unwrap().to_string_lossy();
-            out.push(Case {
-                name: format!("{group_name}/{name}"),
-                input,
-                expected,
-                meta,
-            });
+            out.push(Case { name: format!("{group_name}/{name}"), input, expected, meta });
         }
     }
     out
@@ -98,12 +84,7 @@ fn compare(label: &str, expected_path: &Path, actual: &str, update: bool, failur
         std::fs::write(expected_path, actual).unwrap();
     }
     let diff = TextDiff::from_lines(&expected, actual);
-    writeln!(
-        failures,
-        "--- {label} (expected -, actual +)\n{}",
-        diff.unified_diff().context_radius(2)
-    )
-    .unwrap();
+    writeln!(failures, "--- {label} (expected -, actual +)\n{}", diff.unified_diff().context_radius(2)).unwrap();
 }
 
 #[test]
@@ -111,11 +92,7 @@ fn every_fixture_cleans_to_its_expected_text() {
     let cleaner = Cleaner::new().expect("shipped rules load");
     let update = std::env::var_os("UPDATE_FIXTURES").is_some();
     let cases = cases();
-    assert!(
-        cases.len() >= 14,
-        "expected at least 14 fixture cases, found {}",
-        cases.len()
-    );
+    assert!(cases.len() >= 14, "expected at least 14 fixture cases, found {}", cases.len());
     let mut failures = String::new();
     for case in &cases {
         let bytes = std::fs::read(&case.input).unwrap();
@@ -127,23 +104,11 @@ fn every_fixture_cleans_to_its_expected_text() {
             }
         };
         let label = case.name.as_str();
-        compare(
-            label,
-            &case.expected,
-            &cleaned.text(),
-            update,
-            &mut failures,
-        );
+        compare(label, &case.expected, &cleaned.text(), update, &mut failures);
         let expected_md = case.expected.with_extension("md");
         if expected_md.exists() {
             let markdown = declutter::write::markdown(&cleaned);
-            compare(
-                &format!("{label} markdown"),
-                &expected_md,
-                &markdown,
-                update,
-                &mut failures,
-            );
+            compare(&format!("{label} markdown"), &expected_md, &markdown, update, &mut failures);
         }
         if let Some(want) = &case.meta.removals {
             let with_builtin = want.iter().any(|id| id.starts_with("builtin:"));
@@ -154,18 +119,9 @@ fn every_fixture_cleans_to_its_expected_text() {
                 .filter(|id| with_builtin || !id.starts_with("builtin:"))
                 .collect();
             if got != want.iter().map(String::as_str).collect::<Vec<_>>() {
-                writeln!(
-                    failures,
-                    "--- {}: removals {got:?}, expected {want:?}",
-                    case.name
-                )
-                .unwrap();
+                writeln!(failures, "--- {}: removals {got:?}, expected {want:?}", case.name).unwrap();
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} fixture case(s) failed:\n{failures}",
-        failures.matches("\n--- ").count() + 1
-    );
+    assert!(failures.is_empty(), "{} fixture case(s) failed:\n{failures}", failures.matches("\n--- ").count() + 1);
 }

@@ -17,16 +17,12 @@ struct Expected {
 
 fn cases() -> Vec<(PathBuf, Expected)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rule-errors");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     dirs.into_iter()
         .map(|d| {
-            let expected =
-                toml::from_str(&std::fs::read_to_string(d.join("expected.toml")).unwrap()).unwrap();
+            let expected = toml::from_str(&std::fs::read_to_string(d.join("expected.toml")).unwrap()).unwrap();
             (d, expected)
         })
         .collect()
@@ -47,16 +43,13 @@ fn every_broken_rule_folder_is_located_precisely() {
             Err(e) => e,
         };
         let hit = err.errors().iter().any(|e| {
-            let rule_ok = want.rule.is_empty()
-                || e.rule.as_deref() == Some(want.rule.as_str())
-                || e.message.contains(&want.rule);
+            let rule_ok =
+                want.rule.is_empty() || e.rule.as_deref() == Some(want.rule.as_str()) || e.message.contains(&want.rule);
             e.file.ends_with(&want.file)
                 && e.line == want.line
                 && e.column >= 1
                 && rule_ok
-                && e.message
-                    .to_lowercase()
-                    .contains(&want.message.to_lowercase())
+                && e.message.to_lowercase().contains(&want.message.to_lowercase())
         });
         if !hit {
             failures.push(format!(
@@ -75,20 +68,12 @@ fn every_broken_rule_folder_is_located_precisely() {
 #[test]
 fn rules_check_cli_exits_2_with_file_line_column() {
     for (dir, want) in cases() {
-        let out = Command::cargo_bin("declutter")
-            .unwrap()
-            .args(["rules", "check"])
-            .arg(dir.join("rules"))
-            .output()
-            .unwrap();
+        let out =
+            Command::cargo_bin("declutter").unwrap().args(["rules", "check"]).arg(dir.join("rules")).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{}", dir.display());
         let stderr = String::from_utf8_lossy(&out.stderr);
         let located = format!("{}:{}:", want.file, want.line);
-        assert!(
-            stderr.contains(&located),
-            "{}: {located} not in\n{stderr}",
-            dir.display()
-        );
+        assert!(stderr.contains(&located), "{}: {located} not in\n{stderr}", dir.display());
     }
 }
 

@@ -36,13 +36,8 @@ impl<'a> ActiveRules<'a> {
 
     /// Just one rule: how a rule's examples are run.
     pub fn single(rule: &'a Rule) -> Self {
-        let mut active = ActiveRules {
-            selectors: vec![],
-            shortcodes: vec![],
-            blocks: vec![],
-            inlines: vec![],
-            inline_set: None,
-        };
+        let mut active =
+            ActiveRules { selectors: vec![], shortcodes: vec![], blocks: vec![], inlines: vec![], inline_set: None };
         match rule.matcher {
             Matcher::Selector(_) => active.selectors.push(rule),
             Matcher::Shortcode(_) => active.shortcodes.push(rule),
@@ -54,11 +49,7 @@ impl<'a> ActiveRules<'a> {
 }
 
 /// Runs the block passes; returns the kept blocks and appends to `removals`.
-pub fn clean_blocks(
-    blocks: Vec<Block>,
-    rules: &ActiveRules,
-    removals: &mut Vec<Removal>,
-) -> Vec<Block> {
+pub fn clean_blocks(blocks: Vec<Block>, rules: &ActiveRules, removals: &mut Vec<Removal>) -> Vec<Block> {
     let mut blocks: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
     shortcode_pass(&mut blocks, &rules.shortcodes, removals);
     block_pass(&mut blocks, &rules.blocks, removals);
@@ -94,9 +85,7 @@ fn shortcode_ranges(text: &str, m: &ShortcodeMatcher) -> Vec<Range<usize>> {
         Some(_) => all.iter().filter(|s| m.names_match(&s.name)).collect(),
         None => {
             let top = shortcode::top_level(&all);
-            let conventional = top
-                .iter()
-                .all(|s| s.attrs_ok && shortcode::is_conventional_name(&s.name));
+            let conventional = top.iter().all(|s| s.attrs_ok && shortcode::is_conventional_name(&s.name));
             let mut rest = String::new();
             let mut last = 0;
             for s in &top {
@@ -120,11 +109,7 @@ fn shortcode_ranges(text: &str, m: &ShortcodeMatcher) -> Vec<Range<usize>> {
     } else {
         let mut owned: Vec<shortcode::Shortcode> = targets.into_iter().cloned().collect();
         owned.sort_by_key(|s| s.outer.start);
-        ranges.extend(
-            shortcode::top_level(&owned)
-                .into_iter()
-                .map(|s| s.outer.clone()),
-        );
+        ranges.extend(shortcode::top_level(&owned).into_iter().map(|s| s.outer.clone()));
     }
     ranges
 }
@@ -138,26 +123,19 @@ fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<
             continue;
         };
         let keyed = Keyed::new(&block.text);
-        let Some(rule) = rules
-            .iter()
-            .find(|r| matches!(&r.matcher, Matcher::Block(c) if c.matches(&keyed)))
-        else {
+        let Some(rule) = rules.iter().find(|r| matches!(&r.matcher, Matcher::Block(c) if c.matches(&keyed))) else {
             continue;
         };
         take_block(blocks, index, rule, None, removals);
         if let Some(cond) = &rule.with_previous
             && let Some(prev) = (0..index).rev().find(|&j| blocks[j].is_some())
-            && blocks[prev]
-                .as_ref()
-                .is_some_and(|b| cond.matches(&Keyed::new(&b.text)))
+            && blocks[prev].as_ref().is_some_and(|b| cond.matches(&Keyed::new(&b.text)))
         {
             take_block(blocks, prev, rule, Some(Side::Previous), removals);
         }
         if let Some(cond) = &rule.with_next
             && let Some(next) = (index + 1..blocks.len()).find(|&j| blocks[j].is_some())
-            && blocks[next]
-                .as_ref()
-                .is_some_and(|b| cond.matches(&Keyed::new(&b.text)))
+            && blocks[next].as_ref().is_some_and(|b| cond.matches(&Keyed::new(&b.text)))
         {
             take_block(blocks, next, rule, Some(Side::Next), removals);
         }
@@ -184,10 +162,7 @@ fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, removals: &mut
     }
     for (index, slot) in blocks.iter_mut().enumerate() {
         let Some(block) = slot.as_ref() else { continue };
-        if rules
-            .inline_set
-            .is_some_and(|set| !set.is_match(&block.text))
-        {
+        if rules.inline_set.is_some_and(|set| !set.is_match(&block.text)) {
             continue;
         }
         for rule in &rules.inlines {
@@ -195,12 +170,8 @@ fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, removals: &mut
             let Matcher::Inline(m) = &rule.matcher else {
                 continue;
             };
-            let ranges: Vec<Range<usize>> = m
-                .regex
-                .find_iter(&block.text)
-                .map(|m| m.range())
-                .filter(|r| !r.is_empty())
-                .collect();
+            let ranges: Vec<Range<usize>> =
+                m.regex.find_iter(&block.text).map(|m| m.range()).filter(|r| !r.is_empty()).collect();
             if !ranges.is_empty() {
                 remove_spans(slot, index, &ranges, rule, removals);
             }
@@ -226,15 +197,7 @@ fn remove_spans(
         return;
     }
     for r in ranges {
-        removals.push(
-            Removal::new(
-                rule,
-                Scope::Span,
-                &block.text[r.clone()],
-                block.origin.clone(),
-            )
-            .at(index, 1),
-        );
+        removals.push(Removal::new(rule, Scope::Span, &block.text[r.clone()], block.origin.clone()).at(index, 1));
     }
     block.text = remaining;
 }
@@ -253,9 +216,7 @@ pub fn cut(text: &str, ranges: &[Range<usize>]) -> String {
         let next = rest.chars().next();
         let at_line_start = out.is_empty() || out.ends_with('\n');
         let ends_space = out.ends_with([' ', '\t']);
-        if ends_space
-            && next.is_none_or(|c| c == ' ' || c == '\t' || c == '\n' || ".,;:!?)]".contains(c))
-        {
+        if ends_space && next.is_none_or(|c| c == ' ' || c == '\t' || c == '\n' || ".,;:!?)]".contains(c)) {
             let trimmed = out.trim_end_matches([' ', '\t']).len();
             out.truncate(trimmed);
         }
@@ -266,11 +227,7 @@ pub fn cut(text: &str, ranges: &[Range<usize>]) -> String {
     }
     out.push_str(&text[last..]);
     let trimmed = out.trim();
-    if trimmed.len() == out.len() {
-        out
-    } else {
-        trimmed.to_owned()
-    }
+    if trimmed.len() == out.len() { out } else { trimmed.to_owned() }
 }
 
 #[cfg(test)]

@@ -36,16 +36,8 @@ impl Shortcode {
 
 #[derive(Debug)]
 enum Token {
-    Open {
-        name: String,
-        range: Range<usize>,
-        self_closing: bool,
-        attrs_ok: bool,
-    },
-    Close {
-        name: String,
-        range: Range<usize>,
-    },
+    Open { name: String, range: Range<usize>, self_closing: bool, attrs_ok: bool },
+    Close { name: String, range: Range<usize> },
 }
 
 /// All shortcodes in `text`, nested ones included, ordered by start.
@@ -56,29 +48,18 @@ pub fn parse(text: &str) -> Vec<Shortcode> {
     let mut lone_closer = vec![false; tokens.len()];
     for (i, tok) in tokens.iter().enumerate() {
         match tok {
-            Token::Open {
-                name,
-                self_closing: false,
-                ..
-            } => open_stacks.entry(name).or_default().push(i),
+            Token::Open { name, self_closing: false, .. } => open_stacks.entry(name).or_default().push(i),
             Token::Open { .. } => {}
-            Token::Close { name, range } => {
-                match open_stacks.get_mut(name.as_str()).and_then(Vec::pop) {
-                    Some(j) => closer[j] = Some(range.clone()),
-                    None => lone_closer[i] = true,
-                }
-            }
+            Token::Close { name, range } => match open_stacks.get_mut(name.as_str()).and_then(Vec::pop) {
+                Some(j) => closer[j] = Some(range.clone()),
+                None => lone_closer[i] = true,
+            },
         }
     }
     let mut out = Vec::new();
     for (i, tok) in tokens.iter().enumerate() {
         match tok {
-            Token::Open {
-                name,
-                range,
-                attrs_ok,
-                ..
-            } => {
+            Token::Open { name, range, attrs_ok, .. } => {
                 let close = closer[i].clone();
                 let end = close.as_ref().map_or(range.end, |c| c.end);
                 out.push(Shortcode {
@@ -107,10 +88,7 @@ pub fn parse(text: &str) -> Vec<Shortcode> {
 pub fn top_level(all: &[Shortcode]) -> Vec<&Shortcode> {
     let mut out: Vec<&Shortcode> = Vec::new();
     for sc in all {
-        if out
-            .last()
-            .is_some_and(|last| sc.outer.start < last.outer.end)
-        {
+        if out.last().is_some_and(|last| sc.outer.start < last.outer.end) {
             continue;
         }
         out.push(sc);
@@ -127,10 +105,7 @@ pub fn is_conventional_name(name: &str) -> bool {
 
 /// What a rule may name: the characters WordPress allows in practice.
 pub fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn tokenize(text: &str) -> Vec<Token> {
@@ -167,9 +142,7 @@ fn scan_tag(text: &str, start: usize) -> Option<Token> {
         Some(r) => (true, r),
         None => (false, rest),
     };
-    let name_len = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .unwrap_or(rest.len());
+    let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
     if name_len == 0 {
         return None;
     }
@@ -177,10 +150,7 @@ fn scan_tag(text: &str, start: usize) -> Option<Token> {
     let after = &rest[name_len..];
     let name_end = start + 1 + usize::from(closing) + name_len;
     if closing {
-        return after.starts_with(']').then(|| Token::Close {
-            name: name.to_owned(),
-            range: start..name_end + 1,
-        });
+        return after.starts_with(']').then(|| Token::Close { name: name.to_owned(), range: start..name_end + 1 });
     }
     let first = after.chars().next()?;
     if !(first == ']' || first == '/' || first.is_whitespace()) {
@@ -211,9 +181,7 @@ fn scan_tag(text: &str, start: usize) -> Option<Token> {
 fn attrs_are_pairs(attrs: &str) -> bool {
     let mut s = attrs.trim_start();
     while !s.is_empty() {
-        let key_len = s
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == ':'))
-            .unwrap_or(s.len());
+        let key_len = s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == ':')).unwrap_or(s.len());
         if key_len == 0 {
             return false;
         }
@@ -256,10 +224,7 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<(String, String, bool)> {
-        parse(text)
-            .into_iter()
-            .map(|s| (s.name, text[s.outer].to_owned(), s.attrs_ok))
-            .collect()
+        parse(text).into_iter().map(|s| (s.name, text[s.outer].to_owned(), s.attrs_ok)).collect()
     }
 
     #[test]
@@ -283,17 +248,8 @@ mod tests {
     fn enclosing_nested_and_self_closing() {
         let t = "[row][column]Text[/column][/row] [gallery ids=\"1,2\" /]";
         let all = parse(t);
-        let top: Vec<_> = top_level(&all)
-            .into_iter()
-            .map(|s| &t[s.outer.clone()])
-            .collect();
-        assert_eq!(
-            top,
-            [
-                "[row][column]Text[/column][/row]",
-                "[gallery ids=\"1,2\" /]"
-            ]
-        );
+        let top: Vec<_> = top_level(&all).into_iter().map(|s| &t[s.outer.clone()]).collect();
+        assert_eq!(top, ["[row][column]Text[/column][/row]", "[gallery ids=\"1,2\" /]"]);
         let caption = parse("[caption id=\"a\"]A cat.[/caption]");
         assert_eq!(caption[0].inner(), Some(16..22));
     }
@@ -309,9 +265,7 @@ mod tests {
     #[test]
     fn escapes_and_junk() {
         assert!(parse("[[gallery]]").is_empty());
-        for t in [
-            "[", "[/", "[a", "[a b=", "[a b=\"", "]]][[[", "[a\nb]", "[é]",
-        ] {
+        for t in ["[", "[/", "[a", "[a b=", "[a b=\"", "]]][[[", "[a\nb]", "[é]"] {
             let _ = parse(t);
         }
     }

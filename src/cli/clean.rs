@@ -23,45 +23,33 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         report(e);
         return exit::USAGE;
     }
-    if let Some(Err(e)) = args
-        .encoding
-        .as_deref()
-        .map(crate::load::parse_caller_label)
-    {
+    if let Some(Err(e)) = args.encoding.as_deref().map(crate::load::parse_caller_label) {
         report(e);
         return exit::USAGE;
     }
-    let inputs: Vec<PathBuf> = if args.inputs.is_empty() {
-        vec![PathBuf::from("-")]
-    } else {
-        args.inputs.clone()
-    };
+    let inputs: Vec<PathBuf> = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
     if let Some(out) = &args.output
         && let Some(clash) = inputs.iter().find(|i| same_file(i, out))
     {
-        report(format!(
-            "{} is also an input: refusing to write over it",
-            clash.display()
-        ));
+        report(format!("{} is also an input: refusing to write over it", clash.display()));
         return exit::USAGE;
     }
+    let (jobs, mut failed) = expand_inputs(&inputs);
+    if let Some(dir) = &args.output_dir {
+        if args.output.is_some() {
+            report("--output and --output-dir exclude each other");
+            return exit::USAGE;
+        }
+        let batch_failed = clean_to_dir(&cleaner, &hints, args.format, &jobs, dir);
+        return if failed || batch_failed { exit::INPUT_FAILED } else { exit::OK };
+    }
 
-    let many = inputs.len() > 1;
+    let many = jobs.len() > 1;
     let mut output = String::new();
-    let mut failed = false;
-    for input in &inputs {
-        let name = input.display().to_string();
-        let bytes = match read_input(input) {
-            Ok(b) => b,
-            Err(e) => {
-                report(format!("{name}: {e}"));
-                failed = true;
-                continue;
-            }
-        };
-        match cleaner.clean(&bytes, &hints) {
-            Ok(cleaned) => {
-                let rendered = write::render(&cleaned, args.format, Some(&name));
+    for job in &jobs {
+        let name = job.path.display().to_string();
+        match clean_one(&cleaner, &hints, args.format, job) {
+            Ok(rendered) => {
                 if args.format == Format::Json {
                     output.push_str(&rendered);
                     output.push('\n');
@@ -76,14 +64,13 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
                 }
             }
             Err(e) => {
-                report(format!("{name}: {e}"));
+                report(e);
                 failed = true;
             }
         }
     }
     let written = match &args.output {
-        Some(path) => write_atomically(path, output.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display())),
+        Some(path) => write_atomically(path, output.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
         None => write_stdout(output.as_bytes()).map_err(|e| format!("standard output: {e}")),
     };
     if let Err(e) = written {
@@ -93,8 +80,111 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
     if failed { exit::INPUT_FAILED } else { exit::OK }
 }
 
+/// One document to clean, and where it sits relative to the folder given.
+struct Job {
+    path: PathBuf,
+    relative: PathBuf,
+}
+
+/// Extensions taken from folders; files named on the command line are taken whatever their name.
+const FOLDER_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt", "text"];
+
+/// Files as given, folders walked recursively (sorted, so output order is stable).
+fn expand_inputs(inputs: &[PathBuf]) -> (Vec<Job>, bool) {
+    let mut jobs = Vec::new();
+    let mut failed = false;
+    for input in inputs {
+        if !input.is_dir() {
+            let relative = input.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("stdin"));
+            jobs.push(Job { path: input.clone(), relative });
+            continue;
+        }
+        let before = jobs.len();
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(e) => e,
+                Err(e) => {
+                    report(format!("{}: {e}", dir.display()));
+                    failed = true;
+                    continue;
+                }
+            };
+            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths.into_iter().rev() {
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                {
+                    let relative = p.strip_prefix(input).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
+                    jobs.push(Job { path: p, relative });
+                }
+            }
+        }
+        jobs[before..].sort_by(|a, b| a.path.cmp(&b.path));
+        if jobs.len() == before {
+            report(format!("{}: no .html or .txt files in this folder", input.display()));
+            failed = true;
+        }
+    }
+    (jobs, failed)
+}
+
+fn clean_one(cleaner: &Cleaner, hints: &Hints, format: Format, job: &Job) -> Result<String, String> {
+    let name = job.path.display().to_string();
+    let bytes = read_input(&job.path).map_err(|e| format!("{name}: {e}"))?;
+    let cleaned = cleaner.clean(&bytes, hints).map_err(|e| format!("{name}: {e}"))?;
+    Ok(write::render(&cleaned, format, Some(&name)))
+}
+
+/// Cleans every job into `dir`, mirroring the input tree, on all cores.
+/// Returns whether any job failed.
+fn clean_to_dir(cleaner: &Cleaner, hints: &Hints, format: Format, jobs: &[Job], dir: &Path) -> bool {
+    use rayon::prelude::*;
+    let extension = match format {
+        Format::Text => "txt",
+        Format::Markdown => "md",
+        Format::Json => "json",
+    };
+    let results: Vec<Result<(), String>> = jobs
+        .par_iter()
+        .map(|job| {
+            let target = dir.join(job.relative.with_extension(extension));
+            if same_file(&job.path, &target) || job.path == target {
+                return Err(format!(
+                    "{}: the output would overwrite the input; choose another --output-dir",
+                    job.path.display()
+                ));
+            }
+            let mut rendered = clean_one(cleaner, hints, format, job)?;
+            if format == Format::Json {
+                rendered.push('\n');
+            }
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            write_atomically(&target, rendered.as_bytes()).map_err(|e| format!("{}: {e}", target.display()))
+        })
+        .collect();
+    let mut failed = false;
+    for r in results {
+        if let Err(e) = r {
+            report(e);
+            failed = true;
+        }
+    }
+    failed
+}
+
 fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
-    let mut builder = Cleaner::builder().normalize_whitespace(args.normalize_whitespace);
+    let mut builder = Cleaner::builder()
+        .normalize_whitespace(args.normalize_whitespace)
+        .extract(!args.no_extract)
+        .keep_captions(args.captions == super::Captions::Keep);
     if let Some(dir) = &args.rules {
         builder = builder.rules_dir(dir).map_err(|e| {
             eprintln!("{e}");
@@ -112,14 +202,8 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
 fn read_input(path: &Path) -> Result<Vec<u8>, String> {
     if path == Path::new("-") {
         let mut buf = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        io::stdin().lock().read_to_end(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
         return Ok(buf);
-    }
-    if path.is_dir() {
-        return Err("is a directory; pass the files in it".into());
     }
     std::fs::read(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => "no such file".to_owned(),

@@ -36,7 +36,7 @@ pub struct Cli {
 pub enum Command {
     /// Clean HTML pages or article text.
     #[command(
-        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
+        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
     )]
     Clean(CleanArgs),
     /// Check and list rule files.
@@ -46,7 +46,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Input files; `-` or none reads standard input.
+    /// Input files or folders (walked recursively for .html, .htm, .txt files); `-` or none reads standard input.
     pub inputs: Vec<PathBuf>,
     /// The document's URL: chooses the publisher's rules and goes into the report.
     #[arg(long)]
@@ -62,6 +62,16 @@ pub struct CleanArgs {
     /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write one output file per input into DIR, mirroring folders given as inputs
+    /// (`page.html` becomes `DIR/page.txt`, `.md` or `.json`). Runs on all cores.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Keep the whole page body: no main-content extraction (selector and block rules still apply).
+    #[arg(long)]
+    pub no_extract: bool,
+    /// Figure and table captions inside the article.
+    #[arg(long, value_enum, default_value_t = Captions::Keep)]
+    pub captions: Captions,
     /// The input's charset: a label (`windows-1252`) or a whole Content-Type (`text/html; charset=gbk`).
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
@@ -70,6 +80,12 @@ pub struct CleanArgs {
     /// Collapse spaces and NBSPs and trim line ends (off: the article's characters are kept).
     #[arg(long)]
     pub normalize_whitespace: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Captions {
+    Keep,
+    Drop,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,11 +17,7 @@ pub(super) fn load(dir: Option<&Path>) -> Result<RuleSet, RulesError> {
 pub(super) fn check(dir: Option<&Path>) -> u8 {
     match load(dir) {
         Ok(set) => {
-            let examples: usize = set
-                .rules()
-                .iter()
-                .map(|r| r.examples.remove.len() + r.examples.keep.len())
-                .sum();
+            let examples: usize = set.rules().iter().map(|r| r.examples.remove.len() + r.examples.keep.len()).sum();
             println!(
                 "ok: {} rules in {} files ({} publishers), {} examples pass",
                 set.rules().len(),
@@ -37,10 +33,7 @@ pub(super) fn check(dir: Option<&Path>) -> u8 {
             }
             let n = e.errors().len();
             if n > 0 {
-                report(format!(
-                    "{n} error{} in the rules",
-                    if n == 1 { "" } else { "s" }
-                ));
+                report(format!("{n} error{} in the rules", if n == 1 { "" } else { "s" }));
             }
             exit::USAGE
         }

@@ -49,10 +49,6 @@ pub struct Block {
 
 impl Block {
     pub fn new(kind: BlockKind, text: impl Into<String>, origin: Origin) -> Self {
-        Block {
-            kind,
-            text: text.into(),
-            origin,
-        }
+        Block { kind, text: text.into(), origin }
     }
 }

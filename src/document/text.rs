@@ -27,19 +27,11 @@ fn flush(run: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>) {
     }
     if one_paragraph_per_line(run) {
         for &(line_no, line) in run.iter() {
-            blocks.push(Block::new(
-                BlockKind::Paragraph,
-                line,
-                Origin::Line(line_no),
-            ));
+            blocks.push(Block::new(BlockKind::Paragraph, line, Origin::Line(line_no)));
         }
     } else {
         let text = run.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("\n");
-        blocks.push(Block::new(
-            BlockKind::Paragraph,
-            text,
-            Origin::Line(run[0].0),
-        ));
+        blocks.push(Block::new(BlockKind::Paragraph, text, Origin::Line(run[0].0)));
     }
     run.clear();
 }
@@ -48,9 +40,7 @@ fn one_paragraph_per_line(run: &[(usize, &str)]) -> bool {
     if run.len() < 2 {
         return false;
     }
-    let long_line = run
-        .iter()
-        .any(|(_, l)| l.chars().count() > WRAPPED_LINE_MAX);
+    let long_line = run.iter().any(|(_, l)| l.chars().count() > WRAPPED_LINE_MAX);
     let all_end_sentences = run.iter().all(|(_, l)| ends_sentence(l));
     long_line || all_end_sentences
 }

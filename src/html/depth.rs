@@ -13,16 +13,13 @@ pub const MAX_DEPTH: usize = 512;
 /// Elements that never hold children, or whose end tag is implied by the next
 /// sibling, so they never deepen the tree in a way worth counting.
 const NON_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead",
-    "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "html", "head", "body", "image", "keygen",
-    "basefont", "bgsound", "frame",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p",
+    "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+    "html", "head", "body", "image", "keygen", "basefont", "bgsound", "frame",
 ];
 
 /// Elements whose content is raw text: tags inside them are not tags.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
 
 /// Returns the markup with tags past `MAX_DEPTH` dropped, or borrowed as is.
 pub fn cap_depth(html: &str) -> Cow<'_, str> {
@@ -46,10 +43,7 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
         }
         let closing = rest.as_bytes().get(1) == Some(&b'/');
         let name_start = start + 1 + usize::from(closing);
-        let name_len = bytes[name_start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
+        let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
             pos = start + 1;
             continue;
@@ -121,9 +115,7 @@ fn tag_end(bytes: &[u8], mut i: usize) -> usize {
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     let n = needle.len();
-    hay.as_bytes()
-        .windows(n)
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    hay.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[cfg(test)]

@@ -12,9 +12,8 @@ use crate::document::{Block, BlockKind, Origin};
 
 /// Elements that never render text.
 const SKIPPED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "audio", "video", "select", "datalist", "textarea", "input", "title", "button",
-    "map",
+    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "audio",
+    "video", "select", "datalist", "textarea", "input", "title", "button", "map",
 ];
 
 /// Elements that start and end a block.
@@ -85,13 +84,29 @@ pub struct Directives<'a> {
 #[derive(Default)]
 pub struct Laid {
     pub blocks: Vec<Block>,
+    /// Facts about each block, for main-content extraction (parallel to `blocks`).
+    pub meta: Vec<BlockMeta>,
     /// `(rule index, node, position)`: selector removals, in document order.
     pub removed: Vec<(usize, NodeId, usize)>,
     /// Blocks outside the content container(s), with their position.
     pub outside: Vec<(Block, usize)>,
 }
 
+/// What extraction needs to know about a block beyond its text.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockMeta {
+    /// The block-level element the block belongs to.
+    pub node: NodeId,
+    /// Characters of the block's text.
+    pub chars: usize,
+    /// Characters of it inside links.
+    pub link_chars: usize,
+    /// Inside a `<figcaption>` or a table `<caption>`.
+    pub caption: bool,
+}
+
 struct Frame {
+    node: NodeId,
     kind: BlockKind,
     /// How many path segments lead to this block's element.
     depth: usize,
@@ -109,12 +124,17 @@ struct Segment {
 
 enum Step<'a> {
     Enter(NodeRef<'a, Node>),
-    Exit {
-        block: bool,
-        pre: bool,
-        content: bool,
-        list: bool,
-    },
+    Exit(Exit),
+}
+
+#[derive(Clone, Copy, Default)]
+struct Exit {
+    block: bool,
+    pre: bool,
+    content: bool,
+    list: bool,
+    link: bool,
+    caption: bool,
 }
 
 struct Walker<'a> {
@@ -127,6 +147,11 @@ struct Walker<'a> {
     lists: Vec<bool>,
     pre: usize,
     in_content: usize,
+    links: usize,
+    captions: usize,
+    root: NodeId,
+    /// Characters added to `buf` inside links.
+    buf_link_chars: usize,
 }
 
 /// Lays out the subtree under `root` (usually `<html>`).
@@ -136,40 +161,40 @@ pub fn layout(root: NodeRef<'_, Node>, directives: Option<&Directives>) -> Laid 
         out: Laid::default(),
         buf: String::new(),
         pending_space: false,
-        frames: vec![Frame {
-            kind: BlockKind::Paragraph,
-            depth: 0,
-            data_row: false,
-            cells: 0,
-        }],
+        frames: vec![Frame { node: root.id(), kind: BlockKind::Paragraph, depth: 0, data_row: false, cells: 0 }],
         path: Vec::new(),
         lists: Vec::new(),
         pre: 0,
         in_content: 0,
+        links: 0,
+        captions: 0,
+        root: root.id(),
+        buf_link_chars: 0,
     };
     let mut stack = vec![Step::Enter(root)];
     while let Some(step) = stack.pop() {
         match step {
             Step::Enter(node) => w.enter(node, &mut stack),
-            Step::Exit {
-                block,
-                pre,
-                content,
-                list,
-            } => {
-                if block {
+            Step::Exit(exit) => {
+                if exit.block {
                     w.flush();
                     w.frames.pop();
                 }
-                if pre {
+                if exit.pre {
                     w.pre -= 1;
                 }
-                if content {
+                if exit.content {
                     w.flush();
                     w.in_content -= 1;
                 }
-                if list {
+                if exit.list {
                     w.lists.pop();
+                }
+                if exit.link {
+                    w.links -= 1;
+                }
+                if exit.caption {
+                    w.captions -= 1;
                 }
                 w.path.pop();
             }
@@ -182,11 +207,7 @@ pub fn layout(root: NodeRef<'_, Node>, directives: Option<&Directives>) -> Laid 
 /// The text of a subtree, blocks joined by newlines: what a removal reports.
 pub fn subtree_text(node: NodeRef<'_, Node>) -> String {
     let laid = layout(node, None);
-    laid.blocks
-        .into_iter()
-        .map(|b| b.text)
-        .collect::<Vec<_>>()
-        .join("\n")
+    laid.blocks.into_iter().map(|b| b.text).collect::<Vec<_>>().join("\n")
 }
 
 impl<'a> Walker<'a> {
@@ -215,20 +236,15 @@ impl<'a> Walker<'a> {
         self.push_segment(name);
         // Outside a chosen content container everything is left out anyway;
         // selector rules are reported only where they changed the article.
-        let outside =
-            self.directives.is_some_and(|d| !d.content.is_empty()) && self.in_content == 0;
+        let outside = self.directives.is_some_and(|d| !d.content.is_empty()) && self.in_content == 0;
         if let Some(d) = self.directives.filter(|_| !outside)
             && let Some(&rule) = d.removed.get(&node.id())
         {
-            self.out
-                .removed
-                .push((rule, node.id(), self.out.blocks.len()));
+            self.out.removed.push((rule, node.id(), self.out.blocks.len()));
             self.path.pop();
             return;
         }
-        let content = self
-            .directives
-            .is_some_and(|d| d.content.contains(&node.id()));
+        let content = self.directives.is_some_and(|d| d.content.contains(&node.id()));
         if content {
             self.flush();
             self.in_content += 1;
@@ -239,16 +255,8 @@ impl<'a> Walker<'a> {
         let mut kind = inherit(top);
         let mut data_row = false;
         match name {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                kind = BlockKind::Heading {
-                    level: name.as_bytes()[1] - b'0',
-                }
-            }
-            "li" => {
-                kind = BlockKind::ListItem {
-                    ordered: self.lists.last().copied().unwrap_or(false),
-                }
-            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => kind = BlockKind::Heading { level: name.as_bytes()[1] - b'0' },
+            "li" => kind = BlockKind::ListItem { ordered: self.lists.last().copied().unwrap_or(false) },
             "blockquote" => kind = BlockKind::Quote,
             "pre" => kind = BlockKind::Preformatted,
             "tr" => {
@@ -278,12 +286,7 @@ impl<'a> Walker<'a> {
         }
         if block {
             self.flush();
-            self.frames.push(Frame {
-                kind,
-                depth: self.path.len(),
-                data_row,
-                cells: 0,
-            });
+            self.frames.push(Frame { node: node.id(), kind, depth: self.path.len(), data_row, cells: 0 });
         }
         let pre = name == "pre" || name == "textarea" || name == "listing" || name == "plaintext";
         if pre {
@@ -293,16 +296,27 @@ impl<'a> Walker<'a> {
         if list {
             self.lists.push(name == "ol");
         }
-        stack.push(Step::Exit {
-            block,
-            pre,
-            content,
-            list,
-        });
+        let link = name == "a" && element.attr("href").is_some();
+        if link {
+            self.links += 1;
+        }
+        let caption = name == "figcaption" || name == "caption";
+        if caption {
+            self.captions += 1;
+        }
+        stack.push(Step::Exit(Exit { block, pre, content, list, link, caption }));
         stack.extend(node.children().rev().map(Step::Enter));
     }
 
     fn text(&mut self, text: &str) {
+        let before = self.buf.len();
+        self.append_text(text);
+        if self.links > 0 {
+            self.buf_link_chars += self.buf[before..].chars().count();
+        }
+    }
+
+    fn append_text(&mut self, text: &str) {
         if self.pre > 0 {
             self.buf.push_str(text);
             return;
@@ -334,11 +348,7 @@ impl<'a> Walker<'a> {
             },
             None => 1,
         };
-        self.path.push(Segment {
-            name: name.to_owned(),
-            index,
-            children: Vec::new(),
-        });
+        self.path.push(Segment { name: name.to_owned(), index, children: Vec::new() });
     }
 
     fn origin(&self, depth: usize) -> Origin {
@@ -366,18 +376,24 @@ impl<'a> Walker<'a> {
             return;
         }
         let buf = std::mem::take(&mut self.buf);
+        let buf_chars = buf.chars().count().max(1);
+        let link_chars = std::mem::take(&mut self.buf_link_chars);
+        let caption = self.captions > 0;
         let frame = self.frames.last();
+        let node = frame.map_or(self.root, |f| f.node);
         let kind = frame.map_or(BlockKind::Paragraph, |f| f.kind);
         let origin = self.origin(frame.map_or(self.path.len(), |f| f.depth));
-        let outside =
-            self.directives.is_some_and(|d| !d.content.is_empty()) && self.in_content == 0;
+        let outside = self.directives.is_some_and(|d| !d.content.is_empty()) && self.in_content == 0;
         let emit = |text: String, out: &mut Laid| {
+            let chars = text.chars().count();
+            let meta = BlockMeta { node, chars, link_chars: (link_chars * chars / buf_chars).min(chars), caption };
             let block = Block::new(kind, text, origin.clone());
             if outside {
                 let pos = out.blocks.len();
                 out.outside.push((block, pos));
             } else {
                 out.blocks.push(block);
+                out.meta.push(meta);
             }
         };
         if kind == BlockKind::Preformatted {
@@ -409,10 +425,7 @@ impl<'a> Walker<'a> {
 /// Paragraphs inside quotes and list items keep their container's kind.
 fn inherit(kind: BlockKind) -> BlockKind {
     match kind {
-        BlockKind::Quote
-        | BlockKind::ListItem { .. }
-        | BlockKind::Heading { .. }
-        | BlockKind::Preformatted => kind,
+        BlockKind::Quote | BlockKind::ListItem { .. } | BlockKind::Heading { .. } | BlockKind::Preformatted => kind,
         _ => BlockKind::Paragraph,
     }
 }

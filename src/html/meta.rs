@@ -1,25 +1,217 @@
-//! Page metadata for the report.
+//! Page metadata for the report: title, author, date, site, language,
+//! canonical URL — from meta tags, JSON-LD and the DOM, in that order of trust.
 
 use std::sync::LazyLock;
 
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
+use serde::Serialize;
+use serde_json::Value;
 
-static OG_TITLE: LazyLock<Option<Selector>> =
-    LazyLock::new(|| Selector::parse("meta[property='og:title']").ok());
-static TITLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("title").ok());
-static H1: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("h1").ok());
+/// What the page says about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Metadata {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub site_name: Option<String>,
+    pub language: Option<String>,
+    pub canonical_url: Option<String>,
+}
 
-/// The page title: `og:title` (publishers set it without the site suffix),
-/// else `<title>`, else the first `<h1>`.
-pub fn title(doc: &Html) -> Option<String> {
+fn sel(s: &str) -> Option<Selector> {
+    Selector::parse(s).ok()
+}
+
+static META: LazyLock<Option<Selector>> = LazyLock::new(|| sel("meta[content]"));
+static TITLE: LazyLock<Option<Selector>> = LazyLock::new(|| sel("title"));
+static H1: LazyLock<Option<Selector>> = LazyLock::new(|| sel("h1"));
+static JSON_LD: LazyLock<Option<Selector>> = LazyLock::new(|| sel("script[type='application/ld+json']"));
+static CANONICAL: LazyLock<Option<Selector>> = LazyLock::new(|| sel("link[rel~='canonical'][href]"));
+static AUTHOR_DOM: LazyLock<Option<Selector>> = LazyLock::new(|| {
+    sel(
+        "[rel~='author'], [itemprop~='author'] [itemprop~='name'], [itemprop~='author'], .byline .author, .author-name, .byline",
+    )
+});
+static TIME: LazyLock<Option<Selector>> = LazyLock::new(|| sel("time[datetime], [itemprop~='datePublished']"));
+
+/// Reads the page's metadata.
+pub fn metadata(doc: &Html) -> Metadata {
     let root = doc.root_element();
-    let first = |sel: &Option<Selector>| sel.as_ref().and_then(|s| root.select(s).next());
-    let clean = |s: String| {
-        let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        (!t.is_empty()).then_some(t)
+    let select = |s: &LazyLock<Option<Selector>>| -> Vec<ElementRef> {
+        s.as_ref().map(|s| root.select(s).collect()).unwrap_or_default()
     };
-    first(&OG_TITLE)
-        .and_then(|m| m.attr("content").map(str::to_owned).and_then(clean))
-        .or_else(|| first(&TITLE).and_then(|t| clean(t.text().collect())))
-        .or_else(|| first(&H1).and_then(|h| clean(h.text().collect())))
+    let metas: Vec<(String, String)> = select(&META)
+        .into_iter()
+        .filter_map(|m| {
+            let key = m.attr("property").or_else(|| m.attr("name")).or_else(|| m.attr("itemprop"))?;
+            Some((key.trim().to_ascii_lowercase(), m.attr("content")?.to_owned()))
+        })
+        .collect();
+    let meta = |keys: &[&str]| -> Option<String> {
+        keys.iter().find_map(|k| metas.iter().find(|(key, _)| key == k).and_then(|(_, v)| clean(v)))
+    };
+    let ld = json_ld(&select(&JSON_LD));
+
+    let title = meta(&["og:title", "twitter:title"])
+        .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["headline", "name"])))
+        .or_else(|| select(&TITLE).first().and_then(|t| clean(&t.text().collect::<String>())))
+        .or_else(|| select(&H1).first().and_then(|h| clean(&h.text().collect::<String>())));
+    let author = meta(&["author", "article:author", "parsely-author", "sailthru.author", "dc.creator"])
+        .filter(|a| !a.starts_with("http"))
+        .or_else(|| ld.as_ref().and_then(|v| person(v.get("author")?)))
+        .or_else(|| {
+            select(&AUTHOR_DOM).into_iter().find_map(|e| {
+                clean(&e.text().collect::<String>()).filter(|t| t.chars().count() <= 80).map(|t| strip_by(&t))
+            })
+        });
+    let published = meta(&[
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "date",
+        "pubdate",
+        "publishdate",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.date",
+        "sailthru.date",
+        "parsely-pub-date",
+    ])
+    .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["datePublished", "dateCreated"])))
+    .or_else(|| {
+        select(&TIME).into_iter().find_map(|t| t.attr("datetime").or_else(|| t.attr("content")).and_then(clean))
+    });
+    let site_name = meta(&["og:site_name", "application-name", "twitter:site"])
+        .or_else(|| ld.as_ref().and_then(|v| v.get("publisher").and_then(|p| string_at(p, &["name"]))));
+    let language = root
+        .attr("lang")
+        .or_else(|| root.attr("xml:lang"))
+        .and_then(clean)
+        .or_else(|| meta(&["content-language", "og:locale", "language", "dc.language"]))
+        .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["inLanguage"])));
+    let canonical_url = select(&CANONICAL)
+        .first()
+        .and_then(|l| l.attr("href").and_then(clean))
+        .or_else(|| meta(&["og:url"]))
+        .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["url", "mainEntityOfPage"])));
+    Metadata { title, author, published, site_name, language, canonical_url }
+}
+
+/// The page title alone (`og:title`, JSON-LD headline, `<title>`, first `<h1>`).
+pub fn title(doc: &Html) -> Option<String> {
+    metadata(doc).title
+}
+
+/// The JSON-LD object that describes the article (the first `*Article`,
+/// `BlogPosting` or `WebPage`, looking inside arrays and `@graph`).
+fn json_ld(scripts: &[ElementRef]) -> Option<Value> {
+    let mut found: Vec<Value> = Vec::new();
+    for s in scripts {
+        let text: String = s.text().collect();
+        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        collect_objects(value, &mut found, 0);
+    }
+    let kind = |v: &Value| -> String {
+        match v.get("@type") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+            _ => String::new(),
+        }
+    };
+    let rank = |v: &Value| {
+        let k = kind(v);
+        if k.contains("Article") || k.contains("BlogPosting") || k.contains("Report") {
+            0
+        } else if k.contains("WebPage") {
+            1
+        } else {
+            2
+        }
+    };
+    found.into_iter().filter(|v| rank(v) < 2).min_by_key(rank)
+}
+
+fn collect_objects(value: Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    match value {
+        Value::Array(items) => items.into_iter().for_each(|v| collect_objects(v, out, depth + 1)),
+        Value::Object(mut map) => {
+            if let Some(graph) = map.remove("@graph") {
+                collect_objects(graph, out, depth + 1);
+            }
+            out.push(Value::Object(map));
+        }
+        _ => {}
+    }
+}
+
+/// The JSON-LD `articleBody`, a hint for the extractor.
+pub fn article_body(doc: &Html) -> Option<String> {
+    let scripts: Vec<ElementRef> = JSON_LD.as_ref().map(|s| doc.root_element().select(s).collect()).unwrap_or_default();
+    json_ld(&scripts).and_then(|v| string_at(&v, &["articleBody"]))
+}
+
+fn string_at(v: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match v.get(*k)? {
+        Value::String(s) => clean(s),
+        Value::Object(o) => o.get("@id").or_else(|| o.get("name")).and_then(Value::as_str).and_then(clean),
+        Value::Array(a) => a.first().and_then(Value::as_str).and_then(clean),
+        _ => None,
+    })
+}
+
+/// An author value: a name, a Person, or a list of them.
+fn person(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => clean(s),
+        Value::Object(o) => o.get("name").and_then(Value::as_str).and_then(clean),
+        Value::Array(a) => {
+            let names: Vec<String> = a.iter().filter_map(person).collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        }
+        _ => None,
+    }
+}
+
+fn strip_by(s: &str) -> String {
+    let lower = s.to_lowercase();
+    if lower.starts_with("by ") { s[3..].trim().to_owned() } else { s.to_owned() }
+}
+
+fn clean(s: &str) -> Option<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_json_ld_and_dom() {
+        let page = r#"<html lang="de"><head><title>T | Site</title>
+            <meta property="og:site_name" content="Site">
+            <link rel="canonical" href="https://example.org/a">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},
+              {"@type":"NewsArticle","headline":"Head","author":[{"@type":"Person","name":"A. Writer"}],"datePublished":"2024-05-01T10:00:00Z"}]}</script>
+            </head><body><h1>H</h1></body></html>"#;
+        let m = metadata(&Html::parse_document(page));
+        assert_eq!(m.title.as_deref(), Some("Head"));
+        assert_eq!(m.author.as_deref(), Some("A. Writer"));
+        assert_eq!(m.published.as_deref(), Some("2024-05-01T10:00:00Z"));
+        assert_eq!(m.site_name.as_deref(), Some("Site"));
+        assert_eq!(m.language.as_deref(), Some("de"));
+        assert_eq!(m.canonical_url.as_deref(), Some("https://example.org/a"));
+    }
+
+    #[test]
+    fn dom_fallbacks() {
+        let page = r#"<html><head><title> Plain  title </title></head><body><span class="byline">By Jo Reporter</span><time datetime="2020-01-02">Jan 2</time></body></html>"#;
+        let m = metadata(&Html::parse_document(page));
+        assert_eq!(m.title.as_deref(), Some("Plain title"));
+        assert_eq!(m.author.as_deref(), Some("Jo Reporter"));
+        assert_eq!(m.published.as_deref(), Some("2020-01-02"));
+    }
 }

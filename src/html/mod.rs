@@ -2,6 +2,7 @@
 //! rules and the publisher's content container, lay out the rest.
 
 mod depth;
+mod extract;
 mod layout;
 mod meta;
 
@@ -10,12 +11,13 @@ use std::collections::{HashMap, HashSet};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 
+pub use extract::Quality;
 pub use layout::subtree_text;
-pub use meta::title;
+pub use meta::{Metadata, article_body, metadata, title};
 
 use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
-use crate::rules::{Category, Matcher, Publisher, Rule};
+use crate::rules::{Category, ExtractHints, Matcher, Publisher, Rule};
 
 /// The id recorded for blocks left out because a publisher's `content`
 /// selector chose the article container.
@@ -25,17 +27,30 @@ pub const OUTSIDE_CONTENT: &str = "builtin:outside-content";
 pub struct HtmlDocument {
     pub blocks: Vec<Block>,
     pub removals: Vec<Removal>,
-    pub title: Option<String>,
+    pub metadata: Metadata,
     /// Which content selector chose the article, if one matched.
     pub content_selector: Option<String>,
+    /// How the article was found; `None` with `--no-extract`.
+    pub quality: Option<Quality>,
 }
 
-/// Parses `text` and lays out its body with the given selector rules and the
-/// publisher's content selectors.
+/// How to lay out a page.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlOptions<'a> {
+    /// Generic main-content extraction hints; `None` keeps the whole body.
+    pub extract: Option<&'a ExtractHints>,
+    /// Keep figure and table captions of the article.
+    pub keep_captions: bool,
+}
+
+/// Parses `text` and lays out its body with the given selector rules, the
+/// publisher's content selectors, and (when no content selector matched)
+/// generic main-content extraction.
 pub fn to_blocks(
     text: &str,
     selector_rules: &[&Rule],
     publisher: Option<&Publisher>,
+    options: HtmlOptions,
 ) -> HtmlDocument {
     let doc = Html::parse_document(&depth::cap_depth(text));
     let root = doc.root_element();
@@ -59,53 +74,67 @@ pub fn to_blocks(
         }
     }
 
-    let directives = layout::Directives {
-        removed: &removed,
-        content: &content,
-    };
+    let directives = layout::Directives { removed: &removed, content: &content };
     let laid = layout::layout(*root, Some(&directives));
 
     let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
     for (rule_index, node, position) in laid.removed {
         let rule = selector_rules[rule_index];
         let text = doc.tree.get(node).map(subtree_text).unwrap_or_default();
-        let origin = doc
-            .tree
-            .get(node)
-            .map(element_path)
-            .unwrap_or_else(|| Origin::Element(String::new()));
+        let origin = doc.tree.get(node).map(element_path).unwrap_or_else(|| Origin::Element(String::new()));
         removals.push(Removal::new(rule, Scope::Element, text, origin).at(position, 0));
     }
     for (block, position) in laid.outside {
-        removals.push(
-            Removal {
-                rule: OUTSIDE_CONTENT.to_owned(),
-                category: Category::Other,
-                scope: Scope::Block,
-                context: None,
-                text: block.text,
-                origin: block.origin,
-                position: (0, 0),
+        removals.push(builtin(OUTSIDE_CONTENT, block, position));
+    }
+
+    let mut quality = None;
+    let mut blocks = laid.blocks;
+    if content_selector.is_some() {
+        quality = Some(Quality { method: "publisher-content", score: 1.0 });
+    } else if let Some(hints) = options.extract {
+        let found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions);
+        quality = Some(found.quality);
+        // Positions so far count all laid-out blocks; from here on they count kept ones.
+        let mut kept_before = Vec::with_capacity(blocks.len() + 1);
+        let mut kept = 0;
+        for verdict in &found.verdicts {
+            kept_before.push(kept);
+            kept += usize::from(verdict.is_none());
+        }
+        kept_before.push(kept);
+        for r in &mut removals {
+            r.position.0 = kept_before[r.position.0.min(blocks.len())];
+        }
+        let mut kept_blocks = Vec::with_capacity(kept);
+        for (i, (block, verdict)) in blocks.into_iter().zip(found.verdicts).enumerate() {
+            match verdict {
+                None => kept_blocks.push(block),
+                Some(reason) => removals.push(builtin(reason, block, kept_before[i])),
             }
-            .at(position, 0),
-        );
+        }
+        blocks = kept_blocks;
     }
-    HtmlDocument {
-        blocks: laid.blocks,
-        removals,
-        title: title(&doc),
-        content_selector,
+    HtmlDocument { blocks, removals, metadata: metadata(&doc), content_selector, quality }
+}
+
+fn builtin(id: &str, block: Block, position: usize) -> Removal {
+    Removal {
+        rule: id.to_owned(),
+        category: Category::Other,
+        scope: Scope::Block,
+        context: None,
+        text: block.text,
+        origin: block.origin,
+        position: (0, 0),
     }
+    .at(position, 0)
 }
 
 /// The matched elements that are not inside another matched element.
 fn outermost(found: &[ElementRef]) -> Vec<NodeId> {
     let ids: HashSet<NodeId> = found.iter().map(|e| e.id()).collect();
-    found
-        .iter()
-        .filter(|e| !e.ancestors().any(|a| ids.contains(&a.id())))
-        .map(|e| e.id())
-        .collect()
+    found.iter().filter(|e| !e.ancestors().any(|a| ids.contains(&a.id()))).map(|e| e.id()).collect()
 }
 
 /// The XPath-like path of an element (`/html/body/div[2]/p[3]`).
@@ -115,15 +144,9 @@ pub fn element_path(node: ego_tree::NodeRef<'_, scraper::Node>) -> Origin {
     while let Some(n) = current {
         if let Some(el) = n.value().as_element() {
             let name = el.name();
-            let index = 1 + n
-                .prev_siblings()
-                .filter(|s| s.value().as_element().is_some_and(|e| e.name() == name))
-                .count();
-            segments.push(if index > 1 {
-                format!("{name}[{index}]")
-            } else {
-                name.to_owned()
-            });
+            let index =
+                1 + n.prev_siblings().filter(|s| s.value().as_element().is_some_and(|e| e.name() == name)).count();
+            segments.push(if index > 1 { format!("{name}[{index}]") } else { name.to_owned() });
             if segments.len() >= 24 {
                 segments.push("…".to_owned());
                 break;
@@ -145,12 +168,10 @@ pub fn fragment_matches(html: &str, selector: &Selector) -> bool {
 mod tests {
     use super::*;
 
+    const NO_EXTRACT: HtmlOptions = HtmlOptions { extract: None, keep_captions: true };
+
     fn texts(html: &str) -> Vec<String> {
-        to_blocks(html, &[], None)
-            .blocks
-            .into_iter()
-            .map(|b| b.text)
-            .collect()
+        to_blocks(html, &[], None, NO_EXTRACT).blocks.into_iter().map(|b| b.text).collect()
     }
 
     #[test]
@@ -171,12 +192,9 @@ mod tests {
             "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td> 2 </td></tr></table><ol><li>x</li></ol><h2>H</h2><blockquote><p>q</p></blockquote>",
             &[],
             None,
+            NO_EXTRACT,
         );
-        let got: Vec<_> = doc
-            .blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str()))
-            .collect();
+        let got: Vec<_> = doc.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
         use crate::document::BlockKind::*;
         assert_eq!(
             got,
@@ -192,37 +210,19 @@ mod tests {
 
     #[test]
     fn origins_are_paths() {
-        let doc = to_blocks(
-            "<body><div><p>a</p><p>b</p></div><div>c</div></body>",
-            &[],
-            None,
-        );
+        let doc = to_blocks("<body><div><p>a</p><p>b</p></div><div>c</div></body>", &[], None, NO_EXTRACT);
         let origins: Vec<String> = doc.blocks.iter().map(|b| b.origin.to_string()).collect();
-        assert_eq!(
-            origins,
-            [
-                "/html/body/div/p",
-                "/html/body/div/p[2]",
-                "/html/body/div[2]"
-            ]
-        );
+        assert_eq!(origins, ["/html/body/div/p", "/html/body/div/p[2]", "/html/body/div[2]"]);
     }
 
     #[test]
     fn pre_keeps_whitespace() {
-        assert_eq!(
-            texts("<pre>\nfn main() {\n    x;\n}\n</pre>"),
-            ["fn main() {\n    x;\n}"]
-        );
+        assert_eq!(texts("<pre>\nfn main() {\n    x;\n}\n</pre>"), ["fn main() {\n    x;\n}"]);
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let html = format!(
-            "{}deep{}",
-            "<div>".repeat(100_000),
-            "</div>".repeat(100_000)
-        );
+        let html = format!("{}deep{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
         assert_eq!(texts(&html), ["deep"]);
     }
 }

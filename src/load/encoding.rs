@@ -69,24 +69,15 @@ pub fn detect(
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let tld = tld
-        .map(str::as_bytes)
-        .filter(|t| t.iter().all(u8::is_ascii_lowercase));
-    (
-        detector.guess(tld, Utf8Detection::Allow),
-        EncodingSource::Sniffed,
-        0,
-    )
+    let tld = tld.map(str::as_bytes).filter(|t| t.iter().all(u8::is_ascii_lowercase));
+    (detector.guess(tld, Utf8Detection::Allow), EncodingSource::Sniffed, 0)
 }
 
 /// Decodes, replacing each malformed sequence with U+FFFD and counting them.
 pub fn decode(bytes: &[u8], encoding: &'static Encoding) -> (String, usize) {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(
-        decoder
-            .max_utf8_buffer_length_without_replacement(bytes.len())
-            .unwrap_or(bytes.len()),
-    );
+    let mut out =
+        String::with_capacity(decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len()));
     let mut malformed = 0;
     let mut input = bytes;
     loop {
@@ -99,10 +90,8 @@ pub fn decode(bytes: &[u8], encoding: &'static Encoding) -> (String, usize) {
                 out.push('\u{FFFD}');
             }
             DecoderResult::OutputFull => {
-                let more = decoder
-                    .max_utf8_buffer_length_without_replacement(input.len())
-                    .unwrap_or(input.len())
-                    .max(16);
+                let more =
+                    decoder.max_utf8_buffer_length_without_replacement(input.len()).unwrap_or(input.len()).max(16);
                 out.reserve(more);
             }
         }
@@ -124,10 +113,7 @@ mod tests {
     #[test]
     fn caller_label_forms() {
         assert_eq!(parse_caller_label("latin1"), Ok(Some(WINDOWS_1252)));
-        assert_eq!(
-            parse_caller_label("text/html; charset=windows-1251"),
-            Ok(Some(WINDOWS_1251))
-        );
+        assert_eq!(parse_caller_label("text/html; charset=windows-1251"), Ok(Some(WINDOWS_1251)));
         assert_eq!(parse_caller_label("text/html"), Ok(None));
         assert!(parse_caller_label("klingon").is_err());
         assert!(parse_caller_label("text/html; charset=klingon").is_err());
@@ -135,14 +121,8 @@ mod tests {
 
     #[test]
     fn meta_then_utf8_then_sniff() {
-        assert_eq!(
-            detect(b"<meta charset=gbk>", None, true, None).1,
-            EncodingSource::Meta
-        );
-        assert_eq!(
-            detect(b"<meta charset=gbk>", None, false, None).1,
-            EncodingSource::Utf8Valid
-        );
+        assert_eq!(detect(b"<meta charset=gbk>", None, true, None).1, EncodingSource::Meta);
+        assert_eq!(detect(b"<meta charset=gbk>", None, false, None).1, EncodingSource::Utf8Valid);
         let latin = "Les élèves ont été très déçus, à cause de la grève générale.".repeat(4);
         let (bytes, _, _) = WINDOWS_1252.encode(&latin);
         let (enc, src, _) = detect(&bytes, None, true, Some("fr"));

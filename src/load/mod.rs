@@ -71,8 +71,7 @@ pub struct LoadOptions {
 /// Decodes and normalizes `bytes`.
 pub fn load(bytes: &[u8], options: &LoadOptions) -> Result<Source, LoadError> {
     let sniff_meta = options.format != InputFormat::Text;
-    let (enc, source, bom_len) =
-        detect(bytes, options.encoding, sniff_meta, options.tld.as_deref());
+    let (enc, source, bom_len) = detect(bytes, options.encoding, sniff_meta, options.tld.as_deref());
     let (text, malformed) = decode(&bytes[bom_len..], enc);
     if looks_binary(&text) {
         return Err(LoadError::Binary);
@@ -86,15 +85,7 @@ pub fn load(bytes: &[u8], options: &LoadOptions) -> Result<Source, LoadError> {
         InputFormat::Auto => InputFormat::Text,
         other => other,
     };
-    Ok(Source {
-        text,
-        format,
-        encoding: EncodingReport {
-            name: enc.name(),
-            source,
-            malformed,
-        },
-    })
+    Ok(Source { text, format, encoding: EncodingReport { name: enc.name(), source, malformed } })
 }
 
 /// CRLF and lone CR become LF; nothing else changes.
@@ -137,8 +128,7 @@ pub fn tld_of(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let host = parsed.host_str()?;
     let tld = host.rsplit('.').next()?;
-    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphabetic()))
-        .then(|| tld.to_ascii_lowercase())
+    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphabetic())).then(|| tld.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -165,10 +155,7 @@ mod tests {
     #[test]
     fn binary_refused() {
         let bytes: Vec<u8> = (0u8..=255).cycle().take(4000).collect();
-        assert_eq!(
-            load(&bytes, &LoadOptions::default()).unwrap_err(),
-            LoadError::Binary
-        );
+        assert_eq!(load(&bytes, &LoadOptions::default()).unwrap_err(), LoadError::Binary);
     }
 
     #[test]

@@ -23,17 +23,14 @@ pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
                 Some(end) => pos = pos + 2 + end + 3,
                 None => return None,
             }
-        } else if starts_with_ci(rest, b"<meta")
-            && rest.get(5).is_some_and(|&b| is_space_or_slash(b))
-        {
+        } else if starts_with_ci(rest, b"<meta") && rest.get(5).is_some_and(|&b| is_space_or_slash(b)) {
             pos += 5;
             if let Some(enc) = meta_element(input, &mut pos) {
                 return Some(enc);
             }
         } else if rest.len() >= 2
             && rest[0] == b'<'
-            && (rest[1].is_ascii_alphabetic()
-                || (rest[1] == b'/' && rest.get(2).is_some_and(u8::is_ascii_alphabetic)))
+            && (rest[1].is_ascii_alphabetic() || (rest[1] == b'/' && rest.get(2).is_some_and(u8::is_ascii_alphabetic)))
         {
             // A start or end tag: skip its name, then its attributes.
             pos += if rest[1] == b'/' { 2 } else { 1 };
@@ -130,10 +127,7 @@ pub fn charset_from_content(value: &[u8]) -> Option<&'static Encoding> {
                 &rest[1..1 + end]
             }
             Some(_) => {
-                let end = rest
-                    .iter()
-                    .position(|&b| is_space(b) || b == b';')
-                    .unwrap_or(rest.len());
+                let end = rest.iter().position(|&b| is_space(b) || b == b';').unwrap_or(rest.len());
                 &rest[..end]
             }
         };
@@ -226,8 +220,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -237,10 +230,7 @@ mod tests {
 
     #[test]
     fn meta_charset() {
-        assert_eq!(
-            prescan(b"<html><head><meta charset=\"Shift_JIS\">"),
-            Some(SHIFT_JIS)
-        );
+        assert_eq!(prescan(b"<html><head><meta charset=\"Shift_JIS\">"), Some(SHIFT_JIS));
         assert_eq!(prescan(b"<META CHARSET=gbk>"), Some(GBK));
     }
 
@@ -276,28 +266,14 @@ mod tests {
 
     #[test]
     fn content_charset_forms() {
-        assert_eq!(
-            charset_from_content(b"text/html;charset=\"gbk\""),
-            Some(GBK)
-        );
-        assert_eq!(
-            charset_from_content(b"text/html; charset = shift_jis ; x"),
-            Some(SHIFT_JIS)
-        );
+        assert_eq!(charset_from_content(b"text/html;charset=\"gbk\""), Some(GBK));
+        assert_eq!(charset_from_content(b"text/html; charset = shift_jis ; x"), Some(SHIFT_JIS));
         assert_eq!(charset_from_content(b"text/html"), None);
     }
 
     #[test]
     fn never_panics_on_truncated_input() {
-        for doc in [
-            &b"<meta"[..],
-            b"<meta ",
-            b"<meta charset",
-            b"<meta charset='",
-            b"<!--",
-            b"<a b='",
-            b"<!x",
-        ] {
+        for doc in [&b"<meta"[..], b"<meta ", b"<meta charset", b"<meta charset='", b"<!--", b"<a b='", b"<!x"] {
             let _ = prescan(doc);
         }
     }

@@ -28,16 +28,9 @@ const HTML_MARKERS: &[&str] = &[
 /// True when `text` looks like markup: it starts with `<` (after whitespace),
 /// or two distinct HTML markers appear in its first 4 KiB.
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .chars()
-        .take(4096)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
     let trimmed = head.trim_start();
-    if trimmed.starts_with("<!doctype")
-        || trimmed.starts_with("<html")
-        || trimmed.starts_with("<?xml")
-    {
+    if trimmed.starts_with("<!doctype") || trimmed.starts_with("<html") || trimmed.starts_with("<?xml") {
         return true;
     }
     let hits = HTML_MARKERS.iter().filter(|m| head.contains(**m)).count();
@@ -66,9 +59,7 @@ mod tests {
     fn html_and_text() {
         assert!(looks_like_html("<!DOCTYPE html><p>x"));
         assert!(looks_like_html("  <div class=a><p>x</p></div>"));
-        assert!(!looks_like_html(
-            "He wrote <b> in a sentence.\n\nAnother paragraph."
-        ));
+        assert!(!looks_like_html("He wrote <b> in a sentence.\n\nAnother paragraph."));
         assert!(!looks_like_html("Plain text, 3 < 4."));
     }
 

@@ -62,27 +62,16 @@ impl Condition {
             && condition.contains.is_empty()
             && condition.regex.is_none()
         {
-            return Err(
-                "a condition needs at least one of equals, starts_with, ends_with, contains, regex"
-                    .into(),
-            );
+            return Err("a condition needs at least one of equals, starts_with, ends_with, contains, regex".into());
         }
-        if [
-            &condition.equals,
-            &condition.starts_with,
-            &condition.ends_with,
-            &condition.contains,
-        ]
-        .iter()
-        .any(|list| list.iter().any(String::is_empty))
+        if [&condition.equals, &condition.starts_with, &condition.ends_with, &condition.contains]
+            .iter()
+            .any(|list| list.iter().any(String::is_empty))
         {
             return Err("an empty string would match every block".into());
         }
         if condition.min_chars > condition.max_chars {
-            return Err(format!(
-                "min_chars ({}) is above max_chars ({})",
-                condition.min_chars, condition.max_chars
-            ));
+            return Err(format!("min_chars ({}) is above max_chars ({})", condition.min_chars, condition.max_chars));
         }
         Ok(condition)
     }
@@ -92,9 +81,7 @@ impl Condition {
             return false;
         }
         let k = block.key.as_str();
-        let any = |list: &[String], test: &dyn Fn(&str) -> bool| {
-            list.is_empty() || list.iter().any(|s| test(s))
-        };
+        let any = |list: &[String], test: &dyn Fn(&str) -> bool| list.is_empty() || list.iter().any(|s| test(s));
         any(&self.equals, &|s| k == s)
             && any(&self.starts_with, &|s| k.starts_with(s))
             && any(&self.ends_with, &|s| k.ends_with(s))
@@ -156,35 +143,22 @@ pub fn compile_regex(patterns: &[String], case_insensitive: bool) -> Result<Rege
     let joined = if patterns.len() == 1 {
         patterns[0].clone()
     } else {
-        patterns
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|")
+        patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|")
     };
     // Check each pattern alone first so the message names the broken one.
     for p in patterns {
-        build(p, case_insensitive)
-            .map_err(|e| format!("bad regex {p:?}: {}", first_line(&e.to_string())))?;
+        build(p, case_insensitive).map_err(|e| format!("bad regex {p:?}: {}", first_line(&e.to_string())))?;
     }
-    build(&joined, case_insensitive)
-        .map_err(|e| format!("bad regex: {}", first_line(&e.to_string())))
+    build(&joined, case_insensitive).map_err(|e| format!("bad regex: {}", first_line(&e.to_string())))
 }
 
 fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(case_insensitive)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
+    RegexBuilder::new(pattern).case_insensitive(case_insensitive).size_limit(REGEX_SIZE_LIMIT).build()
 }
 
 fn first_line(s: &str) -> String {
     // regex errors span several lines with a caret diagram; keep them readable on one.
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -221,20 +195,14 @@ mod tests {
     #[test]
     fn rejects_empty_and_bad() {
         assert!(Condition::compile(&ConditionTable::default()).is_err());
-        let t = ConditionTable {
-            regex: OneOrMany(vec!["(unclosed".into()]),
-            ..Default::default()
-        };
+        let t = ConditionTable { regex: OneOrMany(vec!["(unclosed".into()]), ..Default::default() };
         let err = Condition::compile(&t).unwrap_err();
         assert!(err.contains("(unclosed"), "{err}");
     }
 
     #[test]
     fn regex_size_limit_is_an_error() {
-        let t = ConditionTable {
-            regex: OneOrMany(vec![r"\w{1000}\w{1000}\w{1000}".into()]),
-            ..Default::default()
-        };
+        let t = ConditionTable { regex: OneOrMany(vec![r"\w{1000}\w{1000}\w{1000}".into()]), ..Default::default() };
         assert!(Condition::compile(&t).is_err());
     }
 
@@ -246,11 +214,9 @@ mod tests {
         })
         .unwrap();
         assert!(m.regex.is_match("x (story  continues BELOW) y"));
-        let q = InlineMatcher::compile(&InlineTable {
-            text: OneOrMany(vec!["it's".into()]),
-            regex: OneOrMany::default(),
-        })
-        .unwrap();
+        let q =
+            InlineMatcher::compile(&InlineTable { text: OneOrMany(vec!["it's".into()]), regex: OneOrMany::default() })
+                .unwrap();
         assert!(q.regex.is_match("It’s"));
     }
 }

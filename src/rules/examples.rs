@@ -14,11 +14,7 @@ pub fn fires(rule: &Rule, example: &str) -> bool {
         return html::fragment_matches(example, selector);
     }
     let mut removals = Vec::new();
-    clean_blocks(
-        blocks_from_text(example),
-        &ActiveRules::single(rule),
-        &mut removals,
-    );
+    clean_blocks(blocks_from_text(example), &ActiveRules::single(rule), &mut removals);
     !removals.is_empty()
 }
 
@@ -38,16 +34,12 @@ pub fn check(rules: &[Rule]) -> Vec<RuleError> {
         };
         for ex in &rule.examples.remove {
             if !fires(rule, ex) {
-                fail(format!(
-                    "example {ex:?} is listed under `remove` but the rule does not remove it"
-                ));
+                fail(format!("example {ex:?} is listed under `remove` but the rule does not remove it"));
             }
         }
         for ex in &rule.examples.keep {
             if fires(rule, ex) {
-                fail(format!(
-                    "example {ex:?} is listed under `keep` but the rule removes it"
-                ));
+                fail(format!("example {ex:?} is listed under `keep` but the rule removes it"));
             }
         }
     }

@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::condition::{Condition, InlineMatcher};
 use super::error::{RuleError, RulesError};
 use super::schema::{RuleFile, RuleTable};
-use super::{Examples, Location, Matcher, Publisher, Rule, ShortcodeMatcher};
+use super::{Examples, ExtractHints, Location, Matcher, Publisher, Rule, ShortcodeMatcher};
 use crate::clean::shortcode;
 
 /// One rule file's text and the path to show in messages.
@@ -23,16 +23,11 @@ pub struct RuleSource {
 
 impl RuleSource {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        RuleSource {
-            path: path.into(),
-            text: text.into(),
-        }
+        RuleSource { path: path.into(), text: text.into() }
     }
 
     fn is_default(&self) -> bool {
-        Path::new(&self.path)
-            .file_name()
-            .is_some_and(|n| n == "default.toml")
+        Path::new(&self.path).file_name().is_some_and(|n| n == "default.toml")
             && !self.path.replace('\\', "/").contains("publishers/")
     }
 }
@@ -53,10 +48,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RulesError> {
         }
         return Err(RulesError::MissingDefault(dir.to_path_buf()));
     }
-    let mut sources = vec![RuleSource::new(
-        default.display().to_string(),
-        read_text(&default).map_err(io(&default))?,
-    )];
+    let mut sources = vec![RuleSource::new(default.display().to_string(), read_text(&default).map_err(io(&default))?)];
     let publishers = dir.join("publishers");
     if publishers.is_dir() {
         let mut paths: Vec<_> = std::fs::read_dir(&publishers)
@@ -75,9 +67,8 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RulesError> {
 
 fn read_text(path: &Path) -> std::io::Result<String> {
     let bytes = std::fs::read(path)?;
-    String::from_utf8(bytes).map_err(|_| {
-        std::io::Error::new(std::io::ErrorKind::InvalidData, "rule files must be UTF-8")
-    })
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "rule files must be UTF-8"))
 }
 
 /// Byte offsets to 1-based line and column (in characters).
@@ -97,11 +88,7 @@ impl<'a> Positions<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line, column)
     }
 }
@@ -129,6 +116,7 @@ impl FileErrors<'_> {
 /// What [`compile`] builds: the rules (default ones first), the publishers,
 /// and the files in load order.
 pub struct Compiled {
+    pub extract: ExtractHints,
     pub rules: Vec<Rule>,
     pub publishers: Vec<Publisher>,
     pub files: Vec<String>,
@@ -138,12 +126,7 @@ pub struct Compiled {
 pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
     let mut ordered: Vec<&RuleSource> = sources.iter().filter(|s| s.is_default()).collect();
     if ordered.len() != 1 {
-        return Err(RulesError::MissingDefault(
-            sources
-                .first()
-                .map(|s| s.path.clone().into())
-                .unwrap_or_default(),
-        ));
+        return Err(RulesError::MissingDefault(sources.first().map(|s| s.path.clone().into()).unwrap_or_default()));
     }
     ordered.extend(sources.iter().filter(|s| !s.is_default()));
 
@@ -153,13 +136,10 @@ pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
     let mut seen_ids: HashMap<String, String> = HashMap::new();
     let mut default_ids = Vec::new();
     let mut pending_disables = Vec::new();
+    let mut extract = ExtractHints::default();
 
     for (file_index, source) in ordered.iter().enumerate() {
-        let mut errs = FileErrors {
-            source,
-            positions: Positions::new(&source.text),
-            errors: &mut errors,
-        };
+        let mut errs = FileErrors { source, positions: Positions::new(&source.text), errors: &mut errors };
         let parsed: RuleFile = match toml::from_str(&source.text) {
             Ok(p) => p,
             Err(e) => {
@@ -170,17 +150,18 @@ pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
             }
         };
         let is_default = file_index == 0;
+        if let Some(table) = &parsed.extract {
+            if is_default {
+                extract = compile_extract(table.get_ref(), &mut errs);
+            } else {
+                errs.push(table.span(), None, "[extract] hints belong in default.toml");
+            }
+        }
         match (&parsed.publisher, is_default) {
-            (Some(p), true) => errs.push(
-                p.span(),
-                None,
-                "default.toml applies to every page and cannot have a [publisher] table",
-            ),
-            (None, false) => errs.push(
-                0..0,
-                None,
-                "a publisher file needs a [publisher] table with name and domains",
-            ),
+            (Some(p), true) => {
+                errs.push(p.span(), None, "default.toml applies to every page and cannot have a [publisher] table")
+            }
+            (None, false) => errs.push(0..0, None, "a publisher file needs a [publisher] table with name and domains"),
             (Some(p), false) => {
                 let (publisher, disables) = compile_publisher(p, source, &mut errs);
                 pending_disables.push((file_index, disables));
@@ -192,11 +173,7 @@ pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
             let id = table.get_ref().id.get_ref().clone();
             let id_span = table.get_ref().id.span();
             if let Some(first) = seen_ids.get(&id) {
-                errs.push(
-                    id_span.clone(),
-                    Some(&id),
-                    format!("duplicate rule id (first defined in {first})"),
-                );
+                errs.push(id_span.clone(), Some(&id), format!("duplicate rule id (first defined in {first})"));
             } else {
                 let (line, column) = errs.positions.at(id_span.start);
                 seen_ids.insert(id.clone(), format!("{}:{line}:{column}", source.path));
@@ -212,30 +189,19 @@ pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
     // `disable` can only be checked once every default id is known.
     for (file_index, disables) in pending_disables {
         let source = ordered[file_index];
-        let mut errs = FileErrors {
-            source,
-            positions: Positions::new(&source.text),
-            errors: &mut errors,
-        };
+        let mut errs = FileErrors { source, positions: Positions::new(&source.text), errors: &mut errors };
         for d in disables {
             if !default_ids.contains(d.get_ref()) {
                 errs.push(
                     d.span(),
                     None,
-                    format!(
-                        "`disable` names {:?}, which is not a rule in default.toml",
-                        d.get_ref()
-                    ),
+                    format!("`disable` names {:?}, which is not a rule in default.toml", d.get_ref()),
                 );
             }
         }
     }
     if errors.is_empty() {
-        Ok(Compiled {
-            rules,
-            publishers,
-            files: ordered.iter().map(|s| s.path.clone()).collect(),
-        })
+        Ok(Compiled { extract, rules, publishers, files: ordered.iter().map(|s| s.path.clone()).collect() })
     } else {
         Err(RulesError::Invalid(errors))
     }
@@ -251,34 +217,21 @@ fn compile_publisher(
         errs.push(p.name.span(), None, "publisher name is empty");
     }
     if p.domains.get_ref().is_empty() {
-        errs.push(
-            p.domains.span(),
-            None,
-            "a publisher needs at least one domain",
-        );
+        errs.push(p.domains.span(), None, "a publisher needs at least one domain");
     }
     let mut domains = Vec::new();
     for d in p.domains.get_ref() {
-        let domain = d
-            .get_ref()
-            .trim()
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
+        let domain = d.get_ref().trim().trim_end_matches('.').to_ascii_lowercase();
         let valid = !domain.is_empty()
             && !domain.starts_with('.')
-            && domain
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
         if valid {
             domains.push(domain);
         } else {
             errs.push(
                 d.span(),
                 None,
-                format!(
-                    "{:?} is not a host name (write \"example.com\", no scheme or path)",
-                    d.get_ref()
-                ),
+                format!("{:?} is not a host name (write \"example.com\", no scheme or path)", d.get_ref()),
             );
         }
     }
@@ -286,26 +239,13 @@ fn compile_publisher(
     for sel in p.content.iter().flat_map(|c| c.get_ref()) {
         match Selector::parse(sel.get_ref()) {
             Ok(s) => content.push((sel.get_ref().clone(), s)),
-            Err(e) => errs.push(
-                sel.span(),
-                None,
-                format!(
-                    "bad content selector {:?}: {}",
-                    sel.get_ref(),
-                    selector_error(&e)
-                ),
-            ),
+            Err(e) => {
+                errs.push(sel.span(), None, format!("bad content selector {:?}: {}", sel.get_ref(), selector_error(&e)))
+            }
         }
     }
-    let disables: Vec<Spanned<String>> = p
-        .disable
-        .iter()
-        .flat_map(|d| d.get_ref().iter().cloned())
-        .collect();
-    let key = Path::new(&source.path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let disables: Vec<Spanned<String>> = p.disable.iter().flat_map(|d| d.get_ref().iter().cloned()).collect();
+    let key = Path::new(&source.path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let publisher = Publisher {
         name: p.name.get_ref().clone(),
         key,
@@ -322,15 +262,9 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
     let id = t.id.get_ref().as_str();
     let before = errs.errors.len();
     let valid_id = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !valid_id {
-        errs.push(
-            t.id.span(),
-            Some(id),
-            "an id is letters, digits, `-`, `_` and `.`, starting with a letter or digit",
-        );
+        errs.push(t.id.span(), Some(id), "an id is letters, digits, `-`, `_` and `.`, starting with a letter or digit");
     }
     let mut matchers: Vec<(&str, Range<usize>)> = Vec::new();
     if let Some(s) = &t.selector {
@@ -346,54 +280,31 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
         matchers.push(("inline", s.span()));
     }
     match matchers.as_slice() {
-        [] => errs.push(
-            t.id.span(),
-            Some(id),
-            "a rule needs one matcher: selector, shortcode, block or inline",
-        ),
+        [] => errs.push(t.id.span(), Some(id), "a rule needs one matcher: selector, shortcode, block or inline"),
         [_] => {}
         [first, rest @ ..] => {
             let names: Vec<&str> = rest.iter().map(|m| m.0).collect();
             errs.push(
                 rest[0].1.clone(),
                 Some(id),
-                format!(
-                    "a rule has exactly one matcher, but this one has {} and {}",
-                    first.0,
-                    names.join(", ")
-                ),
+                format!("a rule has exactly one matcher, but this one has {} and {}", first.0, names.join(", ")),
             );
         }
     }
     if let Some(k) = &t.keep_inner
         && t.shortcode.is_none()
     {
-        errs.push(
-            k.span(),
-            Some(id),
-            "keep_inner only applies to shortcode rules",
-        );
+        errs.push(k.span(), Some(id), "keep_inner only applies to shortcode rules");
     }
-    for (name, ctx) in [
-        ("with_previous", &t.with_previous),
-        ("with_next", &t.with_next),
-    ] {
+    for (name, ctx) in [("with_previous", &t.with_previous), ("with_next", &t.with_next)] {
         if let Some(c) = ctx
             && t.block.is_none()
         {
-            errs.push(
-                c.span(),
-                Some(id),
-                format!("{name} only applies to block rules"),
-            );
+            errs.push(c.span(), Some(id), format!("{name} only applies to block rules"));
         }
     }
     let context = |c: &Option<Spanned<super::schema::ConditionTable>>, errs: &mut FileErrors| {
-        c.as_ref().and_then(|c| {
-            Condition::compile(c.get_ref())
-                .map_err(|m| errs.push(c.span(), Some(id), m))
-                .ok()
-        })
+        c.as_ref().and_then(|c| Condition::compile(c.get_ref()).map_err(|m| errs.push(c.span(), Some(id), m)).ok())
     };
     let with_previous = context(&t.with_previous, errs);
     let with_next = context(&t.with_next, errs);
@@ -402,35 +313,20 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
         match Selector::parse(s.get_ref()) {
             Ok(sel) => Some(Matcher::Selector(Box::new(sel))),
             Err(e) => {
-                errs.push(
-                    s.span(),
-                    Some(id),
-                    format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(&e)),
-                );
+                errs.push(s.span(), Some(id), format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(&e)));
                 None
             }
         }
     } else if let Some(s) = &t.shortcode {
         let names = &s.get_ref().0;
         if names.is_empty() {
-            errs.push(
-                s.span(),
-                Some(id),
-                "shortcode needs \"*\" or at least one name",
-            );
+            errs.push(s.span(), Some(id), "shortcode needs \"*\" or at least one name");
             None
         } else if names.iter().any(|n| n == "*") {
             if names.len() > 1 {
-                errs.push(
-                    s.span(),
-                    Some(id),
-                    "\"*\" already means any shortcode: list names or \"*\", not both",
-                );
+                errs.push(s.span(), Some(id), "\"*\" already means any shortcode: list names or \"*\", not both");
             }
-            Some(Matcher::Shortcode(ShortcodeMatcher {
-                names: None,
-                keep_inner: keep_inner(t),
-            }))
+            Some(Matcher::Shortcode(ShortcodeMatcher { names: None, keep_inner: keep_inner(t) }))
         } else if let Some(bad) = names.iter().find(|n| !shortcode::is_valid_name(n)) {
             errs.push(
                 s.span(),
@@ -439,21 +335,12 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
             );
             None
         } else {
-            Some(Matcher::Shortcode(ShortcodeMatcher {
-                names: Some(names.clone()),
-                keep_inner: keep_inner(t),
-            }))
+            Some(Matcher::Shortcode(ShortcodeMatcher { names: Some(names.clone()), keep_inner: keep_inner(t) }))
         }
     } else if let Some(b) = &t.block {
-        Condition::compile(b.get_ref())
-            .map(Matcher::Block)
-            .map_err(|m| errs.push(b.span(), Some(id), m))
-            .ok()
+        Condition::compile(b.get_ref()).map(Matcher::Block).map_err(|m| errs.push(b.span(), Some(id), m)).ok()
     } else if let Some(i) = &t.inline {
-        InlineMatcher::compile(i.get_ref())
-            .map(Matcher::Inline)
-            .map_err(|m| errs.push(i.span(), Some(id), m))
-            .ok()
+        InlineMatcher::compile(i.get_ref()).map(Matcher::Inline).map_err(|m| errs.push(i.span(), Some(id), m)).ok()
     } else {
         None
     };
@@ -472,19 +359,11 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
         matcher: matcher?,
         with_previous,
         with_next,
-        location: Location {
-            file: file.clone(),
-            line,
-            column,
-        },
+        location: Location { file: file.clone(), line, column },
         examples: Examples {
             remove: examples.map(|e| e.remove.clone()).unwrap_or_default(),
             keep: examples.map(|e| e.keep.clone()).unwrap_or_default(),
-            location: Location {
-                file,
-                line: eline,
-                column: ecol,
-            },
+            location: Location { file, line: eline, column: ecol },
         },
     })
 }
@@ -518,6 +397,29 @@ fn selector_error(e: &scraper::error::SelectorErrorKind) -> String {
     words
 }
 
+fn compile_extract(table: &super::schema::ExtractTable, errs: &mut FileErrors) -> ExtractHints {
+    let mut lower = |list: &[Spanned<String>], splits: bool| -> Vec<String> {
+        let mut out = Vec::new();
+        for item in list {
+            let v = item.get_ref().trim().to_ascii_lowercase();
+            let bad =
+                v.is_empty() || (splits && v.contains(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == ':'));
+            if bad {
+                errs.push(item.span(), None, format!("{:?} is not one token: class and id values are split on spaces, `-`, `_` and `:` before matching", item.get_ref()));
+            } else {
+                out.push(v);
+            }
+        }
+        out
+    };
+    ExtractHints {
+        boilerplate_tokens: lower(&table.boilerplate_tokens, true).into_iter().collect(),
+        content_tokens: lower(&table.content_tokens, true).into_iter().collect(),
+        boilerplate_roles: lower(&table.boilerplate_roles, false),
+        boilerplate_elements: lower(&table.boilerplate_elements, false),
+    }
+}
+
 fn keep_inner(t: &RuleTable) -> bool {
     t.keep_inner.as_ref().is_some_and(|k| *k.get_ref())
 }
@@ -529,12 +431,7 @@ fn rule_id_around(text: &str, offset: usize) -> Option<String> {
     let body = &text[start + 8..];
     let end = body.find("\n[").unwrap_or(body.len());
     body[..end].lines().find_map(|line| {
-        let rest = line
-            .trim()
-            .strip_prefix("id")?
-            .trim_start()
-            .strip_prefix('=')?
-            .trim();
+        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
         let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
         let inner = &rest[1..];
         Some(inner[..inner.find(quote)?].to_owned())

@@ -109,9 +109,24 @@ pub struct Profile {
     pub inline_set: Option<RegexSet>,
 }
 
+/// Hints for generic main-content extraction, from `[extract]` in default.toml.
+/// Data, not code: a user can read and change what counts as boilerplate.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractHints {
+    /// Class/id tokens (split on space, `-`, `_`, `:`) of boilerplate containers.
+    pub boilerplate_tokens: std::collections::HashSet<String>,
+    /// Class/id tokens of article containers; they outweigh a boilerplate token.
+    pub content_tokens: std::collections::HashSet<String>,
+    /// ARIA roles of boilerplate (`navigation`, `complementary`, …).
+    pub boilerplate_roles: Vec<String>,
+    /// Landmark elements that are boilerplate (`aside`, `nav`, …).
+    pub boilerplate_elements: Vec<String>,
+}
+
 /// A compiled, validated rule set; build it once and share it across threads.
 #[derive(Debug)]
 pub struct RuleSet {
+    extract: ExtractHints,
     rules: Vec<Rule>,
     publishers: Vec<Publisher>,
     profiles: Vec<Profile>,
@@ -131,25 +146,13 @@ impl RuleSet {
 
     /// Parses, validates and compiles rule files; every problem found is reported.
     pub fn from_sources(sources: Vec<RuleSource>) -> Result<RuleSet, RulesError> {
-        let load::Compiled {
-            rules,
-            publishers,
-            files,
-        } = load::compile(&sources)?;
+        let load::Compiled { rules, publishers, files, extract } = load::compile(&sources)?;
         let errors = examples::check(&rules);
         if !errors.is_empty() {
             return Err(RulesError::Invalid(errors));
         }
-        let default_count = rules
-            .iter()
-            .take_while(|r| r.location.file == files[0])
-            .count();
-        let mut set = RuleSet {
-            rules,
-            publishers,
-            profiles: Vec::new(),
-            files,
-        };
+        let default_count = rules.iter().take_while(|r| r.location.file == files[0]).count();
+        let mut set = RuleSet { extract, rules, publishers, profiles: Vec::new(), files };
         set.profiles.push(set.build_profile(None, default_count));
         for p in 0..set.publishers.len() {
             let profile = set.build_profile(Some(p), default_count);
@@ -162,9 +165,7 @@ impl RuleSet {
         let mut order: Vec<usize> = Vec::new();
         if let Some(p) = publisher {
             let file = &self.publishers[p].file;
-            order.extend(
-                (default_count..self.rules.len()).filter(|&i| &self.rules[i].location.file == file),
-            );
+            order.extend((default_count..self.rules.len()).filter(|&i| &self.rules[i].location.file == file));
             let disabled = &self.publishers[p].disable;
             order.extend((0..default_count).filter(|&i| !disabled.contains(&self.rules[i].id)));
         } else {
@@ -196,10 +197,13 @@ impl RuleSet {
             .collect();
         // Each pattern compiled alone already, so the set compiles too; if it
         // somehow does not, rules are still tried one by one.
-        profile.inline_set = (patterns.len() > 1)
-            .then(|| RegexSet::new(&patterns).ok())
-            .flatten();
+        profile.inline_set = (patterns.len() > 1).then(|| RegexSet::new(&patterns).ok()).flatten();
         profile
+    }
+
+    /// The `[extract]` hints of default.toml.
+    pub fn extract_hints(&self) -> &ExtractHints {
+        &self.extract
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -226,11 +230,7 @@ impl RuleSet {
 
     /// The publisher whose domain is the longest suffix of the URL's host.
     pub fn publisher_for_url(&self, url: &str) -> Option<usize> {
-        let host = url::Url::parse(url)
-            .ok()?
-            .host_str()?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
+        let host = url::Url::parse(url).ok()?.host_str()?.trim_end_matches('.').to_ascii_lowercase();
         self.publisher_for_host(&host)
     }
 
@@ -238,8 +238,7 @@ impl RuleSet {
         let mut best: Option<(usize, usize)> = None;
         for (i, p) in self.publishers.iter().enumerate() {
             for d in &p.domains {
-                let hit = host == d
-                    || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.'));
+                let hit = host == d || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.'));
                 if hit && best.is_none_or(|(_, len)| d.len() > len) {
                     best = Some((i, d.len()));
                 }
@@ -250,9 +249,7 @@ impl RuleSet {
 
     /// `--publisher NAME`: the publisher's name or its file stem, any case.
     pub fn publisher_by_name(&self, name: &str) -> Option<usize> {
-        self.publishers
-            .iter()
-            .position(|p| p.name.eq_ignore_ascii_case(name) || p.key.eq_ignore_ascii_case(name))
+        self.publishers.iter().position(|p| p.name.eq_ignore_ascii_case(name) || p.key.eq_ignore_ascii_case(name))
     }
 }
 
@@ -264,9 +261,7 @@ mod tests {
     fn embedded_rules_load() {
         let set = RuleSet::embedded().unwrap();
         assert!(set.rules().len() >= 10);
-        let lz = set
-            .publisher_for_url("https://www.lifezette.com/polizette/x/")
-            .unwrap();
+        let lz = set.publisher_for_url("https://www.lifezette.com/polizette/x/").unwrap();
         assert_eq!(set.publishers()[lz].key, "lifezette");
         assert_eq!(set.publisher_for_url("https://notlifezette.com/"), None);
         assert_eq!(set.publisher_by_name("LIFEZETTE"), Some(lz));
@@ -283,10 +278,7 @@ mod tests {
                 "publishers/x.toml",
                 "[publisher]\nname = \"X\"\ndomains = [\"x.com\"]\ndisable = [\"b\"]\n[[rule]]\nid = \"x-1\"\ncategory = \"ad\"\nblock = { equals = \"promo\" }\n",
             ),
-            RuleSource::new(
-                "publishers/y.toml",
-                "[publisher]\nname = \"Y\"\ndomains = [\"news.x.com\"]\n",
-            ),
+            RuleSource::new("publishers/y.toml", "[publisher]\nname = \"Y\"\ndomains = [\"news.x.com\"]\n"),
         ];
         let set = RuleSet::from_sources(sources).unwrap();
         let x = set.profile(Some(0));

@@ -13,6 +13,21 @@ pub struct RuleFile {
     pub publisher: Option<Spanned<PublisherTable>>,
     #[serde(default, rename = "rule")]
     pub rules: Vec<Spanned<RuleTable>>,
+    pub extract: Option<Spanned<ExtractTable>>,
+}
+
+/// Hints for generic main-content extraction (default.toml only).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractTable {
+    #[serde(default)]
+    pub boilerplate_tokens: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub content_tokens: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub boilerplate_roles: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub boilerplate_elements: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

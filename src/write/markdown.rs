@@ -10,8 +10,7 @@ pub fn markdown(cleaned: &Cleaned) -> String {
     let mut ordinal = 0;
     for block in &cleaned.blocks {
         let same_run = prev.is_some_and(|p| p.kind == block.kind);
-        let list_run =
-            same_run && matches!(block.kind, BlockKind::ListItem { .. } | BlockKind::TableRow);
+        let list_run = same_run && matches!(block.kind, BlockKind::ListItem { .. } | BlockKind::TableRow);
         if !out.is_empty() {
             out.push_str(if list_run { "\n" } else { "\n\n" });
         }
@@ -23,16 +22,9 @@ pub fn markdown(cleaned: &Cleaned) -> String {
             }
             BlockKind::ListItem { ordered } => {
                 ordinal = if list_run { ordinal + 1 } else { 1 };
-                let marker = if ordered {
-                    format!("{ordinal}. ")
-                } else {
-                    "- ".to_owned()
-                };
+                let marker = if ordered { format!("{ordinal}. ") } else { "- ".to_owned() };
                 out.push_str(&marker);
-                out.push_str(&hard_breaks(
-                    &escape(&block.text),
-                    &" ".repeat(marker.len()),
-                ));
+                out.push_str(&hard_breaks(&escape(&block.text), &" ".repeat(marker.len())));
             }
             BlockKind::Quote => {
                 for (i, line) in block.text.split('\n').enumerate() {
@@ -44,11 +36,7 @@ pub fn markdown(cleaned: &Cleaned) -> String {
                 }
             }
             BlockKind::Preformatted => {
-                let fence = if block.text.contains("```") {
-                    "~~~~"
-                } else {
-                    "```"
-                };
+                let fence = if block.text.contains("```") { "~~~~" } else { "```" };
                 out.push_str(fence);
                 out.push('\n');
                 out.push_str(&block.text);
@@ -56,11 +44,8 @@ pub fn markdown(cleaned: &Cleaned) -> String {
                 out.push_str(fence);
             }
             BlockKind::TableRow => {
-                let cells: Vec<String> = block
-                    .text
-                    .split(" | ")
-                    .map(|c| c.replace('|', "\\|").replace('\n', " "))
-                    .collect();
+                let cells: Vec<String> =
+                    block.text.split(" | ").map(|c| c.replace('|', "\\|").replace('\n', " ")).collect();
                 out.push_str(&format!("| {} |", cells.join(" | ")));
                 if !list_run {
                     out.push('\n');

@@ -53,11 +53,14 @@ struct Report<'a> {
     source: Option<&'a str>,
     url: Option<&'a str>,
     title: Option<&'a str>,
+    metadata: &'a crate::html::Metadata,
     publisher: Option<&'a str>,
     format: InputFormat,
     encoding: &'a EncodingReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     content_selector: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extraction: Option<crate::html::Quality>,
     text: String,
     removals: &'a [Removal],
 }
@@ -67,11 +70,13 @@ pub fn json(cleaned: &Cleaned, source: Option<&str>) -> String {
     let report = Report {
         source,
         url: cleaned.url.as_deref(),
-        title: cleaned.title.as_deref(),
+        title: cleaned.metadata.title.as_deref(),
+        metadata: &cleaned.metadata,
         publisher: cleaned.publisher.as_deref(),
         format: cleaned.format,
         encoding: &cleaned.encoding,
         content_selector: cleaned.content_selector.as_deref(),
+        extraction: cleaned.quality,
         text: text(cleaned),
         removals: &cleaned.removals,
     };

@@ -1,0 +1,363 @@
+//! Generic main-content extraction for pages without a publisher `content`
+//! selector. Works on the laid-out blocks and the DOM they came from:
+//!
+//! 1. every block with real text scores its containers (Readability's idea:
+//!    commas and length, shared with parent and grandparent, decaying further up),
+//!    scaled down by link density;
+//! 2. containers are weighted by class/id **tokens** and ARIA roles and
+//!    landmarks from the `[extract]` hints of `default.toml`;
+//! 3. the best container wins, moves up when its parent holds comparable
+//!    content, and takes in siblings that look like article text;
+//! 4. inside it, boilerplate sub-containers (comments, share bars, related
+//!    rails) and runs of link-dense blocks are left out.
+//!
+//! Each left-out block carries a `builtin:` reason, so `--format json`
+//! explains every decision.
+
+use std::collections::HashMap;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+
+use super::layout::BlockMeta;
+use crate::document::Block;
+use crate::rules::ExtractHints;
+
+pub const OUTSIDE_MAIN: &str = "builtin:outside-main-content";
+pub const BOILERPLATE_CLASS: &str = "builtin:boilerplate-class";
+pub const LINK_DENSITY: &str = "builtin:link-density";
+pub const CAPTION: &str = "builtin:caption";
+
+/// Blocks shorter than this don't vote for a container.
+const MIN_VOTING_CHARS: usize = 25;
+/// How far up a block's score is shared.
+const SCORE_LEVELS: usize = 5;
+
+/// How sure the extractor is, and how it decided.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Quality {
+    /// `publisher-content`, `scored`, or `whole-body` (scoring found no article).
+    pub method: &'static str,
+    /// 0 (a guess) to 1 (clear article container).
+    pub score: f32,
+}
+
+/// The verdict for each block: `None` to keep it, or the `builtin:` reason.
+pub struct Extraction {
+    pub verdicts: Vec<Option<&'static str>>,
+    pub quality: Quality,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Stats {
+    chars: usize,
+    link_chars: usize,
+    score: f32,
+    scored: bool,
+}
+
+impl Stats {
+    fn link_density(&self) -> f32 {
+        if self.chars == 0 { 0.0 } else { self.link_chars as f32 / self.chars as f32 }
+    }
+}
+
+/// Chooses the article's blocks.
+pub fn extract(
+    doc: &Html,
+    blocks: &[Block],
+    meta: &[BlockMeta],
+    hints: &ExtractHints,
+    keep_captions: bool,
+) -> Extraction {
+    let mut verdicts: Vec<Option<&'static str>> = vec![None; blocks.len()];
+    let total_chars: usize = meta.iter().map(|m| m.chars).sum();
+    let mut stats: HashMap<NodeId, Stats> = HashMap::new();
+    let mut weights: HashMap<NodeId, Weight> = HashMap::new();
+
+    // Subtree text and link totals for every ancestor of every block.
+    for m in meta {
+        let Some(node) = doc.tree.get(m.node) else { continue };
+        for anc in std::iter::once(node).chain(node.ancestors()) {
+            let s = stats.entry(anc.id()).or_default();
+            s.chars += m.chars;
+            s.link_chars += m.link_chars;
+        }
+    }
+
+    // Votes.
+    for (block, m) in blocks.iter().zip(meta) {
+        if m.chars < MIN_VOTING_CHARS {
+            continue;
+        }
+        let Some(node) = doc.tree.get(m.node) else { continue };
+        let ld = if m.chars == 0 { 0.0 } else { m.link_chars as f32 / m.chars as f32 };
+        let commas = block.text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count();
+        let vote = (1.0 + commas as f32 + (m.chars as f32 / 100.0).min(3.0)) * (1.0 - ld);
+        if vote <= 0.0 {
+            continue;
+        }
+        let start = if is_paragraph_like(node) { node.parent() } else { Some(node) };
+        let Some(start) = start else { continue };
+        for (level, anc) in std::iter::once(start).chain(start.ancestors()).take(SCORE_LEVELS).enumerate() {
+            if !anc.value().is_element() {
+                break;
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                n => n as f32 * 3.0,
+            };
+            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            let s = stats.entry(anc.id()).or_default();
+            if !s.scored {
+                s.scored = true;
+                s.score = w.initial;
+            }
+            s.score += vote / divider;
+        }
+    }
+
+    let final_score = |s: &Stats| s.score * (1.0 - s.link_density());
+    let mut candidates: Vec<(NodeId, f32)> =
+        stats.iter().filter(|(_, s)| s.scored).map(|(&id, s)| (id, final_score(s))).collect();
+    candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+    let Some(&(mut top, top_score)) = candidates.first().filter(|c| c.1 > 0.0) else {
+        return whole_body(verdicts, blocks, meta, keep_captions);
+    };
+
+    // Several strong candidates under one ancestor: the article is that ancestor.
+    let strong: Vec<NodeId> =
+        candidates.iter().skip(1).take(4).filter(|c| c.1 >= top_score * 0.75).map(|c| c.0).collect();
+    if strong.len() >= 2
+        && let Some(node) = doc.tree.get(top)
+    {
+        for anc in node.ancestors() {
+            if !anc.value().is_element() || anc.value().as_element().is_some_and(|e| e.name() == "body") {
+                break;
+            }
+            let contained = strong
+                .iter()
+                .filter(|&&c| doc.tree.get(c).is_some_and(|n| n.ancestors().any(|a| a.id() == anc.id())))
+                .count();
+            if contained >= 2 {
+                top = anc.id();
+                break;
+            }
+        }
+    }
+    // A parent whose score is comparable holds more of the article (text split across wrappers).
+    loop {
+        let Some(node) = doc.tree.get(top) else { break };
+        let Some(parent) =
+            node.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "body" && e.name() != "html"))
+        else {
+            break;
+        };
+        let child_chars = stats.get(&top).map_or(0, |s| s.chars);
+        let parent_stats = stats.get(&parent.id()).copied().unwrap_or_default();
+        let only_child = parent.children().filter(|c| c.value().is_element()).count() == 1;
+        let parent_score = final_score(&parent_stats);
+        let top_final = stats.get(&top).map_or(0.0, final_score);
+        if only_child
+            || (parent_stats.scored
+                && parent_score > top_final
+                && parent_stats.link_density() < 0.33
+                && parent_stats.chars < child_chars * 2)
+        {
+            top = parent.id();
+        } else {
+            break;
+        }
+    }
+
+    // Siblings that look like article text join the top candidate.
+    let mut content: Vec<NodeId> = vec![top];
+    let top_final = stats.get(&top).map_or(0.0, final_score);
+    if let Some(node) = doc.tree.get(top)
+        && let Some(parent) = node.parent()
+    {
+        let threshold = (top_final * 0.2).max(10.0);
+        let top_class = node.value().as_element().and_then(|e| e.attr("class")).unwrap_or("");
+        for sib in parent.children().filter(|c| c.id() != top && c.value().is_element()) {
+            let s = stats.get(&sib.id()).copied().unwrap_or_default();
+            if s.chars == 0 {
+                continue;
+            }
+            let same_class =
+                !top_class.is_empty() && sib.value().as_element().and_then(|e| e.attr("class")) == Some(top_class);
+            let bonus = if same_class { top_final * 0.2 } else { 0.0 };
+            let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
+            let append = if w.boilerplate {
+                false
+            } else if s.scored && final_score(&s) + bonus >= threshold {
+                true
+            } else if is_paragraph_like(sib) {
+                let ld = s.link_density();
+                (s.chars > 80 && ld < 0.25) || (s.chars <= 80 && ld == 0.0 && ends_sentence(sib))
+            } else {
+                false
+            };
+            if append {
+                content.push(sib.id());
+            }
+        }
+    }
+
+    // Map every block to its verdict.
+    let content_chars: usize = content.iter().map(|id| stats.get(id).map_or(0, |s| s.chars)).sum();
+    for (i, m) in meta.iter().enumerate() {
+        let Some(node) = doc.tree.get(m.node) else { continue };
+        let mut inside = None;
+        let mut boiler_below_root = false;
+        for anc in std::iter::once(node).chain(node.ancestors()) {
+            if content.contains(&anc.id()) {
+                inside = Some(anc.id());
+                break;
+            }
+            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            if w.boilerplate {
+                boiler_below_root = true;
+            }
+        }
+        verdicts[i] = match inside {
+            None => Some(OUTSIDE_MAIN),
+            Some(_) if boiler_below_root => Some(BOILERPLATE_CLASS),
+            Some(_) if m.caption && !keep_captions => Some(CAPTION),
+            Some(_) => None,
+        };
+    }
+    prune_link_runs(&mut verdicts, meta);
+
+    let content_ld = {
+        let (c, l) = content
+            .iter()
+            .filter_map(|id| stats.get(id))
+            .fold((0, 0), |acc, s| (acc.0 + s.chars, acc.1 + s.link_chars));
+        if c == 0 { 1.0 } else { l as f32 / c as f32 }
+    };
+    let share = if total_chars == 0 { 0.0 } else { content_chars as f32 / total_chars as f32 };
+    let score = ((content_chars as f32 / 1500.0).min(1.0) * 0.6 + share.min(1.0) * 0.4) * (1.0 - content_ld);
+
+    // Too little found where the page has much more: scoring failed; keep the body.
+    if content_chars < 200 && total_chars > content_chars * 4 && total_chars < 5000 {
+        return whole_body(vec![None; blocks.len()], blocks, meta, keep_captions);
+    }
+    Extraction { verdicts, quality: Quality { method: "scored", score: (score * 100.0).round() / 100.0 } }
+}
+
+/// Keeps everything (but captions when asked): the fallback when scoring finds nothing.
+fn whole_body(
+    mut verdicts: Vec<Option<&'static str>>,
+    _blocks: &[Block],
+    meta: &[BlockMeta],
+    keep_captions: bool,
+) -> Extraction {
+    for (v, m) in verdicts.iter_mut().zip(meta) {
+        *v = (m.caption && !keep_captions).then_some(CAPTION);
+    }
+    prune_link_runs(&mut verdicts, meta);
+    Extraction { verdicts, quality: Quality { method: "whole-body", score: 0.1 } }
+}
+
+/// Three or more consecutive kept blocks that are mostly link text (a
+/// related-stories list, a tag cloud) are navigation, not article.
+fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
+    let linky = |m: &BlockMeta| m.chars > 0 && m.chars < 200 && m.link_chars * 2 >= m.chars;
+    let kept: Vec<usize> = (0..meta.len()).filter(|&i| verdicts[i].is_none()).collect();
+    let mut run: Vec<usize> = Vec::new();
+    let flush = |run: &mut Vec<usize>, verdicts: &mut [Option<&'static str>]| {
+        if run.len() >= 3 {
+            for &i in run.iter() {
+                verdicts[i] = Some(LINK_DENSITY);
+            }
+        }
+        run.clear();
+    };
+    for i in kept {
+        if linky(&meta[i]) {
+            run.push(i);
+        } else {
+            flush(&mut run, verdicts);
+        }
+    }
+    flush(&mut run, verdicts);
+}
+
+#[derive(Clone, Copy)]
+struct Weight {
+    initial: f32,
+    boilerplate: bool,
+}
+
+/// The starting score of a container, from its tag and its class/id tokens.
+fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
+    let Some(el) = node.value().as_element() else { return Weight { initial: 0.0, boilerplate: false } };
+    let name = el.name();
+    let mut initial: f32 = match name {
+        "div" | "article" | "main" | "section" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    };
+    if name == "article"
+        || name == "main"
+        || el.attr("itemprop").is_some_and(|v| v.split_whitespace().any(|t| t == "articleBody" || t == "text"))
+    {
+        initial += 25.0;
+    }
+    let mut content = false;
+    let mut boiler = hints.boilerplate_elements.iter().any(|e| e == name)
+        || el.attr("role").is_some_and(|r| hints.boilerplate_roles.iter().any(|b| r.eq_ignore_ascii_case(b)));
+    for value in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        for token in
+            value.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == ':').filter(|t| !t.is_empty())
+        {
+            let token = token.to_ascii_lowercase();
+            if hints.content_tokens.contains(&token) {
+                content = true;
+            }
+            if hints.boilerplate_tokens.contains(&token) {
+                boiler = true;
+            }
+        }
+    }
+    if content {
+        initial += 25.0;
+    }
+    if boiler {
+        initial -= 25.0;
+    }
+    Weight { initial, boilerplate: boiler && !content }
+}
+
+fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
+    node.value().as_element().is_some_and(|e| {
+        matches!(
+            e.name(),
+            "p" | "li"
+                | "pre"
+                | "td"
+                | "th"
+                | "blockquote"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "dd"
+                | "dt"
+                | "figcaption"
+                | "tr"
+                | "address"
+        )
+    })
+}
+
+fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
+    let text: String = node.descendants().filter_map(|n| n.value().as_text().map(|t| t.to_string())).collect();
+    text.trim_end().ends_with(['.', '!', '?', '。', '…', ':', '"', '”'])
+}
