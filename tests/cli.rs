@@ -95,19 +95,45 @@ fn unknown_encoding_is_a_usage_error() {
 }
 
 #[test]
-fn missing_file_and_directory_fail_with_1_but_others_are_cleaned() {
+fn missing_file_and_empty_folder_fail_with_1_but_others_are_cleaned() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.txt");
     std::fs::write(&good, "Advertisement\n\nKept paragraph.").unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
     declutter()
         .arg("clean")
         .arg(dir.path().join("missing.txt"))
-        .arg(dir.path())
+        .arg(&empty)
         .arg(&good)
         .assert()
         .code(1)
         .stdout(predicate::str::contains("Kept paragraph.").and(predicate::str::contains("Advertisement").not()))
-        .stderr(predicate::str::contains("missing.txt: no such file").and(predicate::str::contains("is a directory")));
+        .stderr(
+            predicate::str::contains("missing.txt: no such file")
+                .and(predicate::str::contains("no .html or .txt files")),
+        );
+}
+
+#[test]
+fn folder_to_output_dir_mirrors_the_tree() {
+    let input = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(input.path().join("a/b")).unwrap();
+    std::fs::write(
+        input.path().join("a/b/page.html"),
+        "<html><body><p>Article text here.</p><p>Advertisement</p></body></html>",
+    )
+    .unwrap();
+    std::fs::write(input.path().join("note.txt"), "Share this\n\nBody.").unwrap();
+    std::fs::write(input.path().join("image.png"), [0u8, 1, 2]).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    declutter().arg("clean").arg(input.path()).arg("--output-dir").arg(out.path()).assert().success();
+    assert_eq!(std::fs::read_to_string(out.path().join("a/b/page.txt")).unwrap(), "Article text here.\n");
+    assert_eq!(std::fs::read_to_string(out.path().join("note.txt")).unwrap(), "Body.\n");
+    assert!(!out.path().join("image.txt").exists());
+    // Cleaning a folder into itself would overwrite note.txt: refused, file intact.
+    declutter().arg("clean").arg(input.path()).arg("--output-dir").arg(input.path()).assert().code(1);
+    assert_eq!(std::fs::read_to_string(input.path().join("note.txt")).unwrap(), "Share this\n\nBody.");
 }
 
 #[test]

@@ -148,8 +148,7 @@ pub fn extract(
         }
     }
     // A parent whose score is comparable holds more of the article (text split across wrappers).
-    loop {
-        let Some(node) = doc.tree.get(top) else { break };
+    while let Some(node) = doc.tree.get(top) {
         let Some(parent) =
             node.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "body" && e.name() != "html"))
         else {
