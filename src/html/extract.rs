@@ -30,6 +30,18 @@ pub const CAPTION: &str = "builtin:caption";
 
 /// Blocks shorter than this don't vote for a container.
 const MIN_VOTING_CHARS: usize = 25;
+/// Containers with less text are not candidates (when any has more).
+const MIN_CANDIDATE_CHARS: usize = 140;
+/// How many ancestor levels above the top candidate's parent may lend text-rich subtrees.
+const EXTEND_LEVELS: usize = 3;
+/// Vote multipliers from class/id tokens and article markup.
+const CONTENT_BONUS: f32 = 0.5;
+const MARKUP_BONUS: f32 = 0.5;
+const BOILERPLATE_PENALTY: f32 = 0.75;
+/// An ancestor replaces the top candidate when it holds this much more clean vote mass…
+const PROMOTE_MASS_RATIO: f32 = 1.6;
+/// …and is not link-heavy.
+const PROMOTE_MAX_LINK_DENSITY: f32 = 0.25;
 /// How far up a block's score is shared.
 const SCORE_LEVELS: usize = 5;
 
@@ -53,7 +65,10 @@ struct Stats {
     chars: usize,
     link_chars: usize,
     score: f32,
+    factor: f32,
     scored: bool,
+    /// Undecayed votes of the blocks below that no boilerplate container separates from it.
+    mass: f32,
 }
 
 impl Stats {
@@ -97,6 +112,18 @@ pub fn extract(
         if vote <= 0.0 {
             continue;
         }
+        let mut tainted = false;
+        for anc in std::iter::once(node).chain(node.ancestors()) {
+            if !anc.value().is_element() {
+                break;
+            }
+            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            tainted |= w.boilerplate;
+            if tainted {
+                break;
+            }
+            stats.entry(anc.id()).or_default().mass += vote;
+        }
         let start = if is_paragraph_like(node) { node.parent() } else { Some(node) };
         let Some(start) = start else { continue };
         for (level, anc) in std::iter::once(start).chain(start.ancestors()).take(SCORE_LEVELS).enumerate() {
@@ -113,16 +140,31 @@ pub fn extract(
             if !s.scored {
                 s.scored = true;
                 s.score = w.initial;
+                s.factor = w.factor;
             }
             s.score += vote / divider;
         }
     }
 
-    let final_score = |s: &Stats| s.score * (1.0 - s.link_density());
-    let mut candidates: Vec<(NodeId, f32)> =
-        stats.iter().filter(|(_, s)| s.scored).map(|(&id, s)| (id, final_score(s))).collect();
+    let final_score = |s: &Stats| s.score * s.factor * (1.0 - s.link_density());
+    // A container holding a caption's worth of text can't outscore the
+    // article on its class name alone.
+    let biggest = stats.values().filter(|s| s.scored).map(|s| s.chars).max().unwrap_or(0);
+    let min_chars = if biggest >= MIN_CANDIDATE_CHARS { MIN_CANDIDATE_CHARS } else { 0 };
+    let mut candidates: Vec<(NodeId, f32)> = stats
+        .iter()
+        .filter(|(_, s)| s.scored && s.chars >= min_chars)
+        .map(|(&id, s)| (id, final_score(s)))
+        .collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
+    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
+        for (id, sc) in candidates.iter().take(8) {
+            let n = doc.tree.get(*id).unwrap();
+            let e = n.value().as_element().unwrap();
+            eprintln!("cand {sc:.1} <{} class={:?} id={:?}> chars={}", e.name(), e.attr("class"), e.attr("id"), stats[id].chars);
+        }
+    }
     let Some(&(mut top, top_score)) = candidates.first().filter(|c| c.1 > 0.0) else {
         return whole_body(verdicts, blocks, meta, keep_captions);
     };
@@ -171,6 +213,23 @@ pub fn extract(
         }
     }
 
+    // Text spread over sibling containers (a lead, steps, sections): move up
+    // while an ancestor gathers clearly more clean article text without
+    // gathering links.
+    if let Some(node) = doc.tree.get(top) {
+        let mut best_mass = stats.get(&top).map_or(0.0, |s| s.mass);
+        for anc in node.ancestors() {
+            if anc.value().as_element().is_none_or(|e| e.name() == "body" || e.name() == "html") {
+                break;
+            }
+            let s = stats.get(&anc.id()).copied().unwrap_or_default();
+            if s.mass >= best_mass * PROMOTE_MASS_RATIO && s.link_density() < PROMOTE_MAX_LINK_DENSITY {
+                top = anc.id();
+                best_mass = s.mass;
+            }
+        }
+    }
+
     // Siblings that look like article text join the top candidate.
     let mut content: Vec<NodeId> = vec![top];
     let top_final = stats.get(&top).map_or(0.0, final_score);
@@ -202,6 +261,23 @@ pub fn extract(
                 content.push(sib.id());
             }
         }
+        // Pages that spread their text over several containers (product and
+        // company pages, recipes): higher up, take text-rich, link-poor
+        // subtrees that scored well on their own.
+        let mut inner = parent;
+        for _ in 0..EXTEND_LEVELS {
+            let Some(outer) = inner.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "html")) else {
+                break;
+            };
+            for sib in outer.children().filter(|c| c.id() != inner.id() && c.value().is_element()) {
+                let s = stats.get(&sib.id()).copied().unwrap_or_default();
+                let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
+                if !w.boilerplate && s.scored && s.chars >= 200 && s.link_density() < 0.2 && final_score(&s) >= top_final * 0.3 {
+                    content.push(sib.id());
+                }
+            }
+            inner = outer;
+        }
     }
 
     // Map every block to its verdict.
@@ -216,7 +292,9 @@ pub fn extract(
                 break;
             }
             let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
-            if w.boilerplate {
+            // A "boilerplate" wrapper holding most of the article is a
+            // misleading class name (`elementor-widget`), not boilerplate.
+            if w.boilerplate && stats.get(&anc.id()).map_or(0, |s| s.chars) * 2 < content_chars {
                 boiler_below_root = true;
             }
         }
@@ -286,13 +364,18 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
 
 #[derive(Clone, Copy)]
 struct Weight {
+    /// Added once, from the tag.
     initial: f32,
+    /// Multiplies the votes, from class/id tokens and article markup: a class
+    /// name can tilt a close call but not make a caption outscore an article.
+    factor: f32,
     boilerplate: bool,
 }
 
 /// The starting score of a container, from its tag and its class/id tokens.
 fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
-    let Some(el) = node.value().as_element() else { return Weight { initial: 0.0, boilerplate: false } };
+    let Some(el) = node.value().as_element() else { return Weight { initial: 0.0, factor: 1.0, boilerplate: false } };
+    let mut factor: f32 = 1.0;
     let name = el.name();
     let mut initial: f32 = match name {
         "div" | "article" | "main" | "section" => 5.0,
@@ -305,7 +388,7 @@ fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
         || name == "main"
         || el.attr("itemprop").is_some_and(|v| v.split_whitespace().any(|t| t == "articleBody" || t == "text"))
     {
-        initial += 25.0;
+        factor += MARKUP_BONUS;
     }
     let mut content = false;
     let mut boiler = hints.boilerplate_elements.iter().any(|e| e == name)
@@ -324,12 +407,12 @@ fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
         }
     }
     if content {
-        initial += 25.0;
+        factor += CONTENT_BONUS;
     }
     if boiler {
-        initial -= 25.0;
+        factor -= BOILERPLATE_PENALTY;
     }
-    Weight { initial, boilerplate: boiler && !content }
+    Weight { initial, factor: factor.max(0.1), boilerplate: boiler && !content }
 }
 
 fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
