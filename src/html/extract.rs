@@ -20,13 +20,17 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
 use super::layout::BlockMeta;
-use crate::document::Block;
+use crate::document::{Block, BlockKind};
 use crate::rules::ExtractHints;
 
 pub const OUTSIDE_MAIN: &str = "builtin:outside-main-content";
 pub const BOILERPLATE_CLASS: &str = "builtin:boilerplate-class";
 pub const LINK_DENSITY: &str = "builtin:link-density";
 pub const CAPTION: &str = "builtin:caption";
+pub const ORPHAN_LABEL: &str = "builtin:orphan-label";
+
+/// Labels longer than this are text, not labels.
+const ORPHAN_LABEL_CHARS: usize = 50;
 
 /// Blocks shorter than this don't vote for a container.
 const MIN_VOTING_CHARS: usize = 25;
@@ -151,18 +155,21 @@ pub fn extract(
     // article on its class name alone.
     let biggest = stats.values().filter(|s| s.scored).map(|s| s.chars).max().unwrap_or(0);
     let min_chars = if biggest >= MIN_CANDIDATE_CHARS { MIN_CANDIDATE_CHARS } else { 0 };
-    let mut candidates: Vec<(NodeId, f32)> = stats
-        .iter()
-        .filter(|(_, s)| s.scored && s.chars >= min_chars)
-        .map(|(&id, s)| (id, final_score(s)))
-        .collect();
+    let mut candidates: Vec<(NodeId, f32)> =
+        stats.iter().filter(|(_, s)| s.scored && s.chars >= min_chars).map(|(&id, s)| (id, final_score(s))).collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     if std::env::var_os("DECLUTTER_DEBUG").is_some() {
         for (id, sc) in candidates.iter().take(8) {
             let n = doc.tree.get(*id).unwrap();
             let e = n.value().as_element().unwrap();
-            eprintln!("cand {sc:.1} <{} class={:?} id={:?}> chars={}", e.name(), e.attr("class"), e.attr("id"), stats[id].chars);
+            eprintln!(
+                "cand {sc:.1} <{} class={:?} id={:?}> chars={}",
+                e.name(),
+                e.attr("class"),
+                e.attr("id"),
+                stats[id].chars
+            );
         }
     }
     let Some(&(mut top, top_score)) = candidates.first().filter(|c| c.1 > 0.0) else {
@@ -266,13 +273,19 @@ pub fn extract(
         // subtrees that scored well on their own.
         let mut inner = parent;
         for _ in 0..EXTEND_LEVELS {
-            let Some(outer) = inner.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "html")) else {
+            let Some(outer) = inner.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "html"))
+            else {
                 break;
             };
             for sib in outer.children().filter(|c| c.id() != inner.id() && c.value().is_element()) {
                 let s = stats.get(&sib.id()).copied().unwrap_or_default();
                 let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
-                if !w.boilerplate && s.scored && s.chars >= 200 && s.link_density() < 0.2 && final_score(&s) >= top_final * 0.3 {
+                if !w.boilerplate
+                    && s.scored
+                    && s.chars >= 200
+                    && s.link_density() < 0.2
+                    && final_score(&s) >= top_final * 0.3
+                {
                     content.push(sib.id());
                 }
             }
@@ -306,6 +319,7 @@ pub fn extract(
         };
     }
     prune_link_runs(&mut verdicts, meta);
+    prune_orphan_labels(&mut verdicts, blocks, meta);
 
     let content_ld = {
         let (c, l) = content
@@ -360,6 +374,29 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
         }
     }
     flush(&mut run, verdicts);
+}
+
+/// A short label ("Related:", "More on this topic", "Zum Shop") whose
+/// following block was left out introduced that block: it goes with it. So
+/// does a short label ending the article.
+fn prune_orphan_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], meta: &[BlockMeta]) {
+    let last_kept = verdicts.iter().rposition(Option::is_none);
+    for i in 0..blocks.len() {
+        if verdicts[i].is_some()
+            || meta[i].chars > ORPHAN_LABEL_CHARS
+            || matches!(blocks[i].kind, BlockKind::Heading { .. } if meta[i].chars > 25)
+        {
+            continue;
+        }
+        let text = blocks[i].text.trim_end();
+        if text.ends_with(['.', '!', '?', '…', '"', '”', '»', ')']) {
+            continue;
+        }
+        let next_dropped = verdicts.get(i + 1).is_some_and(|v| v.is_some_and(|r| r != CAPTION));
+        if next_dropped || Some(i) == last_kept {
+            verdicts[i] = Some(ORPHAN_LABEL);
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
