@@ -377,13 +377,12 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
 }
 
 /// A short label ("Related:", "More on this topic", "Zum Shop") whose
-/// following block was left out introduced that block: it goes with it. So
-/// does a short label ending the article.
+/// following block was left out introduced that block: it goes with it.
 fn prune_orphan_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], meta: &[BlockMeta]) {
-    let last_kept = verdicts.iter().rposition(Option::is_none);
     for i in 0..blocks.len() {
         if verdicts[i].is_some()
             || meta[i].chars > ORPHAN_LABEL_CHARS
+            || matches!(blocks[i].kind, BlockKind::Heading { level: 1 })
             || matches!(blocks[i].kind, BlockKind::Heading { .. } if meta[i].chars > 25)
         {
             continue;
@@ -393,7 +392,7 @@ fn prune_orphan_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], 
             continue;
         }
         let next_dropped = verdicts.get(i + 1).is_some_and(|v| v.is_some_and(|r| r != CAPTION));
-        if next_dropped || Some(i) == last_kept {
+        if next_dropped {
             verdicts[i] = Some(ORPHAN_LABEL);
         }
     }
@@ -414,7 +413,7 @@ fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
     let Some(el) = node.value().as_element() else { return Weight { initial: 0.0, factor: 1.0, boilerplate: false } };
     let mut factor: f32 = 1.0;
     let name = el.name();
-    let mut initial: f32 = match name {
+    let initial: f32 = match name {
         "div" | "article" | "main" | "section" => 5.0,
         "pre" | "td" | "blockquote" => 3.0,
         "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
