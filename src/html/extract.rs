@@ -32,6 +32,8 @@ pub const ORPHAN_LABEL: &str = "builtin:orphan-label";
 /// Labels longer than this are text, not labels.
 const ORPHAN_LABEL_CHARS: usize = 50;
 
+/// Class names and ids split into more tokens than this are slugs of prose, ignored.
+const MAX_NAME_TOKENS: usize = 4;
 /// Blocks shorter than this don't vote for a container.
 const MIN_VOTING_CHARS: usize = 25;
 /// Containers with less text are not candidates (when any has more).
@@ -358,8 +360,11 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
     let linky = |m: &BlockMeta| m.chars > 0 && m.chars < 200 && m.link_chars * 2 >= m.chars;
     let kept: Vec<usize> = (0..meta.len()).filter(|&i| verdicts[i].is_none()).collect();
     let mut run: Vec<usize> = Vec::new();
+    let kept_chars: usize = kept.iter().map(|&i| meta[i].chars).sum();
     let flush = |run: &mut Vec<usize>, verdicts: &mut [Option<&'static str>]| {
-        if run.len() >= 3 {
+        let run_chars: usize = run.iter().map(|&i| meta[i].chars).sum();
+        // A run that is most of what is left is the content (a page of links), not navigation.
+        if run.len() >= 3 && run_chars * 2 < kept_chars {
             for &i in run.iter() {
                 verdicts[i] = Some(LINK_DENSITY);
             }
@@ -430,16 +435,16 @@ fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
     let mut boiler = hints.boilerplate_elements.iter().any(|e| e == name)
         || el.attr("role").is_some_and(|r| hints.boilerplate_roles.iter().any(|b| r.eq_ignore_ascii_case(b)));
     for value in [el.attr("class"), el.attr("id")].into_iter().flatten() {
-        for token in
-            value.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == ':').filter(|t| !t.is_empty())
-        {
-            let token = token.to_ascii_lowercase();
-            if hints.content_tokens.contains(&token) {
-                content = true;
+        for name in value.split_whitespace() {
+            let tokens: Vec<String> =
+                name.split(['-', '_', ':']).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase).collect();
+            // A long slug is an anchor made from prose (`sharing-with-a-single-developer`),
+            // not a statement about what the element is.
+            if tokens.len() > MAX_NAME_TOKENS {
+                continue;
             }
-            if hints.boilerplate_tokens.contains(&token) {
-                boiler = true;
-            }
+            content |= tokens.iter().any(|t| hints.content_tokens.contains(t));
+            boiler |= tokens.iter().any(|t| hints.boilerplate_tokens.contains(t));
         }
     }
     if content {
