@@ -34,6 +34,8 @@ const ORPHAN_LABEL_CHARS: usize = 50;
 
 /// Class names and ids split into more tokens than this are slugs of prose, ignored.
 const MAX_NAME_TOKENS: usize = 4;
+/// How much a data-table row's vote counts.
+const TABLE_ROW_WEIGHT: f32 = 0.4;
 /// Blocks shorter than this don't vote for a container.
 const MIN_VOTING_CHARS: usize = 25;
 /// Containers with less text are not candidates (when any has more).
@@ -114,7 +116,9 @@ pub fn extract(
         let Some(node) = doc.tree.get(m.node) else { continue };
         let ld = if m.chars == 0 { 0.0 } else { m.link_chars as f32 / m.chars as f32 };
         let commas = block.text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count();
-        let vote = (1.0 + commas as f32 + (m.chars as f32 / 100.0).min(3.0)) * (1.0 - ld);
+        // Data-table rows are records, not prose: commas in them say little.
+        let kind_weight = if block.kind == BlockKind::TableRow { TABLE_ROW_WEIGHT } else { 1.0 };
+        let vote = (1.0 + commas as f32 + (m.chars as f32 / 100.0).min(3.0)) * (1.0 - ld) * kind_weight;
         if vote <= 0.0 {
             continue;
         }

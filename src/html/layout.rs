@@ -13,7 +13,7 @@ use crate::document::{Block, BlockKind, Origin};
 /// Elements that never render text.
 const SKIPPED: &[&str] = &[
     "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "audio",
-    "video", "select", "datalist", "textarea", "input", "title", "button", "map",
+    "video", "select", "datalist", "textarea", "input", "title", "button", "map", "rt", "rp",
 ];
 
 /// Elements that start and end a block.
@@ -225,7 +225,7 @@ impl<'a> Walker<'a> {
             _ => return,
         };
         let name = element.name();
-        if SKIPPED.contains(&name) || element.attr("hidden").is_some() {
+        if SKIPPED.contains(&name) || is_hidden(element) {
             return;
         }
         if name == "br" {
@@ -420,6 +420,23 @@ impl<'a> Walker<'a> {
             emit(para.join("\n"), &mut self.out);
         }
     }
+}
+
+/// Elements a browser does not show: `hidden`, `aria-hidden="true"` on a
+/// container, or an inline `display: none` / `visibility: hidden`.
+fn is_hidden(element: &scraper::node::Element) -> bool {
+    if element.attr("hidden").is_some() {
+        return true;
+    }
+    if element.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        && BLOCK_LEVEL.contains(&element.name())
+    {
+        return true;
+    }
+    element.attr("style").is_some_and(|style| {
+        let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        compact.contains("display:none") || compact.contains("visibility:hidden")
+    })
 }
 
 /// Paragraphs inside quotes and list items keep their container's kind.
