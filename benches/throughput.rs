@@ -28,10 +28,10 @@ fn pages(dirs: &[PathBuf]) -> Vec<Vec<u8>> {
             {
                 out.push(raw);
             }
-        } else if name.ends_with("source.html") || (name.ends_with(".html") && !name.ends_with("expected.html")) {
-            if let Ok(raw) = std::fs::read(&p) {
-                out.push(raw);
-            }
+        } else if (name.ends_with("source.html") || (name.ends_with(".html") && !name.ends_with("expected.html")))
+            && let Ok(raw) = std::fs::read(&p)
+        {
+            out.push(raw);
         }
     }
     out
@@ -55,7 +55,11 @@ fn main() {
     let args: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
     let dirs = if args.is_empty() {
         let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
-        vec![shared.join("readability-pages"), shared.join("trafilatura-eval/eval"), shared.join("trafilatura-eval/cache")]
+        vec![
+            shared.join("readability-pages"),
+            shared.join("trafilatura-eval/eval"),
+            shared.join("trafilatura-eval/cache"),
+        ]
     } else {
         args
     };
@@ -91,7 +95,12 @@ fn main() {
     let mb = bytes as f64 / 1e6;
     let row = |name: &str, d: Duration| {
         let s = d.as_secs_f64();
-        println!("{name:<34} {:>8.1} MB/s {:>8.0} pages/s {:>6.2}x parse time", mb / s, pages.len() as f64 / s, s / parse.as_secs_f64());
+        println!(
+            "{name:<34} {:>8.1} MB/s {:>8.0} pages/s {:>6.2}x parse time",
+            mb / s,
+            pages.len() as f64 / s,
+            s / parse.as_secs_f64()
+        );
     };
     println!("{} pages, {:.1} MB, one thread, best of {rounds} rounds", pages.len(), mb);
     row("parse only (scraper)", parse);
@@ -99,5 +108,9 @@ fn main() {
     row("clean --no-extract (rules)", rules_only);
     row("clean (rules + extraction)", full);
     let extraction = full.saturating_sub(rules_only).as_secs_f64() / parse.as_secs_f64();
-    println!("extraction costs {:.2}x the parse; whole clean runs at {:.0}% of parse-only throughput", extraction, 100.0 * parse.as_secs_f64() / full.as_secs_f64());
+    println!(
+        "extraction costs {:.2}x the parse; whole clean runs at {:.0}% of parse-only throughput",
+        extraction,
+        100.0 * parse.as_secs_f64() / full.as_secs_f64()
+    );
 }

@@ -32,7 +32,7 @@ pub const ORPHAN_LABEL: &str = "builtin:orphan-label";
 /// Labels longer than this are text, not labels.
 const ORPHAN_LABEL_CHARS: usize = 50;
 
-/// Class names and ids split into more tokens than this are slugs of prose, ignored.
+/// Ids split into more tokens than this are slugs of prose, ignored.
 const MAX_NAME_TOKENS: usize = 4;
 /// How much a data-table row's vote counts.
 const TABLE_ROW_WEIGHT: f32 = 0.4;
@@ -435,22 +435,15 @@ fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
     {
         factor += MARKUP_BONUS;
     }
-    let mut content = false;
-    let mut boiler = hints.boilerplate_elements.iter().any(|e| e == name)
+    // Classes on code are syntax highlighting (`<pre class="comment">`), not page structure.
+    let (content, named_boiler) = if matches!(name, "pre" | "code" | "kbd" | "samp" | "var") {
+        (false, false)
+    } else {
+        classify_names(el.attr("class"), el.attr("id"), hints)
+    };
+    let boiler = named_boiler
+        || hints.boilerplate_elements.iter().any(|e| e == name)
         || el.attr("role").is_some_and(|r| hints.boilerplate_roles.iter().any(|b| r.eq_ignore_ascii_case(b)));
-    for value in [el.attr("class"), el.attr("id")].into_iter().flatten() {
-        for name in value.split_whitespace() {
-            let tokens: Vec<String> =
-                name.split(['-', '_', ':']).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase).collect();
-            // A long slug is an anchor made from prose (`sharing-with-a-single-developer`),
-            // not a statement about what the element is.
-            if tokens.len() > MAX_NAME_TOKENS {
-                continue;
-            }
-            content |= tokens.iter().any(|t| hints.content_tokens.contains(t));
-            boiler |= tokens.iter().any(|t| hints.boilerplate_tokens.contains(t));
-        }
-    }
     if content {
         factor += CONTENT_BONUS;
     }
@@ -458,6 +451,33 @@ fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
         factor -= BOILERPLATE_PENALTY;
     }
     Weight { initial, factor: factor.max(0.1), boilerplate: boiler && !content }
+}
+
+/// Reads class names and the id as `(content, boilerplate)`. Each name is
+/// judged whole: a boilerplate token makes it boilerplate even beside a
+/// content token (`comment-content`, `promo-related-post`); a name with only
+/// content tokens marks content, which outweighs boilerplate names elsewhere
+/// on the element (`post hentry tag-linkedin-ads`).
+fn classify_names(class: Option<&str>, id: Option<&str>, hints: &ExtractHints) -> (bool, bool) {
+    let (mut content, mut boiler) = (false, false);
+    let names = class.into_iter().flat_map(str::split_whitespace).map(|n| (n, false));
+    for (name, is_id) in names.chain(id.map(|i| (i, true))) {
+        let tokens: Vec<String> =
+            name.split(['-', '_', ':']).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase).collect();
+        // A long id is an anchor made from prose (`sharing-with-a-single-developer`);
+        // WordPress's `tag-…`/`category-…` classes name the post's taxonomy terms.
+        if (is_id && tokens.len() > MAX_NAME_TOKENS)
+            || (tokens.len() >= 2 && matches!(tokens[0].as_str(), "tag" | "category" | "categories"))
+        {
+            continue;
+        }
+        if tokens.iter().any(|t| hints.boilerplate_tokens.contains(t)) {
+            boiler = true;
+        } else if tokens.iter().any(|t| hints.content_tokens.contains(t)) {
+            content = true;
+        }
+    }
+    (content, boiler)
 }
 
 fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
@@ -487,4 +507,65 @@ fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
 fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
     let text: String = node.descendants().filter_map(|n| n.value().as_text().map(|t| t.to_string())).collect();
     text.trim_end().ends_with(['.', '!', '?', '。', '…', ':', '"', '”'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::{HtmlOptions, to_blocks};
+    use crate::rules::RuleSet;
+
+    fn hints() -> ExtractHints {
+        RuleSet::embedded().unwrap().extract_hints().clone()
+    }
+
+    fn article(extra: &str) -> String {
+        let para = "The council met on Tuesday, and after a long debate, it approved the budget for the coming year. ";
+        format!(
+            "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><div class='sidebar'><p>Popular, trending, \
+             and other stories you may like, all of them linked.</p></div>{extra}<footer>© 2024</footer></body></html>",
+        )
+        .replace("{body}", &para.repeat(3))
+    }
+
+    fn texts(html: &str) -> Vec<String> {
+        let h = hints();
+        let opts = HtmlOptions { extract: Some(&h), keep_captions: true };
+        to_blocks(html, &[], None, opts).blocks.into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn names_are_judged_whole() {
+        let h = hints();
+        assert_eq!(classify_names(Some("post hentry tag-linkedin-ads"), None, &h), (true, false));
+        assert_eq!(classify_names(Some("comment-content"), None, &h), (false, true));
+        assert_eq!(classify_names(Some("adsense-policy"), None, &h), (false, false));
+        assert_eq!(classify_names(None, Some("sharing-with-a-single-developer"), &h), (false, false));
+    }
+
+    #[test]
+    fn taxonomy_classes_do_not_drop_the_article() {
+        let page = article("<article class='post tag-linkedin-ads'><p>{body}</p><p>{body}</p></article>");
+        let got = texts(&page);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("The council met"));
+    }
+
+    #[test]
+    fn comment_class_on_code_keeps_the_code() {
+        let page = article(
+            "<article><p>{body}</p><pre class='comment'>// keep this code\nlet x = 1;</pre><p>{body}</p></article>",
+        );
+        assert!(texts(&page).iter().any(|t| t.contains("keep this code")));
+    }
+
+    #[test]
+    fn comments_section_inside_article_is_left_out() {
+        let page = article(
+            "<article><p>{body}</p><p>{body}</p><div class='comments'><p>Great article, thanks for sharing it with us all!</p></div></article>",
+        );
+        let got = texts(&page);
+        assert!(!got.iter().any(|t| t.contains("Great article")), "{got:?}");
+        assert!(!got.iter().any(|t| t.contains("Popular")), "{got:?}");
+    }
 }

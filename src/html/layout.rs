@@ -423,7 +423,8 @@ impl<'a> Walker<'a> {
 }
 
 /// Elements a browser does not show: `hidden`, `aria-hidden="true"` on a
-/// container, or an inline `display: none` / `visibility: hidden`.
+/// container, screen-reader-only classes, or an inline `display: none` /
+/// `visibility: hidden`.
 fn is_hidden(element: &scraper::node::Element) -> bool {
     if element.attr("hidden").is_some() {
         return true;
@@ -431,6 +432,15 @@ fn is_hidden(element: &scraper::node::Element) -> bool {
     if element.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         && BLOCK_LEVEL.contains(&element.name())
     {
+        return true;
+    }
+    // Screen-reader-only text is not on screen either.
+    if element.attr("class").is_some_and(|c| {
+        c.split_whitespace().any(|name| {
+            let n = name.to_ascii_lowercase().replace(['-', '_'], "");
+            n.ends_with("visuallyhidden") || n == "sronly" || n.starts_with("screenreader")
+        })
+    }) {
         return true;
     }
     element.attr("style").is_some_and(|style| {
