@@ -36,6 +36,8 @@ const ORPHAN_LABEL_CHARS: usize = 50;
 const MAX_NAME_TOKENS: usize = 4;
 /// How much a data-table row's vote counts.
 const TABLE_ROW_WEIGHT: f32 = 0.4;
+/// A block outside the container with this much link-free prose is kept.
+const STRAY_PROSE_CHARS: usize = 150;
 /// Blocks shorter than this don't vote for a container.
 const MIN_VOTING_CHARS: usize = 25;
 /// Containers with less text are not candidates (when any has more).
@@ -317,12 +319,28 @@ pub fn extract(
                 boiler_below_root = true;
             }
         }
+        // Prose outside the container, with no boilerplate around it, is
+        // article text the container missed (a lead, a second column).
+        let stray_prose = inside.is_none()
+            && !boiler_below_root
+            && m.chars >= STRAY_PROSE_CHARS
+            && m.link_chars * 10 < m.chars
+            && ends_like_prose(&blocks[i].text);
         verdicts[i] = match inside {
+            None if stray_prose => None,
             None => Some(OUTSIDE_MAIN),
             Some(_) if boiler_below_root => Some(BOILERPLATE_CLASS),
             Some(_) if m.caption && !keep_captions => Some(CAPTION),
             Some(_) => None,
         };
+    }
+    // Class names that would empty most of the chosen container are the
+    // site's naming scheme, not boilerplate: keep what they marked.
+    let marked: usize = meta.iter().zip(&verdicts).filter(|(_, v)| **v == Some(BOILERPLATE_CLASS)).map(|(m, _)| m.chars).sum();
+    if marked * 5 > content_chars * 3 {
+        for v in verdicts.iter_mut().filter(|v| **v == Some(BOILERPLATE_CLASS)) {
+            *v = None;
+        }
     }
     prune_link_runs(&mut verdicts, meta);
     prune_orphan_labels(&mut verdicts, blocks, meta);
@@ -502,6 +520,10 @@ fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
                 | "address"
         )
     })
+}
+
+fn ends_like_prose(text: &str) -> bool {
+    text.trim_end().ends_with(['.', '!', '?', '。', '！', '？', '…', '"', '”', '»', ')'])
 }
 
 fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
