@@ -307,12 +307,14 @@ pub fn extract(
         let Some(node) = doc.tree.get(m.node) else { continue };
         let mut inside = None;
         let mut boiler_below_root = false;
+        let mut any_boiler = false;
         for anc in std::iter::once(node).chain(node.ancestors()) {
             if content.contains(&anc.id()) {
                 inside = Some(anc.id());
                 break;
             }
             let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            any_boiler |= w.boilerplate;
             // A "boilerplate" wrapper holding most of the article is a
             // misleading class name (`elementor-widget`), not boilerplate.
             if w.boilerplate && stats.get(&anc.id()).map_or(0, |s| s.chars) * 2 < content_chars {
@@ -322,7 +324,7 @@ pub fn extract(
         // Prose outside the container, with no boilerplate around it, is
         // article text the container missed (a lead, a second column).
         let stray_prose = inside.is_none()
-            && !boiler_below_root
+            && !any_boiler
             && m.chars >= STRAY_PROSE_CHARS
             && m.link_chars * 10 < m.chars
             && ends_like_prose(&blocks[i].text);
