@@ -21,6 +21,9 @@ pub enum EncodingSource {
     Meta,
     /// The bytes are valid UTF-8.
     Utf8Valid,
+    /// A `<meta>` declared a legacy encoding, but the bytes are valid,
+    /// non-ASCII UTF-8: a page transcoded after it was fetched.
+    Utf8OverMeta,
     /// Statistical detection (chardetng).
     Sniffed,
 }
@@ -62,6 +65,12 @@ pub fn detect(
         return (enc, EncodingSource::Caller, 0);
     }
     if sniff_meta && let Some(enc) = prescan::prescan(bytes) {
+        // Crawlers often store pages transcoded to UTF-8 but keep the original
+        // `<meta charset>`. Legacy-encoded text that happens to be valid UTF-8
+        // with non-ASCII bytes is vanishingly rare, so valid UTF-8 wins.
+        if enc != UTF_8 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
+            return (UTF_8, EncodingSource::Utf8OverMeta, 0);
+        }
         return (enc, EncodingSource::Meta, 0);
     }
     if std::str::from_utf8(bytes).is_ok() {
@@ -127,6 +136,14 @@ mod tests {
         let (bytes, _, _) = WINDOWS_1252.encode(&latin);
         let (enc, src, _) = detect(&bytes, None, true, Some("fr"));
         assert_eq!((enc, src), (WINDOWS_1252, EncodingSource::Sniffed));
+    }
+
+    #[test]
+    fn valid_utf8_beats_a_stale_meta() {
+        let page = "<meta charset=gb2312><p>谷歌在2014年收购</p>".as_bytes();
+        assert_eq!(detect(page, None, true, None), (UTF_8, EncodingSource::Utf8OverMeta, 0));
+        let (gbk, _, _) = GBK.encode("<meta charset=gb2312><p>谷歌在2014年收购</p>");
+        assert_eq!(detect(&gbk, None, true, None), (GBK, EncodingSource::Meta, 0));
     }
 
     #[test]
