@@ -338,7 +338,8 @@ pub fn extract(
     }
     // Class names that would empty most of the chosen container are the
     // site's naming scheme, not boilerplate: keep what they marked.
-    let marked: usize = meta.iter().zip(&verdicts).filter(|(_, v)| **v == Some(BOILERPLATE_CLASS)).map(|(m, _)| m.chars).sum();
+    let marked: usize =
+        meta.iter().zip(&verdicts).filter(|(_, v)| **v == Some(BOILERPLATE_CLASS)).map(|(m, _)| m.chars).sum();
     if marked * 5 > content_chars * 3 {
         for v in verdicts.iter_mut().filter(|v| **v == Some(BOILERPLATE_CLASS)) {
             *v = None;

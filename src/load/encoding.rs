@@ -3,7 +3,7 @@
 //! `<meta>` prescan, then statistical sniffing with `chardetng`.
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{DecoderResult, Encoding, UTF_8};
+use encoding_rs::{DecoderResult, Encoding, UTF_8, WINDOWS_1252};
 use serde::Serialize;
 
 use super::{LoadError, prescan};
@@ -24,6 +24,8 @@ pub enum EncodingSource {
     /// A `<meta>` declared a legacy encoding, but the bytes are valid,
     /// non-ASCII UTF-8: a page transcoded after it was fetched.
     Utf8OverMeta,
+    /// Valid UTF-8 but for a few stray bytes (replaced, and counted as malformed).
+    Utf8Mostly,
     /// Statistical detection (chardetng).
     Sniffed,
 }
@@ -76,10 +78,42 @@ pub fn detect(
     if std::str::from_utf8(bytes).is_ok() {
         return (UTF_8, EncodingSource::Utf8Valid, 0);
     }
+    if mostly_utf8(bytes) {
+        return (UTF_8, EncodingSource::Utf8Mostly, 0);
+    }
+    // One or two stray high bytes in ASCII are too little evidence for a CJK
+    // guess; windows-1252 is the likeliest legacy encoding and harms least.
+    if tld.is_none() && bytes.iter().filter(|b| **b >= 0x80).count() < 4 {
+        return (WINDOWS_1252, EncodingSource::Sniffed, 0);
+    }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let tld = tld.map(str::as_bytes).filter(|t| t.iter().all(u8::is_ascii_lowercase));
     (detector.guess(tld, Utf8Detection::Allow), EncodingSource::Sniffed, 0)
+}
+
+/// UTF-8 text with a stray legacy byte or two (a Latin-1 comment pasted into
+/// a UTF-8 template): many valid multi-byte sequences, almost no invalid ones.
+/// chardetng, seeing mixed evidence, can guess wildly (Big5 for a French page).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid_multibyte, mut invalid) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                valid_multibyte += s.bytes().filter(|b| *b >= 0xC0).count();
+                break;
+            }
+            Err(e) => {
+                let good = &rest[..e.valid_up_to()];
+                valid_multibyte += good.iter().filter(|b| **b >= 0xC0).count();
+                invalid += 1;
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+                rest = &rest[skip..];
+            }
+        }
+    }
+    valid_multibyte >= 8 && invalid * 20 <= valid_multibyte
 }
 
 /// Decodes, replacing each malformed sequence with U+FFFD and counting them.
@@ -110,7 +144,7 @@ pub fn decode(bytes: &[u8], encoding: &'static Encoding) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use encoding_rs::{GBK, UTF_16LE, WINDOWS_1251, WINDOWS_1252};
+    use encoding_rs::{GBK, UTF_16LE, WINDOWS_1251};
 
     #[test]
     fn bom_wins_over_everything() {
@@ -144,6 +178,13 @@ mod tests {
         assert_eq!(detect(page, None, true, None), (UTF_8, EncodingSource::Utf8OverMeta, 0));
         let (gbk, _, _) = GBK.encode("<meta charset=gb2312><p>谷歌在2014年收购</p>");
         assert_eq!(detect(&gbk, None, true, None), (GBK, EncodingSource::Meta, 0));
+    }
+
+    #[test]
+    fn a_stray_latin1_byte_keeps_utf8() {
+        let mut page = "<p>Les élèves ont été très déçus à cause de la grève générale.</p>".repeat(3).into_bytes();
+        page.extend_from_slice(b"<!-- D\xC8but -->");
+        assert_eq!(detect(&page, None, true, None).1, EncodingSource::Utf8Mostly);
     }
 
     #[test]
