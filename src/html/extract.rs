@@ -383,27 +383,32 @@ fn whole_body(
 /// related-stories list, a tag cloud) are navigation, not article.
 fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
     let linky = |m: &BlockMeta| m.chars > 0 && m.chars < 200 && m.link_chars * 2 >= m.chars;
+    let prose = |m: &BlockMeta| m.chars >= 100 && m.link_chars * 5 < m.chars;
     let kept: Vec<usize> = (0..meta.len()).filter(|&i| verdicts[i].is_none()).collect();
-    let mut run: Vec<usize> = Vec::new();
     let kept_chars: usize = kept.iter().map(|&i| meta[i].chars).sum();
-    let flush = |run: &mut Vec<usize>, verdicts: &mut [Option<&'static str>]| {
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    for &i in &kept {
+        if linky(&meta[i]) {
+            run.push(i);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    runs.push(run);
+    for run in runs.into_iter().filter(|r| r.len() >= 3) {
         let run_chars: usize = run.iter().map(|&i| meta[i].chars).sum();
-        // A run that is most of what is left is the content (a page of links), not navigation.
-        if run.len() >= 3 && run_chars * 2 < kept_chars {
-            for &i in run.iter() {
+        // A run that is most of what is left is the content (a page of links);
+        // a list of links with prose on both sides is part of the article.
+        let (first, last) = (run[0], run[run.len() - 1]);
+        let prose_before = kept.iter().any(|&k| k < first && prose(&meta[k]));
+        let prose_after = kept.iter().any(|&k| k > last && prose(&meta[k]));
+        if run_chars * 2 < kept_chars && !(prose_before && prose_after) {
+            for i in run {
                 verdicts[i] = Some(LINK_DENSITY);
             }
         }
-        run.clear();
-    };
-    for i in kept {
-        if linky(&meta[i]) {
-            run.push(i);
-        } else {
-            flush(&mut run, verdicts);
-        }
     }
-    flush(&mut run, verdicts);
 }
 
 /// A short label ("Related:", "More on this topic", "Zum Shop") whose

@@ -12,8 +12,29 @@ use crate::document::{Block, BlockKind, Origin};
 
 /// Elements that never render text.
 const SKIPPED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "audio",
-    "video", "select", "datalist", "textarea", "input", "title", "button", "map", "rt", "rp",
+    "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "annotation",
+    "annotation-xml",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "audio",
+    "video",
+    "select",
+    "datalist",
+    "textarea",
+    "input",
+    "title",
+    "button",
+    "map",
+    "rt",
+    "rp",
 ];
 
 /// Elements that start and end a block.
