@@ -346,6 +346,7 @@ pub fn extract(
         }
     }
     prune_link_runs(&mut verdicts, meta);
+    prune_linked_headings(&mut verdicts, blocks, meta);
     prune_orphan_labels(&mut verdicts, blocks, meta);
 
     let content_ld = {
@@ -407,6 +408,21 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
             for i in run {
                 verdicts[i] = Some(LINK_DENSITY);
             }
+        }
+    }
+}
+
+/// A heading that is all link is a teaser for another page, not a section
+/// of this one.
+fn prune_linked_headings(verdicts: &mut [Option<&'static str>], blocks: &[Block], meta: &[BlockMeta]) {
+    for i in 0..blocks.len() {
+        let m = &meta[i];
+        if verdicts[i].is_none()
+            && matches!(blocks[i].kind, BlockKind::Heading { level } if level > 1)
+            && m.chars > 0
+            && m.link_chars * 10 >= m.chars * 8
+        {
+            verdicts[i] = Some(LINK_DENSITY);
         }
     }
 }
