@@ -29,6 +29,8 @@ pub const LINK_DENSITY: &str = "builtin:link-density";
 pub const CAPTION: &str = "builtin:caption";
 pub const ORPHAN_LABEL: &str = "builtin:orphan-label";
 
+/// A sub-container of the article with more link text than this is a link box.
+const LINK_BOX_DENSITY: f32 = 0.6;
 /// Labels longer than this are text, not labels.
 const ORPHAN_LABEL_CHARS: usize = 50;
 
@@ -79,6 +81,8 @@ struct Stats {
     scored: bool,
     /// Undecayed votes of the blocks below that no boilerplate container separates from it.
     mass: f32,
+    /// Blocks below.
+    blocks: usize,
 }
 
 impl Stats {
@@ -107,6 +111,7 @@ pub fn extract(
             let s = stats.entry(anc.id()).or_default();
             s.chars += m.chars;
             s.link_chars += m.link_chars;
+            s.blocks += 1;
         }
     }
 
@@ -308,10 +313,21 @@ pub fn extract(
         let mut inside = None;
         let mut boiler_below_root = false;
         let mut any_boiler = false;
+        let mut link_box = false;
         for anc in std::iter::once(node).chain(node.ancestors()) {
             if content.contains(&anc.id()) {
                 inside = Some(anc.id());
                 break;
+            }
+            // A small box of several blocks that is mostly links: teasers, a
+            // "top stories" box, a link list with a heading.
+            if anc.id() != node.id()
+                && let Some(s) = stats.get(&anc.id())
+                && s.blocks >= 2
+                && s.link_density() > LINK_BOX_DENSITY
+                && s.chars * 10 < content_chars * 3
+            {
+                link_box = true;
             }
             let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
             any_boiler |= w.boilerplate;
@@ -328,10 +344,19 @@ pub fn extract(
             && m.chars >= STRAY_PROSE_CHARS
             && m.link_chars * 10 < m.chars
             && ends_like_prose(&blocks[i].text);
+        if std::env::var_os("DECLUTTER_DEBUG").is_some() {
+            let how = match inside {
+                None if stray_prose => "stray".to_owned(),
+                None => "out".to_owned(),
+                Some(id) => format!("c{}", content.iter().position(|c| *c == id).unwrap_or(99)),
+            };
+            eprintln!("blk {how} {}", blocks[i].text.chars().take(60).collect::<String>().replace('\n', " "));
+        }
         verdicts[i] = match inside {
             None if stray_prose => None,
             None => Some(OUTSIDE_MAIN),
             Some(_) if boiler_below_root => Some(BOILERPLATE_CLASS),
+            Some(_) if link_box => Some(LINK_DENSITY),
             Some(_) if m.caption && !keep_captions => Some(CAPTION),
             Some(_) => None,
         };
@@ -417,11 +442,9 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
 fn prune_linked_headings(verdicts: &mut [Option<&'static str>], blocks: &[Block], meta: &[BlockMeta]) {
     for i in 0..blocks.len() {
         let m = &meta[i];
-        if verdicts[i].is_none()
-            && matches!(blocks[i].kind, BlockKind::Heading { level } if level > 1)
-            && m.chars > 0
-            && m.link_chars * 10 >= m.chars * 8
-        {
+        let linked_heading =
+            matches!(blocks[i].kind, BlockKind::Heading { level } if level > 1) && m.link_chars * 10 >= m.chars * 8;
+        if verdicts[i].is_none() && m.chars > 0 && linked_heading {
             verdicts[i] = Some(LINK_DENSITY);
         }
     }
