@@ -28,6 +28,7 @@ pub const BOILERPLATE_CLASS: &str = "builtin:boilerplate-class";
 pub const LINK_DENSITY: &str = "builtin:link-density";
 pub const CAPTION: &str = "builtin:caption";
 pub const ORPHAN_LABEL: &str = "builtin:orphan-label";
+pub const TITLE: &str = "builtin:title";
 
 /// A sub-container of the article with more link text than this is a link box.
 const LINK_BOX_DENSITY: f32 = 0.6;
@@ -389,6 +390,23 @@ pub fn extract(
         return whole_body(vec![None; blocks.len()], blocks, meta, keep_captions);
     }
     Extraction { verdicts, quality: Quality { method: "scored", score: (score * 100.0).round() / 100.0 } }
+}
+
+/// The page's title repeated as the first heading of the article is metadata,
+/// not text (Readability drops it too); it is in the report's `title`.
+pub fn drop_title(verdicts: &mut [Option<&'static str>], blocks: &[Block], title: Option<&str>) {
+    let Some(title) = title.map(crate::rules::key::key).filter(|t| t.chars().count() >= 10) else { return };
+    let first_kept = verdicts.iter().position(Option::is_none);
+    for i in first_kept.into_iter().flat_map(|f| f..(f + 3).min(blocks.len())) {
+        if verdicts[i].is_some() || !matches!(blocks[i].kind, BlockKind::Heading { level: 1 | 2 }) {
+            continue;
+        }
+        let heading = crate::rules::key::key(&blocks[i].text);
+        if heading.chars().count() >= 10 && (title.contains(&heading) || heading.contains(&title)) {
+            verdicts[i] = Some(TITLE);
+            return;
+        }
+    }
 }
 
 /// Keeps everything (but captions when asked): the fallback when scoring finds nothing.

@@ -88,12 +88,14 @@ pub fn to_blocks(
         removals.push(builtin(OUTSIDE_CONTENT, block, position));
     }
 
+    let page_meta = metadata(&doc);
     let mut quality = None;
     let mut blocks = laid.blocks;
     if content_selector.is_some() {
         quality = Some(Quality { method: "publisher-content", score: 1.0 });
     } else if let Some(hints) = options.extract {
-        let found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions);
+        let mut found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions);
+        extract::drop_title(&mut found.verdicts, &blocks, page_meta.title.as_deref());
         quality = Some(found.quality);
         // Positions so far count all laid-out blocks; from here on they count kept ones.
         let mut kept_before = Vec::with_capacity(blocks.len() + 1);
@@ -115,7 +117,7 @@ pub fn to_blocks(
         }
         blocks = kept_blocks;
     }
-    HtmlDocument { blocks, removals, metadata: metadata(&doc), content_selector, quality }
+    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality }
 }
 
 fn builtin(id: &str, block: Block, position: usize) -> Removal {
