@@ -55,6 +55,8 @@ const BOILERPLATE_PENALTY: f32 = 0.75;
 const PROMOTE_MASS_RATIO: f32 = 1.6;
 /// …and is not link-heavy.
 const PROMOTE_MAX_LINK_DENSITY: f32 = 0.25;
+/// …and one of its other children alone holds this share of the top's mass.
+const PROMOTE_MIN_SECTION: f32 = 0.25;
 /// How far up a block's score is shared.
 const SCORE_LEVELS: usize = 5;
 
@@ -210,6 +212,10 @@ pub fn extract(
             }
         }
     }
+    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
+        let e = doc.tree.get(top).and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
+        eprintln!("STAGE strong {:?}", e);
+    }
     // A parent whose score is comparable holds more of the article (text split across wrappers).
     while let Some(node) = doc.tree.get(top) {
         let Some(parent) =
@@ -234,6 +240,10 @@ pub fn extract(
         }
     }
 
+    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
+        let e = doc.tree.get(top).and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
+        eprintln!("STAGE parent {:?}", e);
+    }
     // Text spread over sibling containers (a lead, steps, sections): move up
     // while an ancestor gathers clearly more clean article text without
     // gathering links.
@@ -244,13 +254,31 @@ pub fn extract(
                 break;
             }
             let s = stats.get(&anc.id()).copied().unwrap_or_default();
-            if s.mass >= best_mass * PROMOTE_MASS_RATIO && s.link_density() < PROMOTE_MAX_LINK_DENSITY {
+            // The gain must include a substantial section, not only a crowd
+            // of teaser summaries each worth little.
+            let top_now = top;
+            let top_ld = stats.get(&top_now).map_or(0.0, Stats::link_density);
+            let biggest_other = anc
+                .children()
+                .filter(|c| c.id() != top_now && !node.ancestors().any(|a| a.id() == c.id()))
+                .filter_map(|c| stats.get(&c.id()))
+                .filter(|s| s.link_density() <= (top_ld * 1.5).max(0.15))
+                .map(|s| s.mass)
+                .fold(0.0f32, f32::max);
+            if s.mass >= best_mass * PROMOTE_MASS_RATIO
+                && s.link_density() < PROMOTE_MAX_LINK_DENSITY
+                && biggest_other >= best_mass * PROMOTE_MIN_SECTION
+            {
                 top = anc.id();
                 best_mass = s.mass;
             }
         }
     }
 
+    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
+        let e = doc.tree.get(top).and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
+        eprintln!("STAGE mass {:?}", e);
+    }
     // Siblings that look like article text join the top candidate.
     let mut content: Vec<NodeId> = vec![top];
     let top_final = stats.get(&top).map_or(0.0, final_score);
