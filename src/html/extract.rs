@@ -29,6 +29,8 @@ pub const LINK_DENSITY: &str = "builtin:link-density";
 pub const CAPTION: &str = "builtin:caption";
 pub const ORPHAN_LABEL: &str = "builtin:orphan-label";
 pub const TITLE: &str = "builtin:title";
+/// Provisional verdict for prose outside the container, settled once the container's extent is known.
+const STRAY: &str = "stray";
 
 /// A sub-container of the article with more link text than this is a link box.
 const LINK_BOX_DENSITY: f32 = 0.6;
@@ -382,13 +384,21 @@ pub fn extract(
             eprintln!("blk {how} {}", blocks[i].text.chars().take(60).collect::<String>().replace('\n', " "));
         }
         verdicts[i] = match inside {
-            None if stray_prose => None,
+            None if stray_prose => Some(STRAY),
             None => Some(OUTSIDE_MAIN),
             Some(_) if boiler_below_root => Some(BOILERPLATE_CLASS),
             Some(_) if link_box => Some(LINK_DENSITY),
             Some(_) if m.caption && !keep_captions => Some(CAPTION),
             Some(_) => None,
         };
+    }
+    // Stray prose counts only before the article's last block: after it come
+    // site descriptions and footers, not article text.
+    let last_inside = verdicts.iter().rposition(Option::is_none);
+    for (i, v) in verdicts.iter_mut().enumerate() {
+        if *v == Some(STRAY) {
+            *v = if last_inside.is_some_and(|l| i < l) { None } else { Some(OUTSIDE_MAIN) };
+        }
     }
     // Class names that would empty most of the chosen container are the
     // site's naming scheme, not boilerplate: keep what they marked.
