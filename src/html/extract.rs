@@ -29,6 +29,8 @@ pub const LINK_DENSITY: &str = "builtin:link-density";
 pub const CAPTION: &str = "builtin:caption";
 pub const ORPHAN_LABEL: &str = "builtin:orphan-label";
 pub const TITLE: &str = "builtin:title";
+/// Provisional verdict for a link box, settled by [`settle_link_boxes`].
+const LINK_BOX: &str = "link-box";
 /// Provisional verdict for prose outside the container, settled once the container's extent is known.
 const STRAY: &str = "stray";
 
@@ -215,7 +217,10 @@ pub fn extract(
         }
     }
     if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-        let e = doc.tree.get(top).and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
+        let e = doc
+            .tree
+            .get(top)
+            .and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
         eprintln!("STAGE strong {:?}", e);
     }
     // A parent whose score is comparable holds more of the article (text split across wrappers).
@@ -243,7 +248,10 @@ pub fn extract(
     }
 
     if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-        let e = doc.tree.get(top).and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
+        let e = doc
+            .tree
+            .get(top)
+            .and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
         eprintln!("STAGE parent {:?}", e);
     }
     // Text spread over sibling containers (a lead, steps, sections): move up
@@ -278,7 +286,10 @@ pub fn extract(
     }
 
     if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-        let e = doc.tree.get(top).and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
+        let e = doc
+            .tree
+            .get(top)
+            .and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
         eprintln!("STAGE mass {:?}", e);
     }
     // Siblings that look like article text join the top candidate.
@@ -387,7 +398,7 @@ pub fn extract(
             None if stray_prose => Some(STRAY),
             None => Some(OUTSIDE_MAIN),
             Some(_) if boiler_below_root => Some(BOILERPLATE_CLASS),
-            Some(_) if link_box => Some(LINK_DENSITY),
+            Some(_) if link_box => Some(LINK_BOX),
             Some(_) if m.caption && !keep_captions => Some(CAPTION),
             Some(_) => None,
         };
@@ -409,8 +420,8 @@ pub fn extract(
             *v = None;
         }
     }
+    settle_link_boxes(&mut verdicts, meta);
     prune_link_runs(&mut verdicts, meta);
-    prune_linked_headings(&mut verdicts, blocks, meta);
     prune_orphan_labels(&mut verdicts, blocks, meta);
 
     let content_ld = {
@@ -493,16 +504,24 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
     }
 }
 
-/// A heading that is all link is a teaser for another page, not a section
-/// of this one.
-fn prune_linked_headings(verdicts: &mut [Option<&'static str>], blocks: &[Block], meta: &[BlockMeta]) {
-    for i in 0..blocks.len() {
-        let m = &meta[i];
-        let linked_heading =
-            matches!(blocks[i].kind, BlockKind::Heading { level } if level > 1) && m.link_chars * 10 >= m.chars * 8;
-        if verdicts[i].is_none() && m.chars > 0 && linked_heading {
-            verdicts[i] = Some(LINK_DENSITY);
+/// Link boxes are left out, unless the article's prose surrounds them: then
+/// they are a list the article is making (changelogs, sources, bug lists).
+fn settle_link_boxes(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
+    let prose = |m: &BlockMeta| m.chars >= 100 && m.link_chars * 5 < m.chars;
+    let mut i = 0;
+    while i < verdicts.len() {
+        if verdicts[i] != Some(LINK_BOX) {
+            i += 1;
+            continue;
         }
+        let start = i;
+        while i < verdicts.len() && verdicts[i] == Some(LINK_BOX) {
+            i += 1;
+        }
+        let before = (0..start).any(|k| verdicts[k].is_none() && prose(&meta[k]));
+        let after = (i..verdicts.len()).any(|k| verdicts[k].is_none() && prose(&meta[k]));
+        let verdict = if before && after { None } else { Some(LINK_DENSITY) };
+        verdicts[start..i].iter_mut().for_each(|v| *v = verdict);
     }
 }
 
