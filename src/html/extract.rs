@@ -275,6 +275,10 @@ pub fn extract(
                 .filter(|s| s.link_density() <= (top_ld * 1.5).max(0.15))
                 .map(|s| s.mass)
                 .fold(0.0f32, f32::max);
+            if std::env::var_os("DECLUTTER_DEBUG").is_some() {
+                let e = anc.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class")));
+                eprintln!("PROMO {:?} mass {:.1} best {:.1} ld {:.2} other {:.1}", e, s.mass, best_mass, s.link_density(), biggest_other);
+            }
             if s.mass >= best_mass * PROMOTE_MASS_RATIO
                 && s.link_density() < PROMOTE_MAX_LINK_DENSITY
                 && biggest_other >= best_mass * PROMOTE_MIN_SECTION
