@@ -277,7 +277,14 @@ pub fn extract(
                 .fold(0.0f32, f32::max);
             if std::env::var_os("DECLUTTER_DEBUG").is_some() {
                 let e = anc.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class")));
-                eprintln!("PROMO {:?} mass {:.1} best {:.1} ld {:.2} other {:.1}", e, s.mass, best_mass, s.link_density(), biggest_other);
+                eprintln!(
+                    "PROMO {:?} mass {:.1} best {:.1} ld {:.2} other {:.1}",
+                    e,
+                    s.mass,
+                    best_mass,
+                    s.link_density(),
+                    biggest_other
+                );
             }
             if s.mass >= best_mass * PROMOTE_MASS_RATIO
                 && s.link_density() < PROMOTE_MAX_LINK_DENSITY
@@ -427,6 +434,7 @@ pub fn extract(
     settle_link_boxes(&mut verdicts, meta);
     prune_link_runs(&mut verdicts, meta);
     prune_orphan_labels(&mut verdicts, blocks, meta);
+    prune_trailing_labels(&mut verdicts, blocks, meta);
 
     let content_ld = {
         let (c, l) = content
@@ -526,6 +534,22 @@ fn settle_link_boxes(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) 
         let after = (i..verdicts.len()).any(|k| verdicts[k].is_none() && prose(&meta[k]));
         let verdict = if before && after { None } else { Some(LINK_DENSITY) };
         verdicts[start..i].iter_mut().for_each(|v| *v = verdict);
+    }
+}
+
+/// After the article's last paragraph, short label-like lines (no sentence
+/// punctuation, not list items or table rows) are page furniture: "Tags",
+/// "Filed under", a share prompt, an author's name line.
+fn prune_trailing_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], meta: &[BlockMeta]) {
+    let prose = |i: usize| meta[i].chars >= 100 && meta[i].link_chars * 5 < meta[i].chars;
+    let Some(last_prose) = (0..blocks.len()).rev().find(|&i| verdicts[i].is_none() && prose(i)) else { return };
+    for i in last_prose + 1..blocks.len() {
+        let label_like = meta[i].chars <= ORPHAN_LABEL_CHARS
+            && !matches!(blocks[i].kind, BlockKind::ListItem { .. } | BlockKind::TableRow | BlockKind::Preformatted)
+            && !blocks[i].text.trim_end().ends_with(['.', '!', '?', '…', '"', '”', '»', ')', '。']);
+        if verdicts[i].is_none() && label_like {
+            verdicts[i] = Some(ORPHAN_LABEL);
+        }
     }
 }
 
