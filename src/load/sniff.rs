@@ -17,6 +17,7 @@ const HTML_MARKERS: &[&str] = &[
     "<br",
     "<table",
     "<script",
+    "<style",
     "<link ",
     "<span",
     "<h1",
@@ -25,13 +26,21 @@ const HTML_MARKERS: &[&str] = &[
     "<!--",
 ];
 
-/// True when `text` looks like markup: it starts with `<` (after whitespace),
-/// or two distinct HTML markers appear in its first 4 KiB.
+/// True when `text` looks like markup: it starts with a tag (after
+/// whitespace), or two distinct HTML markers appear in its first 64 KiB
+/// (a page can open with kilobytes of inline CSS).
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
+    let head: String = text.chars().take(65536).collect::<String>().to_ascii_lowercase();
     let trimmed = head.trim_start();
     if trimmed.starts_with("<!doctype") || trimmed.starts_with("<html") || trimmed.starts_with("<?xml") {
         return true;
+    }
+    let mut chars = trimmed.chars();
+    if chars.next() == Some('<') && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '!') {
+        let tag_closes = trimmed.find('>').is_some_and(|i| i < 2048 && !trimmed[..i].contains('\n'));
+        if tag_closes {
+            return true;
+        }
     }
     let hits = HTML_MARKERS.iter().filter(|m| head.contains(**m)).count();
     hits >= 2 || (trimmed.starts_with('<') && hits >= 1)
@@ -61,6 +70,7 @@ mod tests {
         assert!(looks_like_html("  <div class=a><p>x</p></div>"));
         assert!(!looks_like_html("He wrote <b> in a sentence.\n\nAnother paragraph."));
         assert!(!looks_like_html("Plain text, 3 < 4."));
+        assert!(looks_like_html(&format!("<style>\n{}</style><div><p>x</p></div>", "p { color: red; }\n".repeat(400))));
     }
 
     #[test]
