@@ -179,19 +179,6 @@ pub fn extract(
         stats.iter().filter(|(_, s)| s.scored && s.chars >= min_chars).map(|(&id, s)| (id, final_score(s))).collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
-    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-        for (id, sc) in candidates.iter().take(8) {
-            let n = doc.tree.get(*id).unwrap();
-            let e = n.value().as_element().unwrap();
-            eprintln!(
-                "cand {sc:.1} <{} class={:?} id={:?}> chars={}",
-                e.name(),
-                e.attr("class"),
-                e.attr("id"),
-                stats[id].chars
-            );
-        }
-    }
     let Some(&(mut top, top_score)) = candidates.first().filter(|c| c.1 > 0.0) else {
         return whole_body(verdicts, blocks, meta, keep_captions);
     };
@@ -215,13 +202,6 @@ pub fn extract(
                 break;
             }
         }
-    }
-    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-        let e = doc
-            .tree
-            .get(top)
-            .and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
-        eprintln!("STAGE strong {:?}", e);
     }
     // A parent whose score is comparable holds more of the article (text split across wrappers).
     while let Some(node) = doc.tree.get(top) {
@@ -247,13 +227,6 @@ pub fn extract(
         }
     }
 
-    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-        let e = doc
-            .tree
-            .get(top)
-            .and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
-        eprintln!("STAGE parent {:?}", e);
-    }
     // Text spread over sibling containers (a lead, steps, sections): move up
     // while an ancestor gathers clearly more clean article text without
     // gathering links.
@@ -275,17 +248,6 @@ pub fn extract(
                 .filter(|s| s.link_density() <= (top_ld * 1.5).max(0.15))
                 .map(|s| s.mass)
                 .fold(0.0f32, f32::max);
-            if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-                let e = anc.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class")));
-                eprintln!(
-                    "PROMO {:?} mass {:.1} best {:.1} ld {:.2} other {:.1}",
-                    e,
-                    s.mass,
-                    best_mass,
-                    s.link_density(),
-                    biggest_other
-                );
-            }
             if s.mass >= best_mass * PROMOTE_MASS_RATIO
                 && s.link_density() < PROMOTE_MAX_LINK_DENSITY
                 && biggest_other >= best_mass * PROMOTE_MIN_SECTION
@@ -296,13 +258,6 @@ pub fn extract(
         }
     }
 
-    if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-        let e = doc
-            .tree
-            .get(top)
-            .and_then(|n| n.value().as_element().map(|e| format!("<{} class={:?}>", e.name(), e.attr("class"))));
-        eprintln!("STAGE mass {:?}", e);
-    }
     // Siblings that look like article text join the top candidate.
     let mut content: Vec<NodeId> = vec![top];
     let top_final = stats.get(&top).map_or(0.0, final_score);
@@ -397,14 +352,6 @@ pub fn extract(
             && m.chars >= STRAY_PROSE_CHARS
             && m.link_chars * 10 < m.chars
             && ends_like_prose(&blocks[i].text);
-        if std::env::var_os("DECLUTTER_DEBUG").is_some() {
-            let how = match inside {
-                None if stray_prose => "stray".to_owned(),
-                None => "out".to_owned(),
-                Some(id) => format!("c{}", content.iter().position(|c| *c == id).unwrap_or(99)),
-            };
-            eprintln!("blk {how} {}", blocks[i].text.chars().take(60).collect::<String>().replace('\n', " "));
-        }
         verdicts[i] = match inside {
             None if stray_prose => Some(STRAY),
             None => Some(OUTSIDE_MAIN),

@@ -30,20 +30,30 @@ const HTML_MARKERS: &[&str] = &[
 /// whitespace), or two distinct HTML markers appear in its first 64 KiB
 /// (a page can open with kilobytes of inline CSS).
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(65536).collect::<String>().to_ascii_lowercase();
-    let trimmed = head.trim_start();
-    if trimmed.starts_with("<!doctype") || trimmed.starts_with("<html") || trimmed.starts_with("<?xml") {
+    let trimmed = text.trim_start();
+    let start = prefix(trimmed, 2048).to_ascii_lowercase();
+    if start.starts_with("<!doctype") || start.starts_with("<html") || start.starts_with("<?xml") {
         return true;
     }
-    let mut chars = trimmed.chars();
+    let mut chars = start.chars();
     if chars.next() == Some('<') && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '!') {
-        let tag_closes = trimmed.find('>').is_some_and(|i| i < 2048 && !trimmed[..i].contains('\n'));
-        if tag_closes {
+        // A tag that closes on its own line, as markup does and prose quoting `<` does not.
+        if start.find('>').is_some_and(|i| !start[..i].contains('\n')) {
             return true;
         }
     }
+    let head = prefix(text, 65536).to_ascii_lowercase();
     let hits = HTML_MARKERS.iter().filter(|m| head.contains(**m)).count();
-    hits >= 2 || (trimmed.starts_with('<') && hits >= 1)
+    hits >= 2 || (start.starts_with('<') && hits >= 1)
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// True when the decoded text is mostly control characters: a binary file
