@@ -230,3 +230,11 @@ fn help_has_examples() {
         declutter().args(args).assert().success().stdout(predicate::str::contains("Example"));
     }
 }
+
+#[test]
+fn founding_page_cleans_to_the_article_even_without_its_publisher() {
+    // Generic extraction plus the default rules find the same article the
+    // publisher's content selector does.
+    let expected = std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
+    declutter().arg("clean").arg(fixture("lifezette/founding-article.html")).assert().success().stdout(expected);
+}
