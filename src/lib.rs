@@ -21,6 +21,7 @@ pub mod cli;
 pub mod document;
 pub mod html;
 pub mod load;
+pub mod pipeline;
 pub mod rules;
 pub mod write;
 

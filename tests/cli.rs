@@ -238,3 +238,58 @@ fn founding_page_cleans_to_the_article_even_without_its_publisher() {
     let expected = std::fs::read_to_string(fixture("default/founding-article.expected.txt")).unwrap();
     declutter().arg("clean").arg(fixture("lifezette/founding-article.html")).assert().success().stdout(expected);
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn jsonl_stream_in_order_with_error_records() {
+    let records = concat!(
+        "{\"id\": 1, \"url\": \"https://www.lifezette.com/x/\", \"html\": \"<html><body><div class='entry-content'><p>Kept [lz_related_box id=1] text.</p></div></body></html>\"}\n",
+        "not json at all\n",
+        "{\"id\": 3, \"html\": [1, 2]}\n",
+        "{\"id\": 4, \"text\": \"Advertisement\\n\\nPlain text record.\"}\n",
+    );
+    let out = declutter().args(["clean", "--jsonl", "-", "--quiet"]).write_stdin(records).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "some records failed");
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], 1);
+    assert_eq!(lines[0]["text"], "Kept text.\n");
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[2]["id"], 3);
+    assert!(lines[2]["error"].as_str().unwrap().contains("is an array"));
+    assert_eq!(lines[3]["text"], "Plain text record.\n");
+}
+
+#[test]
+fn jsonl_gzip_in_zstd_out_and_a_cut_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let body: String =
+        (0..200).map(|i| format!("{{\"id\": {i}, \"text\": \"Record number {i}.\\n\\nShare this\"}}\n")).collect();
+    let input = dir.path().join("crawl.jsonl.gz");
+    std::fs::write(&input, gzip(body.as_bytes())).unwrap();
+    let output = dir.path().join("clean.jsonl.zst");
+    declutter().args(["clean", "--jsonl", "--quiet", "-j", "2"]).arg(&input).arg("-o").arg(&output).assert().success();
+    let text = String::from_utf8(zstd::decode_all(std::fs::File::open(&output).unwrap()).unwrap()).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 200);
+    assert!(lines.iter().enumerate().all(|(i, l)| l["id"] == i && l["text"] == format!("Record number {i}.\n")));
+
+    // The same stream cut in the middle: the records before the cut come out, then an error record.
+    let gz = gzip(body.as_bytes());
+    let cut = dir.path().join("cut.jsonl.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    let out = declutter().args(["clean", "--jsonl", "--quiet"]).arg(&cut).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let last = lines.last().unwrap();
+    assert!(last["error"].as_str().unwrap().contains("ends early"), "{last}");
+    assert!(lines.len() > 1, "records before the cut are kept");
+}

@@ -28,6 +28,9 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         return exit::USAGE;
     }
     let inputs: Vec<PathBuf> = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
+    if args.jsonl {
+        return super::jsonl::run(args, &cleaner, &hints, &inputs);
+    }
     if let Some(out) = &args.output
         && let Some(clash) = inputs.iter().find(|i| same_file(i, out))
     {
@@ -212,7 +215,7 @@ fn read_input(path: &Path) -> Result<Vec<u8>, String> {
     })
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     if a == Path::new("-") {
         return false;
     }

@@ -2,6 +2,7 @@
 //! `src/main.rs` only parses and calls [`run`].
 
 mod clean;
+mod jsonl;
 mod rules;
 
 use std::path::PathBuf;
@@ -36,9 +37,9 @@ pub struct Cli {
 pub enum Command {
     /// Clean HTML pages or article text.
     #[command(
-        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
+        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
     )]
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
     /// Check and list rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -72,6 +73,34 @@ pub struct CleanArgs {
     /// Figure and table captions inside the article.
     #[arg(long, value_enum, default_value_t = Captions::Keep)]
     pub captions: Captions,
+    /// Inputs are JSONL streams (`.gz`/`.zst` read transparently): one record per line in,
+    /// one per line out, in order, other fields carried through, `text` added.
+    #[arg(long, help_heading = "Pipelines")]
+    pub jsonl: bool,
+    /// JSONL field holding the HTML.
+    #[arg(long, default_value = "html", value_name = "NAME", help_heading = "Pipelines")]
+    pub html_field: String,
+    /// JSONL field holding plain text (used when a record has no HTML field).
+    #[arg(long, default_value = "text", value_name = "NAME", help_heading = "Pipelines")]
+    pub text_field: String,
+    /// JSONL field holding the page's URL.
+    #[arg(long, default_value = "url", value_name = "NAME", help_heading = "Pipelines")]
+    pub url_field: String,
+    /// JSONL: add removals, metadata, encoding and extraction to every record.
+    #[arg(long, help_heading = "Pipelines")]
+    pub report: bool,
+    /// JSONL: stop at the first record that fails.
+    #[arg(long, help_heading = "Pipelines")]
+    pub fail_fast: bool,
+    /// Refuse documents larger than this many bytes (an error record, the batch goes on).
+    #[arg(long, value_name = "BYTES", help_heading = "Pipelines")]
+    pub max_bytes: Option<usize>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Pipelines")]
+    pub jobs: Option<usize>,
+    /// No progress bar and no closing summary on stderr.
+    #[arg(long, short = 'q', help_heading = "Pipelines")]
+    pub quiet: bool,
     /// The input's charset: a label (`windows-1252`) or a whole Content-Type (`text/html; charset=gbk`).
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,

@@ -1,0 +1,173 @@
+//! `declutter clean --jsonl`: streams of records for data pipelines.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::clean::same_file;
+use super::{CleanArgs, exit, report};
+use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, open_input};
+use crate::{Cleaner, Hints};
+
+pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[PathBuf]) -> u8 {
+    if let Some(out) = &args.output
+        && let Some(clash) = inputs.iter().find(|i| same_file(i, out))
+    {
+        report(format!("{} is also an input: refusing to write over it", clash.display()));
+        return exit::USAGE;
+    }
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            report(format!("cannot start worker threads: {e}"));
+            return exit::USAGE;
+        }
+    };
+    let jobs = pool.current_num_threads();
+    let options = JsonlOptions {
+        html_field: args.html_field.clone(),
+        text_field: args.text_field.clone(),
+        url_field: args.url_field.clone(),
+        report: args.report,
+        fail_fast: args.fail_fast,
+        max_bytes: args.max_bytes,
+        // A few windows' worth of records per thread keeps every core busy
+        // while memory stays bounded by the window, not by the stream.
+        window: 64 * jobs,
+    };
+    let progress = Progress::new(args.quiet);
+    let result = pool.install(|| match &args.output {
+        Some(path) => write_file(path, |out| stream_all(cleaner, hints, inputs, out, &options, &progress)),
+        None => {
+            let stdout = io::stdout().lock();
+            let mut out = Output::new(None, io::BufWriter::with_capacity(1 << 16, stdout))?;
+            let summary = stream_all(cleaner, hints, inputs, &mut out, &options, &progress);
+            out.finish()?;
+            summary
+        }
+    });
+    progress.finish();
+    match result {
+        Ok((summary, input_failed)) => {
+            if !args.quiet {
+                eprintln!("{}", describe(&summary));
+            }
+            if summary.failed > 0 || input_failed { exit::INPUT_FAILED } else { exit::OK }
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            report(e);
+            exit::INPUT_FAILED
+        }
+    }
+}
+
+/// Cleans every input in turn into `out`; an unreadable input is reported
+/// and skipped. Returns the totals and whether an input could not be opened.
+fn stream_all<W: Write>(
+    cleaner: &Cleaner,
+    hints: &Hints,
+    inputs: &[PathBuf],
+    out: &mut W,
+    options: &JsonlOptions,
+    progress: &Progress,
+) -> io::Result<(Summary, bool)> {
+    let mut total = Summary::default();
+    let mut input_failed = false;
+    for path in inputs {
+        let reader = match open_input(path) {
+            Ok(r) => r,
+            Err(e) => {
+                report(format!("{}: {e}", path.display()));
+                input_failed = true;
+                continue;
+            }
+        };
+        let before = total.clone();
+        let summary = clean_jsonl(cleaner, hints, reader, out, options, |s| progress.update(&before, s))?;
+        total.documents += summary.documents;
+        total.failed += summary.failed;
+        total.bytes += summary.bytes;
+        for (cat, n) in summary.removals {
+            *total.removals.entry(cat).or_default() += n;
+        }
+        if options.fail_fast && summary.failed > 0 {
+            break;
+        }
+    }
+    Ok((total, input_failed))
+}
+
+/// Streams into a temporary file beside `path`, renamed into place only when
+/// everything was written: a reader never sees half a file.
+fn write_file<T>(
+    path: &Path,
+    body: impl FnOnce(&mut Output<io::BufWriter<std::fs::File>>) -> io::Result<T>,
+) -> io::Result<T> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let file = tmp.reopen()?;
+    let mut out = Output::new(Some(path), io::BufWriter::with_capacity(1 << 16, file))?;
+    let value = body(&mut out)?;
+    let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(value)
+}
+
+fn describe(s: &Summary) -> String {
+    let removals: Vec<String> = s.removals.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    format!(
+        "declutter: {} documents, {:.1} MB, {} failed; removals: {}",
+        s.documents,
+        s.bytes as f64 / 1e6,
+        s.failed,
+        if removals.is_empty() { "none".to_owned() } else { removals.join(", ") }
+    )
+}
+
+/// A progress line on stderr when it is a terminal: documents/s, MB/s, errors.
+struct Progress {
+    bar: Option<ProgressBar>,
+    start: Instant,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Self {
+        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress { bar, start: Instant::now() }
+    }
+
+    fn update(&self, before: &Summary, now: &Summary) {
+        let Some(bar) = &self.bar else { return };
+        let docs = before.documents + now.documents;
+        let bytes = before.bytes + now.bytes;
+        let secs = self.start.elapsed().as_secs_f64().max(1e-3);
+        bar.set_message(format!(
+            "{docs} documents ({:.0}/s), {:.1} MB ({:.1} MB/s), {} failed",
+            docs as f64 / secs,
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / secs,
+            before.failed + now.failed
+        ));
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
