@@ -293,3 +293,34 @@ fn jsonl_gzip_in_zstd_out_and_a_cut_stream() {
     assert!(last["error"].as_str().unwrap().contains("ends early"), "{last}");
     assert!(lines.len() > 1, "records before the cut are kept");
 }
+
+fn warc_response(uri: &str, body: &str) -> Vec<u8> {
+    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{body}");
+    format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n",
+        http.len()
+    )
+    .into_bytes()
+}
+
+#[test]
+fn warc_gz_with_one_member_per_record_becomes_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = Vec::new();
+    for i in 0..3 {
+        let page =
+            format!("<html><body><p>Story number {i} has a full sentence of text.</p><p>Share this</p></body></html>");
+        file.extend(gzip(&warc_response(&format!("https://example.com/{i}"), &page)));
+    }
+    let path = dir.path().join("crawl.warc.gz");
+    std::fs::write(&path, &file).unwrap();
+    let out = declutter().args(["clean", "--warc", "--quiet"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["url"], format!("https://example.com/{i}"));
+        assert_eq!(l["text"], format!("Story number {i} has a full sentence of text.\n"));
+    }
+}

@@ -28,7 +28,7 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         return exit::USAGE;
     }
     let inputs: Vec<PathBuf> = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
-    if args.jsonl {
+    if args.jsonl || args.warc {
         return super::jsonl::run(args, &cleaner, &hints, &inputs);
     }
     if let Some(out) = &args.output

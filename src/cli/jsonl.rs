@@ -1,4 +1,4 @@
-//! `declutter clean --jsonl`: streams of records for data pipelines.
+//! `declutter clean --jsonl` and `--warc`: streams of records for data pipelines.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::clean::same_file;
 use super::{CleanArgs, exit, report};
-use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, open_input};
+use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
 pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[PathBuf]) -> u8 {
@@ -39,11 +39,11 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
     };
     let progress = Progress::new(args.quiet);
     let result = pool.install(|| match &args.output {
-        Some(path) => write_file(path, |out| stream_all(cleaner, hints, inputs, out, &options, &progress)),
+        Some(path) => write_file(path, |out| stream_all(cleaner, hints, inputs, out, &options, args.warc, &progress)),
         None => {
             let stdout = io::stdout().lock();
             let mut out = Output::new(None, io::BufWriter::with_capacity(1 << 16, stdout))?;
-            let summary = stream_all(cleaner, hints, inputs, &mut out, &options, &progress);
+            let summary = stream_all(cleaner, hints, inputs, &mut out, &options, args.warc, &progress);
             out.finish()?;
             summary
         }
@@ -72,6 +72,7 @@ fn stream_all<W: Write>(
     inputs: &[PathBuf],
     out: &mut W,
     options: &JsonlOptions,
+    warc: bool,
     progress: &Progress,
 ) -> io::Result<(Summary, bool)> {
     let mut total = Summary::default();
@@ -86,13 +87,13 @@ fn stream_all<W: Write>(
             }
         };
         let before = total.clone();
-        let summary = clean_jsonl(cleaner, hints, reader, out, options, |s| progress.update(&before, s))?;
-        total.documents += summary.documents;
-        total.failed += summary.failed;
-        total.bytes += summary.bytes;
-        for (cat, n) in summary.removals {
-            *total.removals.entry(cat).or_default() += n;
-        }
+        let report = |s: &Summary| progress.update(&before, s);
+        let summary = if warc {
+            clean_warc(cleaner, hints, reader, out, options, report)?
+        } else {
+            clean_jsonl(cleaner, hints, reader, out, options, report)?
+        };
+        total.merge(&summary);
         if options.fail_fast && summary.failed > 0 {
             break;
         }

@@ -37,7 +37,7 @@ pub struct Cli {
 pub enum Command {
     /// Clean HTML pages or article text.
     #[command(
-        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
+        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
     )]
     Clean(Box<CleanArgs>),
     /// Check and list rule files.
@@ -77,6 +77,10 @@ pub struct CleanArgs {
     /// one per line out, in order, other fields carried through, `text` added.
     #[arg(long, help_heading = "Pipelines")]
     pub jsonl: bool,
+    /// Inputs are WARC files (`.warc`, `.warc.gz`): every HTML response record becomes a JSONL
+    /// record with `url`, `warc_record_id`, `warc_date`, `status` and `text`.
+    #[arg(long, conflicts_with = "jsonl", help_heading = "Pipelines")]
+    pub warc: bool,
     /// JSONL field holding the HTML.
     #[arg(long, default_value = "html", value_name = "NAME", help_heading = "Pipelines")]
     pub html_field: String,

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::{Cleaner, Hints, InputFormat};
+use super::stream::{RecordOutcome, StreamSettings, Summary, stream};
+use crate::{Cleaned, Cleaner, Hints, InputFormat};
 
 /// How records are read and written.
 #[derive(Debug, Clone)]
@@ -43,35 +43,6 @@ impl Default for JsonlOptions {
     }
 }
 
-/// Totals of a run, for the closing summary.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub documents: usize,
-    pub failed: usize,
-    pub bytes: u64,
-    pub removals: BTreeMap<String, usize>,
-}
-
-impl Summary {
-    fn add(&mut self, other: &RecordOutcome) {
-        self.documents += 1;
-        self.bytes += other.bytes as u64;
-        if other.failed {
-            self.failed += 1;
-        }
-        for (cat, n) in &other.removals {
-            *self.removals.entry(cat.clone()).or_default() += n;
-        }
-    }
-}
-
-struct RecordOutcome {
-    line: String,
-    failed: bool,
-    bytes: usize,
-    removals: Vec<(String, usize)>,
-}
-
 /// Cleans every record of `input` into `out`. `progress` is called after each
 /// window with the running totals. Returns the totals; a record that fails
 /// becomes an error record and the stream goes on (unless `fail_fast`).
@@ -81,63 +52,34 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
     mut input: R,
     out: &mut W,
     options: &JsonlOptions,
-    mut progress: impl FnMut(&Summary),
+    progress: impl FnMut(&Summary),
 ) -> io::Result<Summary> {
-    let mut summary = Summary::default();
     let mut line_no = 0usize;
-    let window = options.window.max(1);
-    let mut pending_error: Option<String> = None;
-    loop {
-        let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(window);
-        while batch.len() < window {
-            let mut buf = Vec::new();
-            let read = match input.read_until(b'\n', &mut buf) {
-                Ok(n) => n,
-                Err(e) => {
-                    // A cut or corrupt stream: the records before it stand; say where it broke.
-                    let record = serde_json::json!({"line": line_no + 1, "error": format!("the input ends early or is corrupt: {e}")});
-                    pending_error = Some(record.to_string());
-                    0
+    let next = move || loop {
+        let mut buf = Vec::new();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {
+                line_no += 1;
+                if !buf.iter().all(u8::is_ascii_whitespace) {
+                    return Some(Ok((line_no, buf)));
                 }
-            };
-            if read == 0 {
-                break;
             }
-            line_no += 1;
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            batch.push((line_no, buf));
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let last_batch = pending_error.is_some();
-        let outcomes: Vec<RecordOutcome> =
-            batch.par_iter().map(|(n, bytes)| clean_record(cleaner, base, *n, bytes, options)).collect();
-        let mut stop = false;
-        for outcome in &outcomes {
-            out.write_all(outcome.line.as_bytes())?;
-            out.write_all(b"\n")?;
-            summary.add(outcome);
-            if outcome.failed && options.fail_fast {
-                stop = true;
-                break;
+            // A cut or corrupt stream: the records before it stand; say where it broke.
+            Err(e) => {
+                let record = serde_json::json!({"line": line_no + 1, "error": format!("the input ends early or is corrupt: {e}")});
+                return Some(Err(record.to_string()));
             }
         }
-        progress(&summary);
-        if stop || last_batch {
-            break;
-        }
-    }
-    if let Some(record) = pending_error {
-        out.write_all(record.as_bytes())?;
-        out.write_all(b"\n")?;
-        summary.documents += 1;
-        summary.failed += 1;
-        progress(&summary);
-    }
-    Ok(summary)
+    };
+    let settings = StreamSettings { window: options.window, fail_fast: options.fail_fast };
+    stream(
+        next,
+        |(n, bytes): &(usize, Vec<u8>)| clean_record(cleaner, base, *n, bytes, options),
+        out,
+        settings,
+        progress,
+    )
 }
 
 fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: &[u8], options: &JsonlOptions) -> RecordOutcome {
@@ -151,7 +93,7 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: &[u8], opti
             removals: Vec::new(),
         }
     };
-    let mut record = match serde_json::from_slice::<Value>(bytes) {
+    let record = match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => map,
         Ok(_) => return error(Map::new(), "the line is JSON but not an object".into()),
         Err(e) => return error(Map::new(), format!("the line is not JSON: {e}")),
@@ -181,10 +123,19 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: &[u8], opti
     if let Some(Value::String(url)) = record.get(&options.url_field) {
         hints.url = Some(url.clone());
     }
-    let cleaned = match cleaner.clean(doc.as_bytes(), &hints) {
-        Ok(c) => c,
-        Err(e) => return error(record, e.to_string()),
-    };
+    match cleaner.clean(doc.as_bytes(), &hints) {
+        Ok(cleaned) => finish_record(record, &cleaned, options, doc.len()),
+        Err(e) => error(record, e.to_string()),
+    }
+}
+
+/// Adds the clean text (and with `report`, the removals and facts) to a record.
+pub(crate) fn finish_record(
+    mut record: Map<String, Value>,
+    cleaned: &Cleaned,
+    options: &JsonlOptions,
+    bytes: usize,
+) -> RecordOutcome {
     let mut by_category: BTreeMap<String, usize> = BTreeMap::new();
     for r in &cleaned.removals {
         *by_category.entry(r.category.to_string()).or_default() += 1;
@@ -205,7 +156,7 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: &[u8], opti
     RecordOutcome {
         line: Value::Object(record).to_string(),
         failed: false,
-        bytes: doc.len(),
+        bytes,
         removals: by_category.into_iter().collect(),
     }
 }

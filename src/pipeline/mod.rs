@@ -1,7 +1,12 @@
-//! Batch work for data pipelines: JSONL streams, compressed input and output.
+//! Batch work for data pipelines: JSONL and WARC streams, compressed input
+//! and output, all sharing one windowed, order-keeping parallel driver.
 
 pub mod compress;
 pub mod jsonl;
+mod stream;
+pub mod warc;
 
 pub use compress::{Output, open_input};
-pub use jsonl::{JsonlOptions, Summary, clean_jsonl};
+pub use jsonl::{JsonlOptions, clean_jsonl};
+pub use stream::Summary;
+pub use warc::clean_warc;
