@@ -324,3 +324,67 @@ fn warc_gz_with_one_member_per_record_becomes_jsonl() {
         assert_eq!(l["text"], format!("Story number {i} has a full sentence of text.\n"));
     }
 }
+
+#[test]
+fn glob_filters_folder_inputs_and_in_place_rewrites_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/a.htm"), "<html><body><p>Page A has a sentence.</p></body></html>").unwrap();
+    std::fs::write(dir.path().join("b.html"), "<html><body><p>Page B has a sentence.</p></body></html>").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    declutter()
+        .arg("clean")
+        .arg(dir.path())
+        .args(["--glob", "*.htm", "--output-dir"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(out.path().join("sub/a.txt").exists());
+    assert!(!out.path().join("b.txt").exists());
+    declutter().arg("clean").arg(dir.path()).args(["--glob", "[", "--output-dir"]).arg(out.path()).assert().code(2);
+
+    let note = dir.path().join("note.txt");
+    std::fs::write(&note, "Advertisement\n\nThe note itself.").unwrap();
+    declutter().arg("clean").arg(&note).arg("--in-place").assert().success().stdout("");
+    assert_eq!(std::fs::read_to_string(&note).unwrap(), "The note itself.\n");
+    declutter().args(["clean", "-", "--in-place"]).write_stdin("x").assert().code(2);
+}
+
+#[test]
+fn a_hundred_megabyte_single_line_is_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("line.txt");
+    let mut line = "word, ".repeat(100 << 20 >> 3);
+    line.push_str("[gallery ids=\"1\"] end.");
+    std::fs::write(&big, &line).unwrap();
+    let out = declutter().arg("clean").arg(&big).output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.len() > 50 << 20);
+}
+
+#[test]
+fn html_nested_a_hundred_thousand_levels_deep() {
+    let page = format!("{}deep text{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    declutter()
+        .args(["clean", "-", "--input-format", "html"])
+        .write_stdin(page)
+        .assert()
+        .success()
+        .stdout("deep text\n");
+}
+
+#[test]
+fn a_rule_regex_past_the_size_limit_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("default.toml"),
+        "[[rule]]\nid = \"huge\"\ncategory = \"other\"\nblock = { regex = '\\w{500}\\w{500}\\w{500}\\w{500}' }\n",
+    )
+    .unwrap();
+    declutter()
+        .args(["rules", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("default.toml:4:").and(predicate::str::contains("size limit")));
+}

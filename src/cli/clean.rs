@@ -37,7 +37,37 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         report(format!("{} is also an input: refusing to write over it", clash.display()));
         return exit::USAGE;
     }
-    let (jobs, mut failed) = expand_inputs(&inputs);
+    let matcher = match args.glob.as_deref().map(globset::Glob::new) {
+        None => None,
+        Some(Ok(g)) => Some(g.compile_matcher()),
+        Some(Err(e)) => {
+            report(format!("bad --glob pattern: {e}"));
+            return exit::USAGE;
+        }
+    };
+    let (jobs, mut failed) = expand_inputs(&inputs, matcher.as_ref());
+    if args.in_place {
+        if inputs.iter().any(|i| i == Path::new("-")) {
+            report("--in-place needs files, not standard input");
+            return exit::USAGE;
+        }
+        let results: Vec<Result<(), String>> = {
+            use rayon::prelude::*;
+            jobs.par_iter()
+                .map(|job| {
+                    let rendered = clean_one(&cleaner, &hints, args.format, job)?;
+                    write_atomically(&job.path, rendered.as_bytes()).map_err(|e| format!("{}: {e}", job.path.display()))
+                })
+                .collect()
+        };
+        for r in results {
+            if let Err(e) = r {
+                report(e);
+                failed = true;
+            }
+        }
+        return if failed { exit::INPUT_FAILED } else { exit::OK };
+    }
     if let Some(dir) = &args.output_dir {
         if args.output.is_some() {
             report("--output and --output-dir exclude each other");
@@ -93,7 +123,9 @@ struct Job {
 const FOLDER_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt", "text"];
 
 /// Files as given, folders walked recursively (sorted, so output order is stable).
-fn expand_inputs(inputs: &[PathBuf]) -> (Vec<Job>, bool) {
+/// With `glob`, only files whose path below the folder matches are taken
+/// (`*.html` matches at any depth).
+fn expand_inputs(inputs: &[PathBuf], glob: Option<&globset::GlobMatcher>) -> (Vec<Job>, bool) {
     let mut jobs = Vec::new();
     let mut failed = false;
     for input in inputs {
@@ -118,19 +150,27 @@ fn expand_inputs(inputs: &[PathBuf]) -> (Vec<Job>, bool) {
             for p in paths.into_iter().rev() {
                 if p.is_dir() {
                     stack.push(p);
-                } else if p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                {
+                } else {
                     let relative = p.strip_prefix(input).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
+                    let wanted = match glob {
+                        Some(g) => g.is_match(&relative) || p.file_name().is_some_and(|n| g.is_match(n)),
+                        None => p
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+                    };
+                    if !wanted {
+                        continue;
+                    }
                     jobs.push(Job { path: p, relative });
                 }
             }
         }
         jobs[before..].sort_by(|a, b| a.path.cmp(&b.path));
         if jobs.len() == before {
-            report(format!("{}: no .html or .txt files in this folder", input.display()));
+            let what = glob
+                .map_or_else(|| ".html or .txt files".to_owned(), |g| format!("files matching {:?}", g.glob().glob()));
+            report(format!("{}: no {what} in this folder", input.display()));
             failed = true;
         }
     }

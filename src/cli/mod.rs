@@ -67,6 +67,12 @@ pub struct CleanArgs {
     /// (`page.html` becomes `DIR/page.txt`, `.md` or `.json`). Runs on all cores.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// With folder inputs, take only files whose name matches this pattern (`*.html`, `page-??.htm`).
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Option<String>,
+    /// Replace each input file by its cleaned output (atomically: temp file + rename). Files only.
+    #[arg(long, conflicts_with_all = ["output", "output_dir", "jsonl", "warc"])]
+    pub in_place: bool,
     /// Keep the whole page body: no main-content extraction (selector and block rules still apply).
     #[arg(long)]
     pub no_extract: bool,
