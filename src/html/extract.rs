@@ -493,7 +493,7 @@ fn prune_trailing_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block]
     for i in last_prose + 1..blocks.len() {
         let label_like = meta[i].chars <= ORPHAN_LABEL_CHARS
             && !matches!(blocks[i].kind, BlockKind::ListItem { .. } | BlockKind::TableRow | BlockKind::Preformatted)
-            && !blocks[i].text.trim_end().ends_with(['.', '!', '?', '…', '"', '”', '»', ')', '。']);
+            && !ends_like_prose(&blocks[i].text);
         if verdicts[i].is_none() && label_like {
             verdicts[i] = Some(ORPHAN_LABEL);
         }
@@ -511,8 +511,7 @@ fn prune_orphan_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], 
         {
             continue;
         }
-        let text = blocks[i].text.trim_end();
-        if text.ends_with(['.', '!', '?', '…', '"', '”', '»', ')']) {
+        if ends_like_prose(&blocks[i].text) {
             continue;
         }
         let next_dropped = verdicts.get(i + 1).is_some_and(|v| v.is_some_and(|r| r != CAPTION));
@@ -619,13 +618,16 @@ fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
     })
 }
 
+/// Characters that end a sentence (or a quoted or bracketed one).
+const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？', '…', '"', '”', '»', ')'];
+
 fn ends_like_prose(text: &str) -> bool {
-    text.trim_end().ends_with(['.', '!', '?', '。', '！', '？', '…', '"', '”', '»', ')'])
+    text.trim_end().ends_with(SENTENCE_END)
 }
 
 fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
     let text: String = node.descendants().filter_map(|n| n.value().as_text().map(|t| t.to_string())).collect();
-    text.trim_end().ends_with(['.', '!', '?', '。', '…', ':', '"', '”'])
+    ends_like_prose(&text) || text.trim_end().ends_with(':')
 }
 
 #[cfg(test)]

@@ -97,11 +97,6 @@ pub fn metadata(doc: &Html) -> Metadata {
     Metadata { title, author, published, site_name, language, canonical_url }
 }
 
-/// The page title alone (`og:title`, JSON-LD headline, `<title>`, first `<h1>`).
-pub fn title(doc: &Html) -> Option<String> {
-    metadata(doc).title
-}
-
 /// The JSON-LD object that describes the article (the first `*Article`,
 /// `BlogPosting` or `WebPage`, looking inside arrays and `@graph`).
 fn json_ld(scripts: &[ElementRef]) -> Option<Value> {

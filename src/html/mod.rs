@@ -13,7 +13,7 @@ use scraper::{ElementRef, Html, Selector};
 
 pub use extract::Quality;
 pub use layout::subtree_text;
-pub use meta::{Metadata, article_body, metadata, title};
+pub use meta::{Metadata, article_body, metadata};
 
 use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
