@@ -41,6 +41,8 @@ const ORPHAN_LABEL_CHARS: usize = 50;
 
 /// Ids split into more tokens than this are slugs of prose, ignored.
 const MAX_NAME_TOKENS: usize = 4;
+/// Vote multiplier for a block found in the page's JSON-LD `articleBody`.
+const DECLARED_BODY_BONUS: f32 = 2.0;
 /// How much a data-table row's vote counts.
 const TABLE_ROW_WEIGHT: f32 = 0.4;
 /// A block outside the container with this much link-free prose is kept.
@@ -105,11 +107,14 @@ pub fn extract(
     meta: &[BlockMeta],
     hints: &ExtractHints,
     keep_captions: bool,
+    declared_body: Option<&str>,
 ) -> Extraction {
     let mut verdicts: Vec<Option<&'static str>> = vec![None; blocks.len()];
     let total_chars: usize = meta.iter().map(|m| m.chars).sum();
     let mut stats: HashMap<NodeId, Stats> = HashMap::new();
     let mut weights: HashMap<NodeId, Weight> = HashMap::new();
+    // The page's own JSON-LD `articleBody`, when it has one, confirms blocks.
+    let declared_body = declared_body.map(crate::rules::key::key).filter(|b| b.len() >= 200);
 
     // Subtree text and link totals for every ancestor of every block.
     for m in meta {
@@ -132,7 +137,13 @@ pub fn extract(
         let commas = block.text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count();
         // Data-table rows are records, not prose: commas in them say little.
         let kind_weight = if block.kind == BlockKind::TableRow { TABLE_ROW_WEIGHT } else { 1.0 };
-        let vote = (1.0 + commas as f32 + (m.chars as f32 / 100.0).min(3.0)) * (1.0 - ld) * kind_weight;
+        let confirmed = declared_body.as_deref().is_some_and(|body| {
+            let k = crate::rules::key::key(&block.text);
+            let probe: String = k.chars().take(60).collect();
+            probe.chars().count() >= 40 && body.contains(&probe)
+        });
+        let confirmation = if confirmed { DECLARED_BODY_BONUS } else { 1.0 };
+        let vote = (1.0 + commas as f32 + (m.chars as f32 / 100.0).min(3.0)) * (1.0 - ld) * kind_weight * confirmation;
         if vote <= 0.0 {
             continue;
         }

@@ -16,6 +16,9 @@ pub struct Metadata {
     pub site_name: Option<String>,
     pub language: Option<String>,
     pub canonical_url: Option<String>,
+    /// JSON-LD `articleBody`: a hint for the extractor, not reported.
+    #[serde(skip)]
+    pub article_body: Option<String>,
 }
 
 fn sel(s: &str) -> Option<Selector> {
@@ -94,7 +97,8 @@ pub fn metadata(doc: &Html) -> Metadata {
         .and_then(|l| l.attr("href").and_then(clean))
         .or_else(|| meta(&["og:url"]))
         .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["url", "mainEntityOfPage"])));
-    Metadata { title, author, published, site_name, language, canonical_url }
+    let article_body = ld.as_ref().and_then(|v| string_at(v, &["articleBody"]));
+    Metadata { title, author, published, site_name, language, canonical_url, article_body }
 }
 
 /// The JSON-LD object that describes the article (the first `*Article`,
@@ -140,12 +144,6 @@ fn collect_objects(value: Value, out: &mut Vec<Value>, depth: usize) {
         }
         _ => {}
     }
-}
-
-/// The JSON-LD `articleBody`, a hint for the extractor.
-pub fn article_body(doc: &Html) -> Option<String> {
-    let scripts: Vec<ElementRef> = JSON_LD.as_ref().map(|s| doc.root_element().select(s).collect()).unwrap_or_default();
-    json_ld(&scripts).and_then(|v| string_at(&v, &["articleBody"]))
 }
 
 fn string_at(v: &Value, keys: &[&str]) -> Option<String> {

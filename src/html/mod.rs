@@ -13,7 +13,7 @@ use scraper::{ElementRef, Html, Selector};
 
 pub use extract::Quality;
 pub use layout::subtree_text;
-pub use meta::{Metadata, article_body, metadata};
+pub use meta::{Metadata, metadata};
 
 use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
@@ -94,7 +94,8 @@ pub fn to_blocks(
     if content_selector.is_some() {
         quality = Some(Quality { method: "publisher-content", score: 1.0 });
     } else if let Some(hints) = options.extract {
-        let mut found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions);
+        let declared_body = page_meta.article_body.as_deref();
+        let mut found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions, declared_body);
         extract::drop_title(&mut found.verdicts, &blocks, page_meta.title.as_deref());
         quality = Some(found.quality);
         // Positions so far count all laid-out blocks; from here on they count kept ones.
