@@ -46,7 +46,7 @@ const DECLARED_BODY_BONUS: f32 = 2.0;
 /// How much a data-table row's vote counts.
 const TABLE_ROW_WEIGHT: f32 = 0.4;
 /// A block outside the container with this much link-free prose is kept.
-const STRAY_PROSE_CHARS: usize = 150;
+const STRAY_PROSE_CHARS: usize = 100;
 /// Blocks shorter than this don't vote for a container.
 const MIN_VOTING_CHARS: usize = 25;
 /// Containers with less text are not candidates (when any has more).
