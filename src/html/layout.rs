@@ -136,11 +136,13 @@ struct Frame {
     cells: usize,
 }
 
-struct Segment {
-    name: String,
+/// One element on the path from the root; names borrow the DOM's interned
+/// tag names, so walking a page allocates nothing per element.
+struct Segment<'a> {
+    name: &'a str,
     index: u32,
     /// Same-name child counters, for the children's indices.
-    children: Vec<(String, u32)>,
+    children: Vec<(&'a str, u32)>,
 }
 
 enum Step<'a> {
@@ -164,7 +166,7 @@ struct Walker<'a> {
     buf: String,
     pending_space: bool,
     frames: Vec<Frame>,
-    path: Vec<Segment>,
+    path: Vec<Segment<'a>>,
     lists: Vec<bool>,
     pre: usize,
     in_content: usize,
@@ -355,21 +357,21 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn push_segment(&mut self, name: &str) {
+    fn push_segment(&mut self, name: &'a str) {
         let index = match self.path.last_mut() {
-            Some(parent) => match parent.children.iter_mut().find(|(n, _)| n == name) {
+            Some(parent) => match parent.children.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, count)) => {
                     *count += 1;
                     *count
                 }
                 None => {
-                    parent.children.push((name.to_owned(), 1));
+                    parent.children.push((name, 1));
                     1
                 }
             },
             None => 1,
         };
-        self.path.push(Segment { name: name.to_owned(), index, children: Vec::new() });
+        self.path.push(Segment { name, index, children: Vec::new() });
     }
 
     fn origin(&self, depth: usize) -> Origin {
