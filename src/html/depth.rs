@@ -48,12 +48,21 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
             pos = start + 1;
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // Lower-case the name into a stack buffer: one allocation per tag adds up on big pages.
+        let mut lower = [0u8; 16];
+        let name: &str = if name_len <= lower.len() {
+            for (d, s) in lower.iter_mut().zip(&bytes[name_start..name_start + name_len]) {
+                *d = s.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&lower[..name_len]).unwrap_or("")
+        } else {
+            ""
+        };
         let end = tag_end(bytes, name_start + name_len);
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
         let mut drop = false;
         if closing {
-            if !NON_NESTING.contains(&name.as_str())
+            if !NON_NESTING.contains(&name)
                 && let Some(kept) = open.pop()
             {
                 if kept {
@@ -62,7 +71,7 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
                     drop = true;
                 }
             }
-        } else if RAW_TEXT.contains(&name.as_str()) {
+        } else if RAW_TEXT.contains(&name) {
             let close = format!("</{name}");
             let lower_rest = &html[end..];
             pos = match find_ci(lower_rest, &close) {
@@ -71,7 +80,7 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
                 None => html.len(),
             };
             continue;
-        } else if !self_closing && !NON_NESTING.contains(&name.as_str()) {
+        } else if !self_closing && !NON_NESTING.contains(&name) {
             let keep = depth < limit;
             open.push(keep);
             if keep {
