@@ -383,7 +383,7 @@ impl<'a> Walker<'a> {
         }
         for seg in &self.path[start..depth] {
             path.push('/');
-            path.push_str(&seg.name);
+            path.push_str(seg.name);
             if seg.index > 1 {
                 path.push_str(&format!("[{}]", seg.index));
             }
