@@ -82,6 +82,22 @@ impl Cleaned {
 }
 
 /// Builds a [`Cleaner`].
+///
+/// ```
+/// use declutter::{Cleaner, Hints, RuleSet};
+/// use declutter::rules::RuleSource;
+///
+/// // Rules from text (a folder works the same with `rules_dir`).
+/// let rules = RuleSet::from_sources(vec![RuleSource::new(
+///     "default.toml",
+///     "[[rule]]\nid = \"promo\"\ncategory = \"ad\"\nblock = { equals = \"buy now\" }\n",
+/// )])?;
+/// let cleaner = Cleaner::builder().rules(rules).extract(false).build()?;
+/// let cleaned = cleaner.clean(b"Buy now\n\nThe article.", &Hints::default())?;
+/// assert_eq!(cleaned.text(), "The article.\n");
+/// assert_eq!(cleaned.removals[0].rule, "promo");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct CleanerBuilder {
     rules: Option<RuleSet>,

@@ -46,6 +46,21 @@ impl Default for JsonlOptions {
 /// Cleans every record of `input` into `out`. `progress` is called after each
 /// window with the running totals. Returns the totals; a record that fails
 /// becomes an error record and the stream goes on (unless `fail_fast`).
+///
+/// ```
+/// use declutter::pipeline::{JsonlOptions, clean_jsonl};
+/// use declutter::{Cleaner, Hints};
+///
+/// let cleaner = Cleaner::new()?;
+/// let input = "{\"id\": 7, \"text\": \"Advertisement\\n\\nThe story.\"}\nnot json\n";
+/// let mut out = Vec::new();
+/// let summary = clean_jsonl(&cleaner, &Hints::default(), input.as_bytes(), &mut out, &JsonlOptions::default(), |_| {})?;
+/// let lines: Vec<&str> = std::str::from_utf8(&out)?.lines().collect();
+/// assert_eq!(lines[0], r#"{"id":7,"text":"The story.\n"}"#);
+/// assert!(lines[1].contains("\"line\":2"));
+/// assert_eq!((summary.documents, summary.failed), (2, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn clean_jsonl<R: BufRead, W: Write>(
     cleaner: &Cleaner,
     base: &Hints,
