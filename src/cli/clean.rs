@@ -56,7 +56,8 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
             jobs.par_iter()
                 .map(|job| {
                     let rendered = clean_one(&cleaner, &hints, args.format, job)?;
-                    write_atomically(&job.path, rendered.as_bytes()).map_err(|e| format!("{}: {e}", job.path.display()))
+                    write_atomically(&job.path, rendered.as_bytes(), Durability::Synced)
+                        .map_err(|e| format!("{}: {e}", job.path.display()))
                 })
                 .collect()
         };
@@ -103,7 +104,8 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         }
     }
     let written = match &args.output {
-        Some(path) => write_atomically(path, output.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
+        Some(path) => write_atomically(path, output.as_bytes(), Durability::Synced)
+            .map_err(|e| format!("{}: {e}", path.display())),
         None => write_stdout(output.as_bytes()).map_err(|e| format!("standard output: {e}")),
     };
     if let Err(e) = written {
@@ -210,7 +212,8 @@ fn clean_to_dir(cleaner: &Cleaner, hints: &Hints, format: Format, jobs: &[Job], 
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
             }
-            write_atomically(&target, rendered.as_bytes()).map_err(|e| format!("{}: {e}", target.display()))
+            write_atomically(&target, rendered.as_bytes(), Durability::RenameOnly)
+                .map_err(|e| format!("{}: {e}", target.display()))
         })
         .collect();
     let mut failed = false;
@@ -265,16 +268,29 @@ pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// How hard a write insists on reaching the disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync before the rename: for a user's own file (`-o`, `--in-place`).
+    Synced,
+    /// Rename only: still never half-written, but a power cut may lose the
+    /// newest outputs; for `--output-dir` batches of many files, where an
+    /// fsync per file costs more than the cleaning.
+    RenameOnly,
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder, so a
 /// reader never sees a half-written file and a failure leaves the old one intact.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if durability == Durability::Synced {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
