@@ -55,11 +55,20 @@ pub fn to_blocks(
     let doc = Html::parse_document(&depth::cap_depth(text));
     let root = doc.root_element();
 
+    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
+    let css: Vec<(usize, &crate::rules::CssRule)> = selector_rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.matcher {
+            Matcher::Selector(c) => Some((i, c.as_ref())),
+            _ => None,
+        })
+        .collect();
     let mut removed: HashMap<NodeId, usize> = HashMap::new();
-    for (i, rule) in selector_rules.iter().enumerate() {
-        if let Matcher::Selector(sel) = &rule.matcher {
-            for el in root.select(sel) {
-                removed.entry(el.id()).or_insert(i);
+    if !css.is_empty() {
+        for el in root.descendent_elements() {
+            if let Some(&(i, _)) = css.iter().find(|(_, c)| c.matches(&el)) {
+                removed.insert(el.id(), i);
             }
         }
     }

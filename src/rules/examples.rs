@@ -10,8 +10,8 @@ use crate::html;
 /// True when `rule` removes something from `example` (an HTML fragment for
 /// selector rules, text otherwise).
 pub fn fires(rule: &Rule, example: &str) -> bool {
-    if let Matcher::Selector(selector) = &rule.matcher {
-        return html::fragment_matches(example, selector);
+    if let Matcher::Selector(css) = &rule.matcher {
+        return html::fragment_matches(example, &css.selector);
     }
     let mut removals = Vec::new();
     clean_blocks(blocks_from_text(example), &ActiveRules::single(rule), &mut removals);

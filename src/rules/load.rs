@@ -311,7 +311,10 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
 
     let matcher = if let Some(s) = &t.selector {
         match Selector::parse(s.get_ref()) {
-            Ok(sel) => Some(Matcher::Selector(Box::new(sel))),
+            Ok(selector) => Some(Matcher::Selector(Box::new(super::CssRule {
+                selector,
+                prefilter: super::Prefilter::from_source(s.get_ref()),
+            }))),
             Err(e) => {
                 errs.push(s.span(), Some(id), format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(&e)));
                 None

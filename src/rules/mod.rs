@@ -9,12 +9,14 @@ mod error;
 mod examples;
 pub mod key;
 mod load;
+mod prefilter;
 pub mod schema;
 
 pub use category::Category;
 pub use condition::{Condition, DEFAULT_MAX_CHARS, InlineMatcher, Keyed};
 pub use error::{RuleError, RulesError};
 pub use load::RuleSource;
+pub use prefilter::Prefilter;
 
 use regex::RegexSet;
 use scraper::Selector;
@@ -60,10 +62,23 @@ pub struct Examples {
 #[derive(Debug, Clone)]
 pub enum Matcher {
     /// Elements to drop before layout (HTML only).
-    Selector(Box<Selector>),
+    Selector(Box<CssRule>),
     Shortcode(ShortcodeMatcher),
     Block(Condition),
     Inline(InlineMatcher),
+}
+
+/// A compiled selector list and the cheap test that rules most elements out.
+#[derive(Debug, Clone)]
+pub struct CssRule {
+    pub selector: Selector,
+    pub prefilter: Option<Prefilter>,
+}
+
+impl CssRule {
+    pub fn matches(&self, el: &scraper::ElementRef) -> bool {
+        self.prefilter.as_ref().is_none_or(|p| p.may_match(el.value())) && self.selector.matches(el)
+    }
 }
 
 #[derive(Debug, Clone)]
