@@ -44,7 +44,8 @@ fn simple_key(alt: &str) -> Option<Key> {
     if alt.is_empty() || alt.contains(|c: char| c.is_whitespace() || matches!(c, '>' | '+' | '~' | ':' | '*' | '\\')) {
         return None;
     }
-    let ident = |s: &str| -> usize { s.find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).unwrap_or(s.len()) };
+    let ident =
+        |s: &str| -> usize { s.find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).unwrap_or(s.len()) };
     let mut rest = alt;
     let tag_len = ident(rest);
     let tag = &rest[..tag_len];
@@ -59,7 +60,11 @@ fn simple_key(alt: &str) -> Option<Key> {
                     return None;
                 }
                 let name = body[..n].to_owned();
-                if kind == "." { class.get_or_insert(name) } else { id.get_or_insert(name) };
+                if kind == "." {
+                    class.get_or_insert(name)
+                } else {
+                    id.get_or_insert(name)
+                };
                 rest = &body[n..];
             }
             "[" => {
@@ -88,7 +93,9 @@ mod tests {
 
     #[test]
     fn simple_lists_have_keys_others_none() {
-        assert!(Prefilter::from_source(".sharedaddy, #cookie-notice, nav, [role='navigation'], ins.adsbygoogle").is_some());
+        assert!(
+            Prefilter::from_source(".sharedaddy, #cookie-notice, nav, [role='navigation'], ins.adsbygoogle").is_some()
+        );
         assert!(Prefilter::from_source("article .entry-content").is_none());
         assert!(Prefilter::from_source("div > p").is_none());
         assert!(Prefilter::from_source("a:not(.x)").is_none());
