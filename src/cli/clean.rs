@@ -28,14 +28,14 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         return exit::USAGE;
     }
     let inputs: Vec<PathBuf> = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
-    if args.jsonl || args.warc {
-        return super::jsonl::run(args, &cleaner, &hints, &inputs);
-    }
     if let Some(out) = &args.output
         && let Some(clash) = inputs.iter().find(|i| same_file(i, out))
     {
         report(format!("{} is also an input: refusing to write over it", clash.display()));
         return exit::USAGE;
+    }
+    if args.jsonl || args.warc {
+        return super::jsonl::run(args, &cleaner, &hints, &inputs);
     }
     let matcher = match args.glob.as_deref().map(globset::Glob::new) {
         None => None,
@@ -282,17 +282,22 @@ pub enum Durability {
 /// Writes `bytes` to `path` through a temporary file in the same folder, so a
 /// reader never sees a half-written file and a failure leaves the old one intact.
 pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(bytes)?;
     if durability == Durability::Synced {
         tmp.as_file().sync_all()?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A temporary file in `path`'s folder, so renaming it onto `path` is atomic.
+pub(super) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    tempfile::NamedTempFile::new_in(dir)
 }
 
 /// A closed pipe (`declutter clean … | head`) is not an error worth a message.

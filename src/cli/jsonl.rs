@@ -6,18 +6,12 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::clean::same_file;
+use super::clean::temp_beside;
 use super::{CleanArgs, exit, report};
 use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
 pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[PathBuf]) -> u8 {
-    if let Some(out) = &args.output
-        && let Some(clash) = inputs.iter().find(|i| same_file(i, out))
-    {
-        report(format!("{} is also an input: refusing to write over it", clash.display()));
-        return exit::USAGE;
-    }
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
         Ok(p) => p,
         Err(e) => {
@@ -107,11 +101,7 @@ fn write_file<T>(
     path: &Path,
     body: impl FnOnce(&mut Output<io::BufWriter<std::fs::File>>) -> io::Result<T>,
 ) -> io::Result<T> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let tmp = temp_beside(path)?;
     let file = tmp.reopen()?;
     let mut out = Output::new(Some(path), io::BufWriter::with_capacity(1 << 16, file))?;
     let value = body(&mut out)?;

@@ -446,7 +446,6 @@ fn whole_body(
 /// related-stories list, a tag cloud) are navigation, not article.
 fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
     let linky = |m: &BlockMeta| m.chars > 0 && m.chars < 200 && m.link_chars * 2 >= m.chars;
-    let prose = |m: &BlockMeta| m.chars >= 100 && m.link_chars * 5 < m.chars;
     let kept: Vec<usize> = (0..meta.len()).filter(|&i| verdicts[i].is_none()).collect();
     let kept_chars: usize = kept.iter().map(|&i| meta[i].chars).sum();
     let mut runs: Vec<Vec<usize>> = Vec::new();
@@ -464,8 +463,8 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
         // A run that is most of what is left is the content (a page of links);
         // a list of links with prose on both sides is part of the article.
         let (first, last) = (run[0], run[run.len() - 1]);
-        let prose_before = kept.iter().any(|&k| k < first && prose(&meta[k]));
-        let prose_after = kept.iter().any(|&k| k > last && prose(&meta[k]));
+        let prose_before = kept.iter().any(|&k| k < first && is_prose(&meta[k]));
+        let prose_after = kept.iter().any(|&k| k > last && is_prose(&meta[k]));
         if run_chars * 2 < kept_chars && !(prose_before && prose_after) {
             for i in run {
                 verdicts[i] = Some(LINK_DENSITY);
@@ -477,7 +476,6 @@ fn prune_link_runs(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
 /// Link boxes are left out, unless the article's prose surrounds them: then
 /// they are a list the article is making (changelogs, sources, bug lists).
 fn settle_link_boxes(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) {
-    let prose = |m: &BlockMeta| m.chars >= 100 && m.link_chars * 5 < m.chars;
     let mut i = 0;
     while i < verdicts.len() {
         if verdicts[i] != Some(LINK_BOX) {
@@ -488,8 +486,8 @@ fn settle_link_boxes(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) 
         while i < verdicts.len() && verdicts[i] == Some(LINK_BOX) {
             i += 1;
         }
-        let before = (0..start).any(|k| verdicts[k].is_none() && prose(&meta[k]));
-        let after = (i..verdicts.len()).any(|k| verdicts[k].is_none() && prose(&meta[k]));
+        let before = (0..start).any(|k| verdicts[k].is_none() && is_prose(&meta[k]));
+        let after = (i..verdicts.len()).any(|k| verdicts[k].is_none() && is_prose(&meta[k]));
         let verdict = if before && after { None } else { Some(LINK_DENSITY) };
         verdicts[start..i].iter_mut().for_each(|v| *v = verdict);
     }
@@ -499,8 +497,9 @@ fn settle_link_boxes(verdicts: &mut [Option<&'static str>], meta: &[BlockMeta]) 
 /// punctuation, not list items or table rows) are page furniture: "Tags",
 /// "Filed under", a share prompt, an author's name line.
 fn prune_trailing_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], meta: &[BlockMeta]) {
-    let prose = |i: usize| meta[i].chars >= 100 && meta[i].link_chars * 5 < meta[i].chars;
-    let Some(last_prose) = (0..blocks.len()).rev().find(|&i| verdicts[i].is_none() && prose(i)) else { return };
+    let Some(last_prose) = (0..blocks.len()).rev().find(|&i| verdicts[i].is_none() && is_prose(&meta[i])) else {
+        return;
+    };
     for i in last_prose + 1..blocks.len() {
         let label_like = meta[i].chars <= ORPHAN_LABEL_CHARS
             && !matches!(blocks[i].kind, BlockKind::ListItem { .. } | BlockKind::TableRow | BlockKind::Preformatted)
@@ -627,6 +626,11 @@ fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
                 | "address"
         )
     })
+}
+
+/// A block of running text: long enough, and not mostly links.
+fn is_prose(m: &BlockMeta) -> bool {
+    m.chars >= 100 && m.link_chars * 5 < m.chars
 }
 
 /// Characters that end a sentence (or a quoted or bracketed one).
