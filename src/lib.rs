@@ -22,6 +22,7 @@ pub mod document;
 pub mod html;
 pub mod load;
 pub mod pipeline;
+pub mod review;
 pub mod rules;
 pub mod write;
 
@@ -72,12 +73,22 @@ pub struct Cleaned {
     pub content_selector: Option<String>,
     /// How the article was found in an HTML page, and how sure that is.
     pub quality: Option<html::Quality>,
+    /// Texts of blocks before spans were cut from them, by block index before
+    /// the block passes: what [`Cleaned::parts`] shows the cuts in.
+    pub(crate) originals: Vec<(usize, String)>,
 }
 
 impl Cleaned {
     /// The clean text: blocks separated by a blank line, ending in a newline.
     pub fn text(&self) -> String {
         write::text(self)
+    }
+
+    /// The document before cleaning, in order: every block kept (with the
+    /// spans cut from it) or removed, and every removed element, each with
+    /// its rule. What `diff`, `explain` and the HTML report are drawn from.
+    pub fn parts(&self) -> Vec<review::Part<'_>> {
+        review::parts(self)
     }
 }
 
@@ -219,7 +230,8 @@ impl Cleaner {
         } else {
             (document::blocks_from_text(&source.text), Vec::new(), html::Metadata::default(), None, None)
         };
-        let blocks = clean::clean_blocks(blocks, &active, &mut removals);
+        let mut originals = Vec::new();
+        let blocks = clean::clean_blocks_keeping_originals(blocks, &active, &mut removals, &mut originals);
         removals.sort_by_key(|r| r.position);
         Ok(Cleaned {
             blocks,
@@ -231,6 +243,7 @@ impl Cleaner {
             format: source.format,
             content_selector,
             quality,
+            originals,
         })
     }
 }

@@ -50,14 +50,35 @@ impl<'a> ActiveRules<'a> {
 
 /// Runs the block passes; returns the kept blocks and appends to `removals`.
 pub fn clean_blocks(blocks: Vec<Block>, rules: &ActiveRules, removals: &mut Vec<Removal>) -> Vec<Block> {
+    clean_blocks_keeping_originals(blocks, rules, removals, &mut Vec::new())
+}
+
+/// [`clean_blocks`], also recording the text a block had before spans were
+/// cut from it (block index, text), so a review can show the cuts in place.
+/// Only blocks that lose a span are copied: most documents copy nothing.
+pub(crate) fn clean_blocks_keeping_originals(
+    blocks: Vec<Block>,
+    rules: &ActiveRules,
+    removals: &mut Vec<Removal>,
+    originals: &mut Vec<(usize, String)>,
+) -> Vec<Block> {
     let mut blocks: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
-    shortcode_pass(&mut blocks, &rules.shortcodes, removals);
-    block_pass(&mut blocks, &rules.blocks, removals);
-    inline_pass(&mut blocks, rules, removals);
+    let mut cuts = Cuts { removals, originals };
+    shortcode_pass(&mut blocks, &rules.shortcodes, &mut cuts);
+    block_pass(&mut blocks, &rules.blocks, cuts.removals);
+    inline_pass(&mut blocks, rules, &mut cuts);
+    originals.sort_by_key(|(i, _)| *i);
+    originals.dedup_by_key(|(i, _)| *i);
     blocks.into_iter().flatten().collect()
 }
 
-fn shortcode_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<Removal>) {
+/// Where span passes record what they cut.
+struct Cuts<'a> {
+    removals: &'a mut Vec<Removal>,
+    originals: &'a mut Vec<(usize, String)>,
+}
+
+fn shortcode_pass(blocks: &mut [Option<Block>], rules: &[&Rule], cuts: &mut Cuts) {
     if rules.is_empty() {
         return;
     }
@@ -72,7 +93,7 @@ fn shortcode_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut 
             };
             let ranges = shortcode_ranges(&block.text, m);
             if !ranges.is_empty() {
-                remove_spans(slot, index, &ranges, rule, removals);
+                remove_spans(slot, index, &ranges, rule, cuts);
             }
         }
     }
@@ -156,7 +177,7 @@ fn take_block(
     }
 }
 
-fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, removals: &mut Vec<Removal>) {
+fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, cuts: &mut Cuts) {
     if rules.inlines.is_empty() {
         return;
     }
@@ -173,7 +194,7 @@ fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, removals: &mut
             let ranges: Vec<Range<usize>> =
                 m.regex.find_iter(&block.text).map(|m| m.range()).filter(|r| !r.is_empty()).collect();
             if !ranges.is_empty() {
-                remove_spans(slot, index, &ranges, rule, removals);
+                remove_spans(slot, index, &ranges, rule, cuts);
             }
         }
     }
@@ -181,23 +202,20 @@ fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, removals: &mut
 
 /// Removes sorted, non-overlapping `ranges` from the block; a block left
 /// empty is removed whole and recorded as such.
-fn remove_spans(
-    slot: &mut Option<Block>,
-    index: usize,
-    ranges: &[Range<usize>],
-    rule: &Rule,
-    removals: &mut Vec<Removal>,
-) {
+fn remove_spans(slot: &mut Option<Block>, index: usize, ranges: &[Range<usize>], rule: &Rule, cuts: &mut Cuts) {
     let Some(block) = slot.as_mut() else { return };
     let remaining = cut(&block.text, ranges);
     if remaining.trim().is_empty() {
         if let Some(block) = slot.take() {
-            removals.push(Removal::new(rule, Scope::Block, block.text, block.origin).at(index, 1));
+            cuts.removals.push(Removal::new(rule, Scope::Block, block.text, block.origin).at(index, 1));
         }
         return;
     }
+    if cuts.originals.last().is_none_or(|(i, _)| *i != index) {
+        cuts.originals.push((index, block.text.clone()));
+    }
     for r in ranges {
-        removals.push(Removal::new(rule, Scope::Span, &block.text[r.clone()], block.origin.clone()).at(index, 1));
+        cuts.removals.push(Removal::new(rule, Scope::Span, &block.text[r.clone()], block.origin.clone()).at(index, 1));
     }
     block.text = remaining;
 }

@@ -1,9 +1,10 @@
 //! `declutter clean`.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{CleanArgs, exit, report};
+use crate::pipeline::files::{self, Durability, InputFile, write_atomically};
 use crate::write::{self, Format};
 use crate::{Cleaner, Hints};
 
@@ -45,7 +46,9 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let (jobs, mut failed) = expand_inputs(&inputs, matcher.as_ref());
+    let (jobs, errors) = files::expand(&inputs, matcher.as_ref());
+    let mut failed = !errors.is_empty();
+    errors.into_iter().for_each(report);
     if args.in_place {
         if inputs.iter().any(|i| i == Path::new("-")) {
             report("--in-place needs files, not standard input");
@@ -115,80 +118,16 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
     if failed { exit::INPUT_FAILED } else { exit::OK }
 }
 
-/// One document to clean, and where it sits relative to the folder given.
-struct Job {
-    path: PathBuf,
-    relative: PathBuf,
-}
-
-/// Extensions taken from folders; files named on the command line are taken whatever their name.
-const FOLDER_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt", "text"];
-
-/// Files as given, folders walked recursively (sorted, so output order is stable).
-/// With `glob`, only files whose path below the folder matches are taken
-/// (`*.html` matches at any depth).
-fn expand_inputs(inputs: &[PathBuf], glob: Option<&globset::GlobMatcher>) -> (Vec<Job>, bool) {
-    let mut jobs = Vec::new();
-    let mut failed = false;
-    for input in inputs {
-        if !input.is_dir() {
-            let relative = input.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("stdin"));
-            jobs.push(Job { path: input.clone(), relative });
-            continue;
-        }
-        let before = jobs.len();
-        let mut stack = vec![input.clone()];
-        while let Some(dir) = stack.pop() {
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(e) => e,
-                Err(e) => {
-                    report(format!("{}: {e}", dir.display()));
-                    failed = true;
-                    continue;
-                }
-            };
-            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            for p in paths.into_iter().rev() {
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    let relative = p.strip_prefix(input).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
-                    let wanted = match glob {
-                        Some(g) => g.is_match(&relative) || p.file_name().is_some_and(|n| g.is_match(n)),
-                        None => p
-                            .extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
-                    };
-                    if !wanted {
-                        continue;
-                    }
-                    jobs.push(Job { path: p, relative });
-                }
-            }
-        }
-        jobs[before..].sort_by(|a, b| a.path.cmp(&b.path));
-        if jobs.len() == before {
-            let what = glob
-                .map_or_else(|| ".html or .txt files".to_owned(), |g| format!("files matching {:?}", g.glob().glob()));
-            report(format!("{}: no {what} in this folder", input.display()));
-            failed = true;
-        }
-    }
-    (jobs, failed)
-}
-
-fn clean_one(cleaner: &Cleaner, hints: &Hints, format: Format, job: &Job) -> Result<String, String> {
+fn clean_one(cleaner: &Cleaner, hints: &Hints, format: Format, job: &InputFile) -> Result<String, String> {
     let name = job.path.display().to_string();
-    let bytes = read_input(&job.path).map_err(|e| format!("{name}: {e}"))?;
+    let bytes = files::read(&job.path).map_err(|e| format!("{name}: {e}"))?;
     let cleaned = cleaner.clean(&bytes, hints).map_err(|e| format!("{name}: {e}"))?;
     Ok(write::render(&cleaned, format, Some(&name)))
 }
 
 /// Cleans every job into `dir`, mirroring the input tree, on all cores.
 /// Returns whether any job failed.
-fn clean_to_dir(cleaner: &Cleaner, hints: &Hints, format: Format, jobs: &[Job], dir: &Path) -> bool {
+fn clean_to_dir(cleaner: &Cleaner, hints: &Hints, format: Format, jobs: &[InputFile], dir: &Path) -> bool {
     use rayon::prelude::*;
     let extension = match format {
         Format::Text => "txt",
@@ -244,20 +183,6 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
     })
 }
 
-/// Reads a file or standard input, with messages a user can act on.
-fn read_input(path: &Path) -> Result<Vec<u8>, String> {
-    if path == Path::new("-") {
-        let mut buf = Vec::new();
-        io::stdin().lock().read_to_end(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(buf);
-    }
-    std::fs::read(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_owned(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
-    })
-}
-
 pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     if a == Path::new("-") {
         return false;
@@ -266,38 +191,6 @@ pub(super) fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     }
-}
-
-/// How hard a write insists on reaching the disk.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Durability {
-    /// fsync before the rename: for a user's own file (`-o`, `--in-place`).
-    Synced,
-    /// Rename only: still never half-written, but a power cut may lose the
-    /// newest outputs; for `--output-dir` batches of many files, where an
-    /// fsync per file costs more than the cleaning.
-    RenameOnly,
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a
-/// reader never sees a half-written file and a failure leaves the old one intact.
-pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)?;
-    if durability == Durability::Synced {
-        tmp.as_file().sync_all()?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// A temporary file in `path`'s folder, so renaming it onto `path` is atomic.
-pub(super) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    tempfile::NamedTempFile::new_in(dir)
 }
 
 /// A closed pipe (`declutter clean … | head`) is not an error worth a message.

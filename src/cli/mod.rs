@@ -3,6 +3,7 @@
 
 mod clean;
 mod jsonl;
+mod review;
 mod rules;
 
 use std::path::PathBuf;
@@ -40,9 +41,116 @@ pub enum Command {
         after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
     )]
     Clean(Box<CleanArgs>),
-    /// Check and list rule files.
+    /// Show each document before and after: removed parts marked with their rule.
+    #[command(
+        after_help = "Examples:\n  declutter diff page.html --url https://www.lifezette.com/x/\n  declutter diff pages/ --context 2 | less -R\n  declutter diff pages/ --format html -o report.html\n  declutter diff --rules-before old-rules/ --rules-after rules/ pages/\n\nUnified format: '  ' kept, '- [rule · category]' removed, '{-text-}[rule]' a span cut from a kept block.\nWith --rules-before/--rules-after, only documents whose output changed are shown, with what changed and by which rule.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+    )]
+    Diff(Box<DiffArgs>),
+    /// Explain one document: rule files and why, the article container, rules that fired and did not.
+    #[command(
+        after_help = "Examples:\n  declutter explain page.html --url https://www.lifezette.com/2017/03/x/\n  declutter explain article.txt --format json\n\nExit codes: 0 ok, 1 the document could not be read or cleaned, 2 usage or rule errors."
+    )]
+    Explain(Box<ExplainArgs>),
+    /// Check, test, measure and write rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+/// The rules and options documents are cleaned with (shared by the review commands).
+#[derive(Debug, Args, Clone)]
+pub struct CleanerArgs {
+    /// Use the rules in DIR (default.toml, publishers/*.toml) instead of the shipped ones.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The document's URL (JSONL and WARC records carry their own).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Apply this publisher's rules (its name or file stem), whatever the URL.
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Keep the whole page body: no main-content extraction.
+    #[arg(long)]
+    pub no_extract: bool,
+    /// The input's charset: a label or a whole Content-Type.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+}
+
+/// Where the documents come from (shared by the corpus commands).
+#[derive(Debug, Args, Clone)]
+pub struct CorpusArgs {
+    /// Files, folders (walked for .html, .txt, .jsonl, .warc, also gzipped), JSONL or WARC files; `-` reads standard input.
+    pub inputs: Vec<PathBuf>,
+    /// Read every input as JSONL (`.jsonl`/`.ndjson` files are anyway).
+    #[arg(long)]
+    pub jsonl: bool,
+    /// With folder inputs, take only files whose name matches this pattern.
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    #[command(flatten)]
+    pub cleaner: CleanerArgs,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Unified)]
+    pub format: DiffFormat,
+    /// Colour the unified output (auto: when standard output is a terminal and NO_COLOR is unset).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Show only N kept blocks around each change (default: all).
+    #[arg(long, value_name = "N")]
+    pub context: Option<usize>,
+    /// Show long removed texts whole.
+    #[arg(long)]
+    pub full: bool,
+    /// Compare two rule sets: the rules before an edit…
+    #[arg(long, value_name = "DIR", requires = "rules_after", conflicts_with = "rules")]
+    pub rules_before: Option<PathBuf>,
+    /// …and after it. Only documents whose output changed are shown.
+    #[arg(long, value_name = "DIR", requires = "rules_before", conflicts_with = "rules")]
+    pub rules_after: Option<PathBuf>,
+    /// The HTML report's title.
+    #[arg(long, default_value = "declutter review")]
+    pub title: String,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Text: kept lines indented, removed lines with `- [rule · category]`.
+    Unified,
+    /// One JSON object per document per line.
+    Json,
+    /// One self-contained HTML page for the whole corpus.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The document (HTML or text; `-` reads standard input).
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub cleaner: CleanerArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +251,87 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// Run every rule's examples and every fixture case (`fixtures/<publisher>/*.{html,txt}` with `.expected.txt`).
+    #[command(
+        after_help = "Examples:\n  declutter rules test                      # ./rules and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage."
+    )]
+    Test {
+        /// The rules folder (default: ./rules, else the rules built into the binary).
+        dir: Option<PathBuf>,
+        /// The fixtures folder (default: `fixtures` beside the rules folder, else ./fixtures).
+        #[arg(long, value_name = "DIR")]
+        fixtures: Option<PathBuf>,
+        /// Rewrite each failing case's expected file from the actual output (atomically).
+        #[arg(long)]
+        update: bool,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Hits per rule and per publisher over a corpus; rules that never fire; rules that removed long blocks.
+    #[command(
+        after_help = "Examples:\n  declutter rules stats pages/\n  declutter rules stats crawl.jsonl.gz --rules my-rules/ --format json\n\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+    )]
+    Stats {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        #[command(flatten)]
+        cleaner: CleanerArgs,
+        /// A removal this long (characters) counts as long.
+        #[arg(long, value_name = "CHARS", default_value_t = crate::review::stats::LONG_CHARS)]
+        long: usize,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Find boilerplate repeating across a site's pages and print rules for it.
+    #[command(
+        after_help = "Examples:\n  declutter rules suggest crawl.jsonl.gz                 # every site with enough pages\n  declutter rules suggest acme-pages/ --publisher acme   # pages without URLs: all of acme\n\nSites are told apart by the URL (JSONL/WARC records, --url) or the page's canonical URL.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+    )]
+    Suggest {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        /// The rules the pages are cleaned with first (default: ./rules, else the shipped ones).
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Only this publisher's pages: a publisher's name or file stem, or a domain.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// A pattern must touch at least this many pages…
+        #[arg(long, default_value_t = 3)]
+        min_pages: usize,
+        /// …and this share of the site's pages.
+        #[arg(long, default_value_t = 0.3)]
+        min_share: f64,
+        /// Rules printed per site.
+        #[arg(long, default_value_t = 25)]
+        max_rules: usize,
+        #[arg(long, value_enum, default_value_t = SuggestFormat::Toml)]
+        format: SuggestFormat,
+    },
+    /// Write a commented publisher file to start from: rules/publishers/<name>.toml.
+    #[command(
+        after_help = "Example:\n  declutter rules new --publisher \"Daily Planet\" --domain dailyplanet.com\n\nNever overwrites a file unless --force is given (then atomically). Exit codes: 0 written, 2 usage or the file exists."
+    )]
+    New {
+        /// The publisher's name.
+        #[arg(long)]
+        publisher: String,
+        /// A domain of the publisher (repeat for more).
+        #[arg(long = "domain", required = true)]
+        domains: Vec<String>,
+        /// The rules folder the file goes into.
+        #[arg(long, value_name = "DIR", default_value = "rules")]
+        rules: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SuggestFormat {
+    /// Ready-to-paste `[[rule]]` tables with a comment each.
+    Toml,
+    Json,
 }
 
 /// Runs a parsed command line.
@@ -151,6 +340,21 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Clean(args) => clean::run(&args),
         Command::Rules(RulesCommand::Check { dir }) => rules::check(dir.as_deref()),
         Command::Rules(RulesCommand::List { rules }) => rules::list(rules.as_deref()),
+        Command::Rules(RulesCommand::Test { dir, fixtures, update, format }) => {
+            rules::test(dir.as_deref(), fixtures.as_deref(), update, format)
+        }
+        Command::Rules(RulesCommand::Stats { corpus, cleaner, long, format }) => {
+            rules::stats(&corpus, &cleaner, long, format)
+        }
+        Command::Rules(RulesCommand::Suggest { corpus, rules, publisher, min_pages, min_share, max_rules, format }) => {
+            let options = crate::review::suggest::SuggestOptions { min_pages, min_share, max_rules };
+            rules::suggest(&corpus, rules.as_deref(), publisher.as_deref(), &options, format)
+        }
+        Command::Rules(RulesCommand::New { publisher, domains, rules, force }) => {
+            rules::new(&publisher, &domains, &rules, force)
+        }
+        Command::Diff(args) => review::diff(&args),
+        Command::Explain(args) => review::explain(&args),
     };
     ExitCode::from(code)
 }

@@ -2,8 +2,13 @@
 
 use std::path::Path;
 
-use super::{exit, report};
+use super::{CleanerArgs, CorpusArgs, ReportFormat, SuggestFormat, exit, report};
+use crate::pipeline::files::{Durability, temp_beside, write_atomically};
+use crate::review::stats::Stats;
+use crate::review::suggest::{self, Collector, SuggestOptions};
+use crate::review::{corpus, fixtures, scaffold};
 use crate::rules::{Matcher, RuleSet, RulesError};
+use crate::{Cleaner, Hints, InputFormat};
 
 /// Loads the folder given, else `./rules`, else the embedded rules.
 pub(super) fn load(dir: Option<&Path>) -> Result<RuleSet, RulesError> {
@@ -61,4 +66,264 @@ pub(super) fn list(dir: Option<&Path>) -> u8 {
         println!("{:<28} {:<10} {:<9} {}", r.id, r.category, kind, r.location);
     }
     exit::OK
+}
+
+/// `rules test`: examples (run while loading) and every fixture case.
+pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, format: ReportFormat) -> u8 {
+    let set = match load(dir) {
+        Ok(s) => s,
+        Err(e) => {
+            for line in e.to_string().lines() {
+                eprintln!("{line}");
+            }
+            report("the rules do not load (failing examples included); no fixture was run");
+            return exit::USAGE;
+        }
+    };
+    let examples: usize = set.rules().iter().map(|r| r.examples.remove.len() + r.examples.keep.len()).sum();
+    let root = match fixtures {
+        Some(f) => f.to_path_buf(),
+        None => match dir.and_then(Path::parent).map(|p| p.join("fixtures")) {
+            Some(beside) if beside.is_dir() => beside,
+            _ => Path::new("fixtures").to_path_buf(),
+        },
+    };
+    let cases = match fixtures::cases(&root) {
+        Ok(c) => c,
+        Err(e) if fixtures.is_none() && !root.exists() => {
+            let _ = e;
+            Vec::new()
+        }
+        Err(e) => {
+            report(e);
+            return exit::USAGE;
+        }
+    };
+    let cleaner = match Cleaner::builder().rules(set).build() {
+        Ok(c) => c,
+        Err(e) => {
+            report(e);
+            return exit::USAGE;
+        }
+    };
+    let results: Vec<(String, Vec<fixtures::Failure>)> = {
+        use rayon::prelude::*;
+        cases.par_iter().map(|c| (c.group.clone(), fixtures::run(&cleaner, c, update))).collect()
+    };
+    let failures: Vec<&fixtures::Failure> = results.iter().flat_map(|(_, f)| f).collect();
+    let failed_cases = results.iter().filter(|(_, f)| !f.is_empty()).count();
+    match format {
+        ReportFormat::Json => {
+            let v = serde_json::json!({
+                "rules": cleaner.rules().rules().len(),
+                "examples": examples,
+                "cases": cases.len(),
+                "failed": failed_cases,
+                "failures": failures,
+            });
+            println!("{v}");
+        }
+        ReportFormat::Text => {
+            for f in &failures {
+                println!("FAIL {}\n{}", f.case, f.message.trim_end());
+            }
+            let mut groups: Vec<(&str, usize, usize)> = Vec::new();
+            for (group, f) in &results {
+                match groups.iter_mut().find(|(g, _, _)| g == group) {
+                    Some(g) => {
+                        g.1 += 1;
+                        g.2 += usize::from(!f.is_empty());
+                    }
+                    None => groups.push((group, 1, usize::from(!f.is_empty()))),
+                }
+            }
+            for (group, n, bad) in &groups {
+                let publisher = cleaner.rules().publisher_by_name(group).map(|_| " (publisher)").unwrap_or("");
+                println!("{group}{publisher}: {} of {n} cases pass", n - bad);
+            }
+            println!(
+                "{}: {} rules, {examples} examples pass; {} of {} fixture cases pass ({})",
+                if failed_cases == 0 { "ok" } else { "FAILED" },
+                cleaner.rules().rules().len(),
+                cases.len() - failed_cases,
+                cases.len(),
+                root.display()
+            );
+        }
+    }
+    if failed_cases == 0 { exit::OK } else { exit::INPUT_FAILED }
+}
+
+/// `rules stats CORPUS`.
+pub(super) fn stats(corpus_args: &CorpusArgs, cleaner_args: &CleanerArgs, long: usize, format: ReportFormat) -> u8 {
+    let cleaner = match super::review::cleaner(cleaner_args, None) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let corpus = match super::review::open_corpus(corpus_args) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let base = super::review::hints(cleaner_args);
+    let mut stats = Stats::new(long);
+    corpus::process(
+        corpus,
+        |doc| cleaner.clean(&doc.bytes, &doc.hints(&base)),
+        |item| match item {
+            Ok((doc, Ok(cleaned))) => stats.add(&doc.name, &cleaned),
+            Ok((doc, Err(e))) => {
+                report(format!("{}: {e}", doc.name));
+                stats.failed += 1;
+            }
+            Err(e) => {
+                report(e);
+                stats.failed += 1;
+            }
+        },
+    );
+    stats.finish(cleaner.rules());
+    match format {
+        ReportFormat::Text => print!("{}", stats.to_text()),
+        ReportFormat::Json => println!("{}", serde_json::to_string(&stats).unwrap_or_default()),
+    }
+    if stats.failed > 0 { exit::INPUT_FAILED } else { exit::OK }
+}
+
+/// `rules suggest CORPUS`.
+pub(super) fn suggest(
+    corpus_args: &CorpusArgs,
+    dir: Option<&Path>,
+    publisher: Option<&str>,
+    options: &SuggestOptions,
+    format: SuggestFormat,
+) -> u8 {
+    let set = match load(dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return exit::USAGE;
+        }
+    };
+    // --publisher: a known publisher (its domains), else a domain.
+    let (wanted_domains, site_name): (Vec<String>, Option<String>) = match publisher {
+        None => (Vec::new(), None),
+        Some(p) => match set.publisher_by_name(p) {
+            Some(i) => (set.publishers()[i].domains.clone(), Some(set.publishers()[i].key.clone())),
+            None => (vec![p.trim_start_matches("www.").to_ascii_lowercase()], Some(p.to_owned())),
+        },
+    };
+    let publisher_index = publisher.and_then(|p| set.publisher_by_name(p));
+    let cleaner = match Cleaner::builder().rules(set).build() {
+        Ok(c) => c,
+        Err(e) => {
+            report(e);
+            return exit::USAGE;
+        }
+    };
+    let corpus = match super::review::open_corpus(corpus_args) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut collector = Collector::new();
+    let mut failed = 0usize;
+    corpus::process(
+        corpus,
+        |doc| {
+            let mut hints = doc.hints(&Hints::default());
+            if let Some(i) = publisher_index {
+                hints.publisher = Some(cleaner.rules().publishers()[i].key.clone());
+            }
+            cleaner.clean(&doc.bytes, &hints)
+        },
+        |item| match item {
+            Ok((doc, Ok(cleaned))) => {
+                let host = doc
+                    .url
+                    .as_deref()
+                    .or(cleaned.metadata.canonical_url.as_deref())
+                    .and_then(|u| url::Url::parse(u).ok())
+                    .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_ascii_lowercase()));
+                let site = match (&site_name, host) {
+                    (Some(name), None) => name.clone(),
+                    (Some(name), Some(h)) => {
+                        if !wanted_domains.iter().any(|d| h == *d || h.ends_with(&format!(".{d}"))) {
+                            return;
+                        }
+                        name.clone()
+                    }
+                    (None, Some(h)) => h,
+                    (None, None) => "(no url)".to_owned(),
+                };
+                let html = (cleaned.format == InputFormat::Html).then(|| String::from_utf8_lossy(&doc.bytes));
+                collector.add(&site, &cleaned, html.as_deref());
+            }
+            Ok((doc, Err(e))) => {
+                report(format!("{}: {e}", doc.name));
+                failed += 1;
+            }
+            Err(e) => {
+                report(e);
+                failed += 1;
+            }
+        },
+    );
+    let sites = collector.finish(options);
+    match format {
+        SuggestFormat::Toml => {
+            if sites.is_empty() {
+                eprintln!(
+                    "declutter: no site has {} or more pages; nothing to suggest (sites are told apart by URL)",
+                    options.min_pages
+                );
+            }
+            print!("{}", suggest::to_toml(&sites));
+        }
+        SuggestFormat::Json => println!("{}", serde_json::to_string(&sites).unwrap_or_default()),
+    }
+    if failed > 0 { exit::INPUT_FAILED } else { exit::OK }
+}
+
+/// `rules new`: a commented publisher file; never over an existing one unless `force`.
+pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool) -> u8 {
+    let stem = scaffold::file_stem(name);
+    if stem.is_empty() {
+        report(format!("publisher name {name:?} has no letters or digits to name a file after"));
+        return exit::USAGE;
+    }
+    if let Some(bad) = domains.iter().find(|d| !scaffold::valid_domain(d)) {
+        report(format!("--domain {bad:?} is not a host name such as example.com (no scheme, no path)"));
+        return exit::USAGE;
+    }
+    let folder = dir.join("publishers");
+    let path = folder.join(format!("{stem}.toml"));
+    if let Err(e) = std::fs::create_dir_all(&folder) {
+        report(format!("{}: {e}", folder.display()));
+        return exit::USAGE;
+    }
+    let text = scaffold::publisher_file(name, domains);
+    let written = if force {
+        write_atomically(&path, text.as_bytes(), Durability::Synced)
+    } else {
+        // Written beside, then linked into place only if nothing is there: never over a user's file.
+        temp_beside(&path).and_then(|mut tmp| {
+            use std::io::Write;
+            tmp.write_all(text.as_bytes())?;
+            tmp.as_file().sync_all()?;
+            tmp.persist_noclobber(&path).map(|_| ()).map_err(|e| e.error)
+        })
+    };
+    match written {
+        Ok(()) => {
+            println!("wrote {}; check it with `declutter rules test {}`", path.display(), dir.display());
+            exit::OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            report(format!("{} exists; not overwriting it (--force replaces it)", path.display()));
+            exit::USAGE
+        }
+        Err(e) => {
+            report(format!("{}: {e}", path.display()));
+            exit::USAGE
+        }
+    }
 }

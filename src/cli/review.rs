@@ -1,0 +1,351 @@
+//! `declutter diff` and `declutter explain`, plus what the corpus commands
+//! share: building a cleaner from flags, opening a corpus, writing output.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use super::{CleanerArgs, ColorChoice, CorpusArgs, DiffArgs, DiffFormat, ExplainArgs, ReportFormat, exit, report};
+use crate::pipeline::files::{self, temp_beside};
+use crate::review::compare::{self, Change, Tally};
+use crate::review::corpus::{self, Corpus, CorpusOptions};
+use crate::review::report::Report;
+use crate::review::{diff as render, explain as why};
+use crate::{Cleaned, Cleaner, Hints};
+
+/// A cleaner from `--rules DIR` (or `dir`), `--no-extract`; rule errors printed.
+pub(super) fn cleaner(args: &CleanerArgs, dir: Option<&Path>) -> Result<Cleaner, u8> {
+    let set = super::rules::load(dir.or(args.rules.as_deref())).map_err(|e| {
+        eprintln!("{e}");
+        report("the rules have errors; nothing was done");
+        exit::USAGE
+    })?;
+    let cleaner = Cleaner::builder().rules(set).extract(!args.no_extract).build().map_err(|e| {
+        eprintln!("{e}");
+        exit::USAGE
+    })?;
+    let hints = hints(args);
+    if let Err(e) = cleaner.publisher_for(&hints) {
+        report(e);
+        return Err(exit::USAGE);
+    }
+    if let Some(Err(e)) = args.encoding.as_deref().map(crate::load::parse_caller_label) {
+        report(e);
+        return Err(exit::USAGE);
+    }
+    Ok(cleaner)
+}
+
+pub(super) fn hints(args: &CleanerArgs) -> Hints {
+    Hints {
+        url: args.url.clone(),
+        publisher: args.publisher.clone(),
+        encoding: args.encoding.clone(),
+        ..Hints::default()
+    }
+}
+
+pub(super) fn open_corpus(args: &CorpusArgs) -> Result<Corpus, u8> {
+    let glob = match args.glob.as_deref().map(globset::Glob::new) {
+        None => None,
+        Some(Ok(g)) => Some(g.compile_matcher()),
+        Some(Err(e)) => {
+            report(format!("bad --glob pattern: {e}"));
+            return Err(exit::USAGE);
+        }
+    };
+    let options = CorpusOptions { jsonl: args.jsonl, ..CorpusOptions::default() };
+    Ok(Corpus::open(&args.inputs, glob.as_ref(), options))
+}
+
+/// Standard output, or a temporary file renamed onto `-o FILE` at the end
+/// (so a failed run never leaves a half-written report).
+pub(super) enum Sink {
+    Stdout(io::BufWriter<io::StdoutLock<'static>>),
+    File(io::BufWriter<tempfile::NamedTempFile>, std::path::PathBuf),
+}
+
+impl Sink {
+    pub(super) fn open(path: Option<&Path>) -> Result<Sink, u8> {
+        match path {
+            None => Ok(Sink::Stdout(io::BufWriter::new(io::stdout().lock()))),
+            Some(p) => match temp_beside(p) {
+                Ok(t) => Ok(Sink::File(io::BufWriter::new(t), p.to_path_buf())),
+                Err(e) => {
+                    report(format!("{}: {e}", p.display()));
+                    Err(exit::USAGE)
+                }
+            },
+        }
+    }
+
+    pub(super) fn write(&mut self, text: &str) -> io::Result<()> {
+        let result = match self {
+            Sink::Stdout(w) => w.write_all(text.as_bytes()),
+            Sink::File(w, _) => w.write_all(text.as_bytes()),
+        };
+        // `declutter diff … | head` closes the pipe: not worth a message.
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Flushes; for a file, syncs and renames it into place.
+    pub(super) fn finish(self) -> Result<(), String> {
+        match self {
+            Sink::Stdout(mut w) => match w.flush() {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("standard output: {e}")),
+                _ => Ok(()),
+            },
+            Sink::File(w, path) => {
+                let name = path.display().to_string();
+                let tmp = w.into_inner().map_err(|e| format!("{name}: {}", e.error()))?;
+                tmp.as_file().sync_all().map_err(|e| format!("{name}: {e}"))?;
+                tmp.persist(&path).map_err(|e| format!("{name}: {}", e.error))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !to_file && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+pub(super) fn diff(args: &DiffArgs) -> u8 {
+    if let Some(out) = &args.output
+        && let Some(clash) = args.corpus.inputs.iter().find(|i| super::clean::same_file(i, out))
+    {
+        report(format!("{} is also an input: refusing to write over it", clash.display()));
+        return exit::USAGE;
+    }
+    if let (Some(before), Some(after)) = (&args.rules_before, &args.rules_after) {
+        return rule_change(args, before, after);
+    }
+    let cleaner = match cleaner(&args.cleaner, None) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let corpus = match open_corpus(&args.corpus) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut sink = match Sink::open(args.output.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let base = hints(&args.cleaner);
+    let style =
+        render::Style { color: use_color(args.color, args.output.is_some()), context: args.context, full: args.full };
+    let mut html = (args.format == DiffFormat::Html).then(|| Report::new(args.title.clone()));
+    let mut failed = false;
+    let mut write_failed: Option<String> = None;
+    corpus::process(
+        corpus,
+        |doc| cleaner.clean(&doc.bytes, &doc.hints(&base)),
+        |item| {
+            let (doc, result) = match item {
+                Ok(x) => x,
+                Err(e) => {
+                    report(&e);
+                    failed = true;
+                    if let Some(r) = html.as_mut() {
+                        r.add_error(e.split(": ").next().unwrap_or(""), &e);
+                    }
+                    return;
+                }
+            };
+            let cleaned = match result {
+                Ok(c) => c,
+                Err(e) => {
+                    report(format!("{}: {e}", doc.name));
+                    failed = true;
+                    if let Some(r) = html.as_mut() {
+                        r.add_error(&doc.name, &e.to_string());
+                    }
+                    return;
+                }
+            };
+            let text = match args.format {
+                DiffFormat::Unified => render::unified(&doc.name, &cleaned, &style),
+                DiffFormat::Json => format!("{}\n", render::json(&doc.name, &cleaned)),
+                DiffFormat::Html => {
+                    if let Some(r) = html.as_mut() {
+                        r.add(&doc.name, &cleaned);
+                    }
+                    return;
+                }
+            };
+            if write_failed.is_none()
+                && let Err(e) = sink.write(&text)
+            {
+                write_failed = Some(e.to_string());
+            }
+        },
+    );
+    if let Some(r) = html
+        && let Err(e) = sink.write(&r.finish())
+    {
+        write_failed = Some(e.to_string());
+    }
+    if let Some(e) = write_failed {
+        report(format!("cannot write the output: {e}"));
+        return exit::INPUT_FAILED;
+    }
+    if let Err(e) = sink.finish() {
+        report(e);
+        return exit::INPUT_FAILED;
+    }
+    if failed { exit::INPUT_FAILED } else { exit::OK }
+}
+
+/// `diff --rules-before A --rules-after B`: only documents whose output changed.
+fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
+    if args.format == DiffFormat::Html {
+        report("--format html shows one rule set; compare rule sets with --format unified or json");
+        return exit::USAGE;
+    }
+    let (old, new) = match (cleaner(&args.cleaner, Some(before)), cleaner(&args.cleaner, Some(after))) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let corpus = match open_corpus(&args.corpus) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut sink = match Sink::open(args.output.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let color = use_color(args.color, args.output.is_some());
+    let paint = |code: &str, text: &str| if color { format!("{code}{text}\x1b[0m") } else { text.to_owned() };
+    let base = hints(&args.cleaner);
+    let mut tally = Tally::default();
+    let mut failed = false;
+    let mut out = Vec::new();
+    corpus::process(
+        corpus,
+        |doc| {
+            let hints = doc.hints(&base);
+            (old.clean(&doc.bytes, &hints), new.clean(&doc.bytes, &hints))
+        },
+        |item| match item {
+            Err(e) => {
+                report(e);
+                failed = true;
+                tally.failed += 1;
+            }
+            Ok((doc, (Ok(b), Ok(a)))) => {
+                let change = compare::compare(&doc.name, &b, &a);
+                tally.add(change.as_ref());
+                if let Some(change) = change {
+                    out.push(match args.format {
+                        DiffFormat::Json => format!("{}\n", serde_json::to_string(&change).unwrap_or_default()),
+                        _ => describe_change(&change, &paint),
+                    });
+                }
+            }
+            Ok((doc, (Err(e), _) | (_, Err(e)))) => {
+                report(format!("{}: {e}", doc.name));
+                failed = true;
+                tally.failed += 1;
+            }
+        },
+    );
+    let mut text: String = out.concat();
+    match args.format {
+        DiffFormat::Json => {
+            text.push_str(&format!("{}\n", serde_json::json!({ "summary": tally })));
+        }
+        _ => text.push_str(&describe_tally(&tally)),
+    }
+    if let Err(e) = sink.write(&text).map_err(|e| e.to_string()).and_then(|()| sink.finish()) {
+        report(e);
+        return exit::INPUT_FAILED;
+    }
+    if failed { exit::INPUT_FAILED } else { exit::OK }
+}
+
+fn describe_change(change: &compare::DocumentChange, paint: &dyn Fn(&str, &str) -> String) -> String {
+    let mut o = format!("=== {}\n", change.document);
+    for c in &change.changes {
+        let line = match c {
+            Change::NewlyRemoved { text, rule, category } => {
+                paint("\x1b[31m", &format!("- [{rule} · {category}] newly removed: {}", one_line(text)))
+            }
+            Change::NewlyKept { text, was_removed_by } => paint(
+                "\x1b[32m",
+                &format!(
+                    "+ [{}] newly kept: {}",
+                    was_removed_by.as_deref().map_or("was not a rule's".to_owned(), |r| format!("was {r}")),
+                    one_line(text)
+                ),
+            ),
+            Change::Edited { before, after, rules } => {
+                paint("\x1b[33m", &format!("~ [{}] {} → {}", rules.join(", "), one_line(before), one_line(after)))
+            }
+        };
+        o.push_str(&line);
+        o.push('\n');
+    }
+    o
+}
+
+fn describe_tally(t: &Tally) -> String {
+    let mut o = format!(
+        "\n{} of {} documents changed{}\n",
+        t.changed,
+        t.documents,
+        if t.failed > 0 { format!(" ({} failed)", t.failed) } else { String::new() }
+    );
+    for (rule, r) in &t.by_rule {
+        o.push_str(&format!(
+            "  {rule:<34} {:>4} newly removed {:>4} newly kept {:>4} edited, in {} documents\n",
+            r.newly_removed, r.newly_kept, r.edited, r.documents
+        ));
+    }
+    o
+}
+
+fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() > 160 { format!("{}…", joined.chars().take(160).collect::<String>()) } else { joined }
+}
+
+pub(super) fn explain(args: &ExplainArgs) -> u8 {
+    let cleaner = match cleaner(&args.cleaner, None) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let name = args.input.display().to_string();
+    let bytes = match files::read(&args.input) {
+        Ok(b) => b,
+        Err(e) => {
+            report(format!("{name}: {e}"));
+            return exit::INPUT_FAILED;
+        }
+    };
+    let hints = hints(&args.cleaner);
+    let cleaned: Cleaned = match cleaner.clean(&bytes, &hints) {
+        Ok(c) => c,
+        Err(e) => {
+            report(format!("{name}: {e}"));
+            return exit::INPUT_FAILED;
+        }
+    };
+    let e = why::explain(&name, &cleaner, &hints, &cleaned);
+    let text = match args.format {
+        ReportFormat::Text => e.to_text(),
+        ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&e).unwrap_or_default()),
+    };
+    let mut sink = Sink::Stdout(io::BufWriter::new(io::stdout().lock()));
+    if let Err(e) = sink.write(&text).map_err(|e| e.to_string()).and_then(|()| sink.finish()) {
+        report(e);
+        return exit::INPUT_FAILED;
+    }
+    exit::OK
+}

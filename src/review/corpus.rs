@@ -1,0 +1,299 @@
+//! A corpus to review: HTML/text files, folders of them, JSONL streams and
+//! WARC files, read one document at a time (so a corpus of millions streams)
+//! in a stable order. A document that cannot be read is an error item with
+//! its name; the corpus goes on.
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::pipeline::files::{self, InputFile};
+use crate::pipeline::open_input;
+use crate::pipeline::warc::{WarcItem, WarcReader};
+use crate::{Hints, InputFormat};
+
+/// One document of a corpus.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file path, or `path:line` for a JSONL record, `path#record` for WARC.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub url: Option<String>,
+    /// A `Content-Type` with charset (WARC records).
+    pub content_type: Option<String>,
+    pub format: InputFormat,
+}
+
+impl Document {
+    /// Hints for cleaning: the document's own URL and charset over `base`'s.
+    pub fn hints(&self, base: &Hints) -> Hints {
+        Hints {
+            url: self.url.clone().or_else(|| base.url.clone()),
+            publisher: base.publisher.clone(),
+            encoding: base.encoding.clone().or_else(|| self.content_type.clone()),
+            format: if self.format == InputFormat::Auto { base.format } else { self.format },
+        }
+    }
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone)]
+pub struct CorpusOptions {
+    /// Treat every file as JSONL, whatever its name (`.jsonl`, `.ndjson`,
+    /// with `.gz`/`.zst`, are JSONL anyway).
+    pub jsonl: bool,
+    pub html_field: String,
+    pub text_field: String,
+    pub url_field: String,
+}
+
+impl Default for CorpusOptions {
+    fn default() -> Self {
+        CorpusOptions { jsonl: false, html_field: "html".into(), text_field: "text".into(), url_field: "url".into() }
+    }
+}
+
+/// Reads documents in order. Build with [`Corpus::open`], then iterate.
+pub struct Corpus {
+    files: VecDeque<InputFile>,
+    errors: VecDeque<String>,
+    current: Option<Stream>,
+    options: CorpusOptions,
+}
+
+enum Stream {
+    Jsonl { name: String, input: Box<dyn BufRead + Send>, line: usize },
+    Warc { name: String, reader: WarcReader<Box<dyn BufRead + Send>> },
+}
+
+impl Corpus {
+    /// The documents of `inputs` (files, folders walked recursively and
+    /// filtered by `glob` or the usual extensions, JSONL, WARC, `-`).
+    pub fn open(inputs: &[PathBuf], glob: Option<&globset::GlobMatcher>, options: CorpusOptions) -> Corpus {
+        let mut inputs = inputs.to_vec();
+        if inputs.is_empty() {
+            inputs.push(PathBuf::from("-"));
+        }
+        // Folders take corpus files too: JSONL and WARC beside HTML and text.
+        let mut walked = Vec::new();
+        let mut errors = Vec::new();
+        for input in &inputs {
+            if input.is_dir() && glob.is_none() {
+                let (found, errs) = walk_corpus_folder(input);
+                walked.extend(found);
+                errors.extend(errs);
+            } else {
+                let (found, errs) = files::expand(std::slice::from_ref(input), glob);
+                walked.extend(found);
+                errors.extend(errs);
+            }
+        }
+        Corpus { files: walked.into(), errors: errors.into(), current: None, options }
+    }
+
+    fn open_next(&mut self, file: InputFile) -> Option<Result<Document, String>> {
+        let name = file.path.display().to_string();
+        match kind(&file.path, self.options.jsonl) {
+            Kind::Jsonl => match open_input(&file.path) {
+                Ok(input) => {
+                    self.current = Some(Stream::Jsonl { name, input, line: 0 });
+                    None
+                }
+                Err(e) => Some(Err(format!("{name}: {e}"))),
+            },
+            Kind::Warc => match open_input(&file.path) {
+                Ok(input) => {
+                    self.current = Some(Stream::Warc { name, reader: WarcReader::new(input) });
+                    None
+                }
+                Err(e) => Some(Err(format!("{name}: {e}"))),
+            },
+            Kind::Document => Some(
+                files::read(&file.path)
+                    .map(|bytes| Document {
+                        name: name.clone(),
+                        bytes,
+                        url: None,
+                        content_type: None,
+                        format: InputFormat::Auto,
+                    })
+                    .map_err(|e| format!("{name}: {e}")),
+            ),
+        }
+    }
+
+    fn next_from_stream(&mut self) -> Option<Result<Document, String>> {
+        let options = &self.options;
+        match self.current.as_mut()? {
+            Stream::Jsonl { name, input, line } => loop {
+                let mut buf = Vec::new();
+                match input.read_until(b'\n', &mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => {
+                        *line += 1;
+                        if buf.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
+                        return Some(jsonl_document(&format!("{name}:{line}"), &buf, options));
+                    }
+                    Err(e) => {
+                        let at = format!("{name}:{}", *line + 1);
+                        self.current = None;
+                        return Some(Err(format!("{at}: the input ends early or is corrupt: {e}")));
+                    }
+                }
+            },
+            Stream::Warc { name, reader } => loop {
+                match reader.next() {
+                    None => break,
+                    Some(WarcItem::Skipped) => continue,
+                    Some(WarcItem::Broken { record, message }) => {
+                        return Some(Err(format!("{name}#{record}: {message}")));
+                    }
+                    Some(WarcItem::Response(r)) => {
+                        return Some(Ok(Document {
+                            name: format!("{name}#{}", r.record),
+                            bytes: r.payload,
+                            url: r.target_uri,
+                            content_type: r.content_type,
+                            format: InputFormat::Html,
+                        }));
+                    }
+                }
+            },
+        };
+        self.current = None;
+        None
+    }
+}
+
+impl Iterator for Corpus {
+    type Item = Result<Document, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.errors.pop_front() {
+            return Some(Err(e));
+        }
+        loop {
+            if self.current.is_some() {
+                if let Some(item) = self.next_from_stream() {
+                    return Some(item);
+                }
+                continue;
+            }
+            let file = self.files.pop_front()?;
+            if let Some(item) = self.open_next(file) {
+                return Some(item);
+            }
+        }
+    }
+}
+
+/// Runs `work` on every document on all cores, in windows so memory stays
+/// bounded, and hands the results to `sink` in corpus order (read errors as
+/// `Err` with the document's name).
+pub fn process<T: Send>(
+    corpus: Corpus,
+    work: impl Fn(&Document) -> T + Sync,
+    mut sink: impl FnMut(Result<(Document, T), String>),
+) {
+    use rayon::prelude::*;
+    let window = 64 * rayon::current_num_threads().max(1);
+    let mut corpus = corpus.peekable();
+    while corpus.peek().is_some() {
+        let batch: Vec<Result<Document, String>> = corpus.by_ref().take(window).collect();
+        let done: Vec<Result<(Document, T), String>> = batch
+            .into_par_iter()
+            .map(|item| {
+                item.map(|doc| {
+                    let out = work(&doc);
+                    (doc, out)
+                })
+            })
+            .collect();
+        done.into_iter().for_each(&mut sink);
+    }
+}
+
+enum Kind {
+    Document,
+    Jsonl,
+    Warc,
+}
+
+fn kind(path: &Path, force_jsonl: bool) -> Kind {
+    if force_jsonl {
+        return Kind::Jsonl;
+    }
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let base = name.trim_end_matches(".gz").trim_end_matches(".zst");
+    if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
+        Kind::Jsonl
+    } else if base.ends_with(".warc") {
+        Kind::Warc
+    } else {
+        Kind::Document
+    }
+}
+
+/// A folder walked for documents and for JSONL/WARC files.
+fn walk_corpus_folder(dir: &Path) -> (Vec<InputFile>, Vec<String>) {
+    let pattern = "*.{html,htm,xhtml,shtml,txt,text,jsonl,ndjson,warc,jsonl.gz,jsonl.zst,ndjson.gz,warc.gz}";
+    match globset::Glob::new(pattern) {
+        Ok(g) => files::expand(&[dir.to_path_buf()], Some(&g.compile_matcher())),
+        Err(e) => (Vec::new(), vec![format!("{}: {e}", dir.display())]),
+    }
+}
+
+fn jsonl_document(name: &str, line: &[u8], options: &CorpusOptions) -> Result<Document, String> {
+    let value: Value = serde_json::from_slice(line).map_err(|e| format!("{name}: not a JSON record: {e}"))?;
+    let field = |f: &str| value.get(f).and_then(Value::as_str);
+    let url = field(&options.url_field).map(str::to_owned);
+    let (bytes, format) = match (field(&options.html_field), field(&options.text_field)) {
+        (Some(html), _) => (html.as_bytes().to_vec(), InputFormat::Html),
+        (None, Some(text)) => (text.as_bytes().to_vec(), InputFormat::Text),
+        (None, None) => {
+            return Err(format!(
+                "{name}: the record has no string field {:?} or {:?}",
+                options.html_field, options.text_field
+            ));
+        }
+    };
+    Ok(Document { name: name.to_owned(), bytes, url, content_type: None, format })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_jsonl_and_bad_records() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.html"), "<p>A page</p>").unwrap();
+        std::fs::write(dir.path().join("notes.md"), "skipped").unwrap();
+        std::fs::write(
+            dir.path().join("b.jsonl"),
+            "{\"url\":\"https://x.example/1\",\"html\":\"<p>One</p>\"}\nnot json\n\n{\"text\":\"Two\"}\n",
+        )
+        .unwrap();
+        let docs: Vec<Result<Document, String>> =
+            Corpus::open(&[dir.path().to_path_buf()], None, CorpusOptions::default()).collect();
+        assert_eq!(docs.len(), 4, "{docs:?}");
+        assert!(docs[0].as_ref().unwrap().name.ends_with("a.html"));
+        let one = docs[1].as_ref().unwrap();
+        assert_eq!((one.url.as_deref(), one.format), (Some("https://x.example/1"), InputFormat::Html));
+        assert!(one.name.ends_with("b.jsonl:1"));
+        assert!(docs[2].as_ref().unwrap_err().contains("b.jsonl:2: not a JSON record"));
+        assert_eq!(docs[3].as_ref().unwrap().format, InputFormat::Text);
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_item() {
+        let docs: Vec<_> =
+            Corpus::open(&[PathBuf::from("/nonexistent/x.html")], None, CorpusOptions::default()).collect();
+        assert_eq!(docs.len(), 1);
+        assert!(docs[0].as_ref().unwrap_err().contains("no such file"));
+    }
+}

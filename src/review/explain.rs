@@ -1,0 +1,287 @@
+//! `declutter explain`: why a document came out as it did. Which rule files
+//! apply and why (domain match or `--publisher`), how the article container
+//! was chosen, which rules fired and what each removed, which did not fire.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::clean::Removal;
+use crate::rules::{Category, Matcher, Rule};
+use crate::{Cleaned, Cleaner, Hints};
+
+/// Removed texts listed per rule (all are counted).
+const TEXTS_PER_RULE: usize = 5;
+
+/// Everything `explain` says, ready for text or JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub document: String,
+    pub format: String,
+    pub encoding: String,
+    pub encoding_source: String,
+    pub files: Vec<FileUse>,
+    pub content: Content,
+    pub fired: Vec<Fired>,
+    pub not_fired: Vec<RuleRef>,
+    /// Default rules a publisher file switched off.
+    pub disabled: Vec<String>,
+}
+
+/// One rule file and why it applies.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileUse {
+    pub file: String,
+    pub why: String,
+    pub rules: usize,
+}
+
+/// How the article was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Content {
+    /// `publisher-content`, `scored`, `whole-body`, `text` (text input) or `off` (`--no-extract`).
+    pub method: String,
+    pub score: Option<f32>,
+    /// The publisher `content` selector that matched.
+    pub selector: Option<String>,
+    pub how: String,
+    /// Blocks dropped by built-in extraction decisions, by `builtin:` id.
+    pub builtin: Vec<(String, usize)>,
+}
+
+/// A rule that removed something.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fired {
+    pub rule: String,
+    pub category: Category,
+    /// `file:line:column`; empty for `builtin:` decisions.
+    pub location: String,
+    pub removals: usize,
+    pub chars: usize,
+    pub texts: Vec<String>,
+}
+
+/// A rule that applied but removed nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRef {
+    pub rule: String,
+    pub category: Category,
+    pub kind: &'static str,
+    pub location: String,
+}
+
+/// The name of a rule's matcher kind, as written in rule files.
+pub fn kind(rule: &Rule) -> &'static str {
+    match rule.matcher {
+        Matcher::Selector(_) => "selector",
+        Matcher::Shortcode(_) => "shortcode",
+        Matcher::Block(_) => "block",
+        Matcher::Inline(_) => "inline",
+    }
+}
+
+/// Explains `cleaned`, the result of `cleaner` on a document with `hints`.
+pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Cleaned) -> Explanation {
+    let set = cleaner.rules();
+    let publisher = cleaner.publisher_for(hints).ok().flatten();
+    let profile = set.profile(publisher);
+    let active: Vec<&Rule> = [&profile.selectors, &profile.shortcodes, &profile.blocks, &profile.inlines]
+        .into_iter()
+        .flatten()
+        .map(|&i| set.rule(i))
+        .collect();
+
+    let mut files = Vec::new();
+    let default_file = set.files().first().cloned().unwrap_or_else(|| "default.toml".into());
+    let default_rules = active.iter().filter(|r| r.location.file == default_file).count();
+    files.push(FileUse { file: default_file, why: "applies to every document".into(), rules: default_rules });
+    let mut disabled = Vec::new();
+    if let Some(p) = publisher.map(|p| &set.publishers()[p]) {
+        let why = match (&hints.publisher, hints.url.as_deref().and_then(host_of)) {
+            (Some(name), _) => format!("chosen with --publisher {name}"),
+            (None, Some(host)) => {
+                let domain = p.domains.iter().filter(|d| host_matches(&host, d)).max_by_key(|d| d.len());
+                format!("host {host} matches domain {}", domain.map(String::as_str).unwrap_or("?"))
+            }
+            (None, None) => "chosen by the caller".into(),
+        };
+        let rules = active.iter().filter(|r| r.location.file == p.file).count();
+        files.push(FileUse { file: p.file.clone(), why, rules });
+        disabled = p.disable.clone();
+    } else if !set.publishers().is_empty() {
+        let why = match hints.url.as_deref().and_then(host_of) {
+            Some(host) => format!("no publisher file lists host {host} ({} checked)", set.publishers().len()),
+            None => "no URL given (--url), so no publisher file applies".into(),
+        };
+        files.push(FileUse { file: "(no publisher file)".into(), why, rules: 0 });
+    }
+
+    let mut fired: Vec<Fired> = Vec::new();
+    for r in &cleaned.removals {
+        let entry = match fired.iter_mut().position(|f| f.rule == r.rule) {
+            Some(i) => &mut fired[i],
+            None => {
+                let location =
+                    active.iter().find(|a| a.id == r.rule).map(|a| a.location.to_string()).unwrap_or_default();
+                fired.push(Fired {
+                    rule: r.rule.clone(),
+                    category: r.category,
+                    location,
+                    removals: 0,
+                    chars: 0,
+                    texts: Vec::new(),
+                });
+                fired.last_mut().expect("just pushed")
+            }
+        };
+        entry.removals += 1;
+        entry.chars += r.text.chars().count();
+        if entry.texts.len() < TEXTS_PER_RULE {
+            entry.texts.push(short(r));
+        }
+    }
+    let not_fired = active
+        .iter()
+        .filter(|r| !fired.iter().any(|f| f.rule == r.id))
+        .map(|r| RuleRef { rule: r.id.clone(), category: r.category, kind: kind(r), location: r.location.to_string() })
+        .collect();
+
+    let builtin: Vec<(String, usize)> =
+        fired.iter().filter(|f| f.rule.starts_with("builtin:")).map(|f| (f.rule.clone(), f.removals)).collect();
+    let content = match (&cleaned.content_selector, &cleaned.quality) {
+        (Some(sel), q) => Content {
+            method: "publisher-content".into(),
+            score: q.map(|q| q.score),
+            selector: Some(sel.clone()),
+            how: format!("the publisher's content selector {sel:?} matched; everything outside it was left out"),
+            builtin,
+        },
+        (None, Some(q)) => Content {
+            method: q.method.into(),
+            score: Some(q.score),
+            selector: None,
+            how: match q.method {
+                "whole-body" => "no element scored as an article container; the whole body was kept".into(),
+                _ => format!(
+                    "generic extraction: the element with the highest text score (commas, length, low link \
+                     density, article-like class names) was taken as the article, confidence {:.2}",
+                    q.score
+                ),
+            },
+            builtin,
+        },
+        (None, None) => Content {
+            method: if cleaned.format == crate::InputFormat::Text { "text" } else { "off" }.into(),
+            score: None,
+            selector: None,
+            how: if cleaned.format == crate::InputFormat::Text {
+                "text input: every block is a candidate; only rules remove text".into()
+            } else {
+                "extraction is off (--no-extract): the whole body was kept".into()
+            },
+            builtin,
+        },
+    };
+    Explanation {
+        document: document.to_owned(),
+        format: format!("{:?}", cleaned.format).to_lowercase(),
+        encoding: cleaned.encoding.name.to_owned(),
+        encoding_source: serde_json::to_value(cleaned.encoding.source)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        files,
+        content,
+        fired,
+        not_fired,
+        disabled,
+    }
+}
+
+fn short(r: &Removal) -> String {
+    let one_line = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let count = one_line.chars().count();
+    if count <= 100 {
+        one_line
+    } else {
+        format!("{}… [{count} chars]", one_line.chars().take(100).collect::<String>())
+    }
+}
+
+fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url).ok()?.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+}
+
+fn host_matches(host: &str, domain: &str) -> bool {
+    host == domain || (host.ends_with(domain) && host[..host.len() - domain.len()].ends_with('.'))
+}
+
+impl Explanation {
+    /// The explanation as text for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "{} ({}, {} from {})", self.document, self.format, self.encoding, self.encoding_source);
+        let _ = writeln!(o, "\nRule files:");
+        for f in &self.files {
+            let _ = writeln!(o, "  {:<34} {} ({} rules)", f.file, f.why, f.rules);
+        }
+        if !self.disabled.is_empty() {
+            let _ = writeln!(o, "  default rules switched off by the publisher: {}", self.disabled.join(", "));
+        }
+        let _ = writeln!(o, "\nArticle container: {}", self.content.how);
+        for (id, n) in &self.content.builtin {
+            let _ = writeln!(o, "  {id}: {n} block{} left out", if *n == 1 { "" } else { "s" });
+        }
+        let total: usize = self.fired.iter().map(|f| f.removals).sum();
+        let _ = writeln!(o, "\nFired ({} rules, {} removals):", self.fired.len(), total);
+        for f in &self.fired {
+            let at = if f.location.is_empty() { String::new() } else { format!("  {}", f.location) };
+            let _ = writeln!(o, "  {} ({}) × {}, {} chars{at}", f.rule, f.category, f.removals, f.chars);
+            for t in &f.texts {
+                let _ = writeln!(o, "      - {t}");
+            }
+            if f.removals > f.texts.len() {
+                let _ = writeln!(o, "      … and {} more", f.removals - f.texts.len());
+            }
+        }
+        let _ = writeln!(o, "\nDid not fire ({} rules):", self.not_fired.len());
+        for r in &self.not_fired {
+            let _ = writeln!(o, "  {:<30} {:<10} {:<9} {}", r.rule, r.category.to_string(), r.kind, r.location);
+        }
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publisher_page_explained() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/lifezette/founding-article.html");
+        let bytes = std::fs::read(dir).unwrap();
+        let cleaner = Cleaner::new().unwrap();
+        let hints = Hints { url: Some("https://www.lifezette.com/polizette/kremlin-x/".into()), ..Hints::default() };
+        let cleaned = cleaner.clean(&bytes, &hints).unwrap();
+        let e = explain("page.html", &cleaner, &hints, &cleaned);
+        assert_eq!(e.files.len(), 2);
+        assert!(e.files[1].file.ends_with("lifezette.toml"), "{:?}", e.files);
+        assert_eq!(e.files[1].why, "host www.lifezette.com matches domain lifezette.com");
+        assert_eq!(e.content.method, "publisher-content");
+        assert!(e.fired.iter().any(|f| f.rule == "lz-poll-widget" && f.location.contains("lifezette.toml:")));
+        assert!(e.not_fired.iter().any(|r| r.rule == "share-this"));
+        let text = e.to_text();
+        assert!(text.contains("Did not fire"), "{text}");
+    }
+
+    #[test]
+    fn without_url_no_publisher_file_applies() {
+        let cleaner = Cleaner::new().unwrap();
+        let hints = Hints::default();
+        let cleaned = cleaner.clean(b"Some text.\n\nShare this article", &hints).unwrap();
+        let e = explain("a.txt", &cleaner, &hints, &cleaned);
+        assert!(e.files[1].why.contains("no URL given"));
+        assert_eq!(e.content.method, "text");
+        assert_eq!(e.fired[0].rule, "share-this");
+    }
+}

@@ -1,0 +1,197 @@
+//! Fixture cases: an input as a scraper saved it and the text it must clean
+//! to (`fixtures/<group>/<case>.{html,txt}` + `.expected.txt`, optional
+//! `.expected.md` and `.case.toml`; see fixtures/README.md). `<group>` is a
+//! publisher's file stem or a theme. Run by `declutter rules test` and by the
+//! test suite, so a rule edit that changes a publisher's output fails both.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use similar::TextDiff;
+
+use crate::{Cleaner, Hints, InputFormat};
+
+/// `<case>.case.toml`: how to run a case.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    pub description: Option<String>,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub encoding: Option<String>,
+    pub input_format: Option<String>,
+    /// Rule ids the report must list, in order (`builtin:` ids compared only when one is listed).
+    pub removals: Option<Vec<String>>,
+}
+
+/// One case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The folder: a publisher's file stem or a theme.
+    pub group: String,
+    /// `group/file name`.
+    pub name: String,
+    pub input: PathBuf,
+    pub expected: PathBuf,
+    pub meta: CaseFile,
+}
+
+impl Case {
+    pub fn hints(&self) -> Hints {
+        Hints {
+            url: self.meta.url.clone(),
+            publisher: self.meta.publisher.clone(),
+            encoding: self.meta.encoding.clone(),
+            format: match self.meta.input_format.as_deref() {
+                Some("html") => InputFormat::Html,
+                Some("text") => InputFormat::Text,
+                _ => InputFormat::Auto,
+            },
+        }
+    }
+}
+
+/// A case that did not come out as expected.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub case: String,
+    /// A unified diff (expected −, actual +) or what went wrong.
+    pub message: String,
+}
+
+/// Every case under `root`, groups and files in sorted order.
+pub fn cases(root: &Path) -> Result<Vec<Case>, String> {
+    let read = |dir: &Path| -> Result<Vec<PathBuf>, String> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    let mut out = Vec::new();
+    for group in read(root)?.into_iter().filter(|p| p.is_dir()) {
+        let group_name = group.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for input in read(&group)? {
+            let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let Some(stem) = name.strip_suffix(".html").or_else(|| name.strip_suffix(".txt")) else {
+                continue;
+            };
+            if stem.ends_with(".expected") {
+                continue;
+            }
+            let meta_path = group.join(format!("{stem}.case.toml"));
+            let meta = if meta_path.exists() {
+                let text = std::fs::read_to_string(&meta_path).map_err(|e| format!("{}: {e}", meta_path.display()))?;
+                toml::from_str(&text).map_err(|e| format!("{}: {e}", meta_path.display()))?
+            } else {
+                CaseFile::default()
+            };
+            out.push(Case {
+                group: group_name.clone(),
+                name: format!("{group_name}/{name}"),
+                expected: group.join(format!("{stem}.expected.txt")),
+                input,
+                meta,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Runs one case; returns its failures (text, Markdown, removal ids). With
+/// `update`, expected files are rewritten from the output (atomically).
+pub fn run(cleaner: &Cleaner, case: &Case, update: bool) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let fail = |message: String| Failure { case: case.name.clone(), message };
+    let bytes = match std::fs::read(&case.input) {
+        Ok(b) => b,
+        Err(e) => return vec![fail(format!("{}: {e}", case.input.display()))],
+    };
+    let cleaned = match cleaner.clean(&bytes, &case.hints()) {
+        Ok(c) => c,
+        Err(e) => return vec![fail(format!("error: {e}"))],
+    };
+    if let Some(m) = compare(&case.name, &case.expected, &cleaned.text(), update) {
+        failures.push(fail(m));
+    }
+    let expected_md = case.expected.with_extension("md");
+    if expected_md.exists()
+        && let Some(m) =
+            compare(&format!("{} markdown", case.name), &expected_md, &crate::write::markdown(&cleaned), update)
+    {
+        failures.push(fail(m));
+    }
+    if let Some(want) = &case.meta.removals {
+        let with_builtin = want.iter().any(|id| id.starts_with("builtin:"));
+        let got: Vec<&str> = cleaned
+            .removals
+            .iter()
+            .map(|r| r.rule.as_str())
+            .filter(|id| with_builtin || !id.starts_with("builtin:"))
+            .collect();
+        if got != want.iter().map(String::as_str).collect::<Vec<_>>() {
+            failures.push(fail(format!("removals {got:?}, expected {want:?}")));
+        }
+    }
+    failures
+}
+
+/// A diff when `actual` differs from the file, `None` when they agree.
+fn compare(label: &str, expected_path: &Path, actual: &str, update: bool) -> Option<String> {
+    let expected = std::fs::read_to_string(expected_path).unwrap_or_default();
+    if actual == expected {
+        return None;
+    }
+    let mut message = format!(
+        "--- {label} (expected -, actual +)\n{}",
+        TextDiff::from_lines(&expected, actual).unified_diff().context_radius(2)
+    );
+    if update {
+        match crate::pipeline::files::write_atomically(
+            expected_path,
+            actual.as_bytes(),
+            crate::pipeline::files::Durability::Synced,
+        ) {
+            Ok(()) => message.push_str(&format!("(rewrote {})\n", expected_path.display())),
+            Err(e) => message.push_str(&format!("(could not rewrite {}: {e})\n", expected_path.display())),
+        }
+    }
+    Some(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_expectation_fails_with_a_diff() {
+        let dir = tempfile::tempdir().unwrap();
+        let group = dir.path().join("acme");
+        std::fs::create_dir(&group).unwrap();
+        std::fs::write(group.join("a.txt"), "Story.\n\nShare this article\n").unwrap();
+        std::fs::write(group.join("a.expected.txt"), "Story.\n\nShare this article\n").unwrap();
+        std::fs::write(group.join("a.case.toml"), "removals = [\"share-this\"]\n").unwrap();
+        let cases = cases(dir.path()).unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].group, "acme");
+        let cleaner = Cleaner::new().unwrap();
+        let failures = run(&cleaner, &cases[0], false);
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(failures[0].message.contains("-Share this article"), "{}", failures[0].message);
+        // --update rewrites the expectation; the case then passes.
+        run(&cleaner, &cases[0], true);
+        assert!(run(&cleaner, &cases[0], false).is_empty());
+    }
+
+    #[test]
+    fn a_bad_case_file_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let group = dir.path().join("g");
+        std::fs::create_dir(&group).unwrap();
+        std::fs::write(group.join("a.txt"), "x").unwrap();
+        std::fs::write(group.join("a.case.toml"), "urll = 1\n").unwrap();
+        let err = cases(dir.path()).unwrap_err();
+        assert!(err.contains("a.case.toml"), "{err}");
+    }
+}
