@@ -295,6 +295,10 @@ pub enum RulesCommand {
         /// Only this publisher's pages: a publisher's name or file stem, or a domain.
         #[arg(long)]
         publisher: Option<String>,
+        /// Look at whole pages, not just what extraction leaves: suggests rules for every
+        /// template box (a publisher file that does not lean on extraction).
+        #[arg(long)]
+        no_extract: bool,
         /// A pattern must touch at least this many pages…
         #[arg(long, default_value_t = 3)]
         min_pages: usize,
@@ -346,9 +350,18 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(RulesCommand::Stats { corpus, cleaner, long, format }) => {
             rules::stats(&corpus, &cleaner, long, format)
         }
-        Command::Rules(RulesCommand::Suggest { corpus, rules, publisher, min_pages, min_share, max_rules, format }) => {
+        Command::Rules(RulesCommand::Suggest {
+            corpus,
+            rules,
+            publisher,
+            no_extract,
+            min_pages,
+            min_share,
+            max_rules,
+            format,
+        }) => {
             let options = crate::review::suggest::SuggestOptions { min_pages, min_share, max_rules };
-            rules::suggest(&corpus, rules.as_deref(), publisher.as_deref(), &options, format)
+            rules::suggest(&corpus, rules.as_deref(), publisher.as_deref(), no_extract, &options, format)
         }
         Command::Rules(RulesCommand::New { publisher, domains, rules, force }) => {
             rules::new(&publisher, &domains, &rules, force)

@@ -194,6 +194,7 @@ pub(super) fn suggest(
     corpus_args: &CorpusArgs,
     dir: Option<&Path>,
     publisher: Option<&str>,
+    no_extract: bool,
     options: &SuggestOptions,
     format: SuggestFormat,
 ) -> u8 {
@@ -213,7 +214,7 @@ pub(super) fn suggest(
         },
     };
     let publisher_index = publisher.and_then(|p| set.publisher_by_name(p));
-    let cleaner = match Cleaner::builder().rules(set).build() {
+    let cleaner = match Cleaner::builder().rules(set).extract(!no_extract).build() {
         Ok(c) => c,
         Err(e) => {
             report(e);

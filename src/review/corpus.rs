@@ -238,11 +238,17 @@ fn kind(path: &Path, force_jsonl: bool) -> Kind {
     }
 }
 
-/// A folder walked for documents and for JSONL/WARC files.
+/// A folder walked for documents and for JSONL/WARC files (fixture
+/// expectations, `*.expected.*`, left out).
 fn walk_corpus_folder(dir: &Path) -> (Vec<InputFile>, Vec<String>) {
     let pattern = "*.{html,htm,xhtml,shtml,txt,text,jsonl,ndjson,warc,jsonl.gz,jsonl.zst,ndjson.gz,warc.gz}";
     match globset::Glob::new(pattern) {
-        Ok(g) => files::expand(&[dir.to_path_buf()], Some(&g.compile_matcher())),
+        Ok(g) => {
+            let (mut found, errors) = files::expand(&[dir.to_path_buf()], Some(&g.compile_matcher()));
+            // A fixtures folder holds expected outputs beside the inputs: they are not documents.
+            found.retain(|f| !f.path.file_name().is_some_and(|n| n.to_string_lossy().contains(".expected.")));
+            (found, errors)
+        }
         Err(e) => (Vec::new(), vec![format!("{}: {e}", dir.display())]),
     }
 }

@@ -53,8 +53,9 @@ impl Report {
                 seen.push(&r.rule);
                 row.documents += 1;
             }
-            if row.examples.len() < EXAMPLES_PER_RULE {
-                row.examples.push((shorten(&r.text, 160), id.clone()));
+            let example = shorten(&r.text, 160);
+            if row.examples.len() < EXAMPLES_PER_RULE && !row.examples.iter().any(|(t, _)| *t == example) {
+                row.examples.push((example, id.clone()));
             }
         }
         let rules_attr: Vec<&str> = seen;
@@ -198,7 +199,7 @@ h1{font-size:1.4rem;margin:.2rem 0}.summary{color:#555}
 #search{width:100%;font-size:1rem;padding:.4rem;margin:.8rem 0;box-sizing:border-box}
 table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
 td.n{text-align:right}td ul{margin:0;padding-left:1rem}
-button.rule{font:inherit;font-family:monospace;border:1px solid #bbb;background:#f6f6f6;cursor:pointer;border-radius:3px}
+button.rule{white-space:nowrap;font:inherit;font-family:monospace;border:1px solid #bbb;background:#f6f6f6;cursor:pointer;border-radius:3px}
 button.rule.active{background:#ffe08a}
 details.doc{border:1px solid #ddd;border-radius:4px;margin:.5rem 0;padding:.3rem .6rem}
 details.doc summary{cursor:pointer}.name{font-family:monospace}.facts{color:#666;font-size:.85rem}
@@ -232,6 +233,10 @@ details.doc summary{cursor:pointer}.name{font-family:monospace}.facts{color:#666
       d.classList.toggle("hidden", !ok);
       if (ok) { shown++; }
     });
+    // A narrow search opens what it found.
+    if ((q || activeRule) && shown <= 20) {
+      docs.forEach(function (d) { if (!d.classList.contains("hidden")) { d.open = true; } });
+    }
     rows.forEach(function (r) {
       var ok = !q || r.textContent.toLowerCase().indexOf(q) >= 0;
       r.classList.toggle("hidden", !ok);
@@ -257,6 +262,15 @@ details.doc summary{cursor:pointer}.name{font-family:monospace}.facts{color:#666
   });
   document.getElementById("expand").addEventListener("click", function () { docs.forEach(function (d) { d.open = true; }); });
   document.getElementById("collapse").addEventListener("click", function () { docs.forEach(function (d) { d.open = false; }); });
+  // Links can carry a search or a rule filter: report.html#q=cookie, report.html#rule=share-bar.
+  var hash = decodeURIComponent(location.hash.slice(1));
+  if (hash.indexOf("q=") === 0) { search.value = hash.slice(2); }
+  if (hash.indexOf("rule=") === 0) {
+    activeRule = hash.slice(5);
+    document.querySelectorAll("button.rule").forEach(function (x) {
+      x.classList.toggle("active", x.getAttribute("data-rule") === activeRule);
+    });
+  }
   apply();
   document.documentElement.setAttribute("data-ready", "yes");
 })();

@@ -137,8 +137,10 @@ impl Collector {
                 }
             }
             let shape = shape(&k);
-            // Shapes are for short template lines ("updated 3 hours ago"), not prose.
-            if shape != k && k.len() <= MAX_SHAPE_CHARS && page_shapes.insert(shape.clone()) {
+            // Shapes are for short template lines ("updated 3 hours ago"), not
+            // prose, and not headings ("Part 2", "Chapter 12" are the article's).
+            let heading = matches!(b.kind, crate::BlockKind::Heading { .. });
+            if shape != k && !heading && k.len() <= MAX_SHAPE_CHARS && page_shapes.insert(shape.clone()) {
                 let seen = s.shapes.entry(shape).or_default();
                 seen.pages += 1;
                 if seen.text.is_empty() {
