@@ -306,7 +306,7 @@ pub enum RulesCommand {
         #[arg(long, default_value_t = 0.3)]
         min_share: f64,
         /// Rules printed per site.
-        #[arg(long, default_value_t = 25)]
+        #[arg(long, default_value_t = 40)]
         max_rules: usize,
         #[arg(long, value_enum, default_value_t = SuggestFormat::Toml)]
         format: SuggestFormat,

@@ -34,7 +34,7 @@ pub struct SuggestOptions {
 
 impl Default for SuggestOptions {
     fn default() -> Self {
-        SuggestOptions { min_pages: 3, min_share: 0.3, max_rules: 25 }
+        SuggestOptions { min_pages: 3, min_share: 0.3, max_rules: 40 }
     }
 }
 
@@ -100,7 +100,7 @@ struct ElementSeen {
 }
 
 /// Elements with more text than this are containers, not boilerplate boxes.
-const MAX_ELEMENT_CHARS: usize = 2000;
+const MAX_ELEMENT_CHARS: usize = 8000;
 /// Longest block generalized to a digit-free shape.
 const MAX_SHAPE_CHARS: usize = 100;
 /// Candidate selectors per site kept in memory (most elements are one-offs).
