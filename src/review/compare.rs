@@ -56,7 +56,7 @@ pub fn compare(name: &str, before: &Cleaned, after: &Cleaned) -> Option<Document
                     changes.push(Change::Edited {
                         before: b.to_owned(),
                         after: a.to_owned(),
-                        rules: span_rules(b, a, before, after),
+                        rules: edit_rules(b, a, before, after),
                     });
                 }
                 None => i += 1,
@@ -86,47 +86,71 @@ pub fn compare(name: &str, before: &Cleaned, after: &Cleaned) -> Option<Document
     Some(DocumentChange { document: name.to_owned(), changes })
 }
 
-/// The removal (block or element) that took `text` away, if any.
+/// The removal (block or element) that took `text` away: one holding the
+/// whole text, else the one covering most of it when several removals took
+/// its pieces (a block built from inline elements that rules removed one by one).
 fn remover<'a>(cleaned: &'a Cleaned, text: &str) -> Option<&'a Removal> {
-    let whole = |r: &&Removal| r.scope != Scope::Span;
-    cleaned
-        .removals
+    let whole: Vec<&Removal> = cleaned.removals.iter().filter(|r| r.scope != Scope::Span).collect();
+    if let Some(r) = whole.iter().find(|r| r.text == text).or_else(|| whole.iter().find(|r| r.text.contains(text))) {
+        return Some(r);
+    }
+    let target = squash(text);
+    let pieces: Vec<(&Removal, usize)> = whole
         .iter()
-        .filter(whole)
-        .find(|r| r.text == text)
-        .or_else(|| cleaned.removals.iter().filter(whole).find(|r| r.text.contains(text)))
+        .map(|r| (*r, squash(&r.text)))
+        .filter(|(_, t)| !t.is_empty() && target.contains(t.as_str()))
+        .map(|(r, t)| (r, t.len()))
+        .collect();
+    let covered: usize = pieces.iter().map(|(_, n)| n).sum();
+    if covered * 2 < target.len() {
+        return None;
+    }
+    pieces.into_iter().max_by_key(|(_, n)| *n).map(|(r, _)| r)
 }
 
-/// Whether two kept texts are one block with different spans cut: one of
-/// them, with the other's cut spans put back, covers the other.
+/// Whether two kept texts are one block that lost or regained parts (spans
+/// cut, inline elements removed by selector rules): one holds the other, or
+/// is the other once the other side's removals are taken out (whitespace aside).
 fn same_block(old: &str, new: &str, before: &Cleaned, after: &Cleaned) -> bool {
-    let stripped = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let spans_of =
-        |c: &Cleaned| c.removals.iter().filter(|r| r.scope == Scope::Span).map(|r| r.text.clone()).collect::<Vec<_>>();
-    let remove_all =
-        |t: &str, spans: &[String]| spans.iter().fold(t.to_owned(), |acc, s| acc.replacen(s.as_str(), "", 1));
-    let (o, n) = (stripped(old), stripped(new));
-    stripped(&remove_all(&o, &spans_of(after))) == stripped(&remove_all(&n, &spans_of(before)))
-        || stripped(&remove_all(&o, &spans_of(before))) == stripped(&remove_all(&n, &spans_of(after)))
+    let (o, n) = (squash(old), squash(new));
+    if o.is_empty() || n.is_empty() {
+        return false;
+    }
+    // Take out of `text` the removals it holds that `other` lacks.
+    // Longest first, so a short removal ("3") does not break a longer one ("3,412").
+    let without = |text: &str, other: &str, removals: &[Removal]| {
+        let mut parts: Vec<String> = removals
+            .iter()
+            .map(|r| squash(&r.text))
+            .filter(|t| !t.is_empty() && text.contains(t.as_str()) && !other.contains(t.as_str()))
+            .collect();
+        parts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        parts.iter().fold(text.to_owned(), |acc, t| acc.replacen(t.as_str(), "", 1))
+    };
+    o.contains(&n) || n.contains(&o) || without(&o, &n, &after.removals) == n || without(&n, &o, &before.removals) == o
 }
 
-/// Rules whose span cuts appear in one text's neighbourhood but not the other's.
-fn span_rules(old: &str, new: &str, before: &Cleaned, after: &Cleaned) -> Vec<String> {
+/// Rules whose removals hold text one side has and the other lacks.
+fn edit_rules(old: &str, new: &str, before: &Cleaned, after: &Cleaned) -> Vec<String> {
+    let (o, n) = (squash(old), squash(new));
+    let differs = |r: &&Removal, had: &str, lacks: &str| {
+        let t = squash(&r.text);
+        !t.is_empty() && had.contains(&t) && !lacks.contains(&t)
+    };
     let mut rules: Vec<String> = after
         .removals
         .iter()
-        .filter(|r| r.scope == Scope::Span && old.contains(r.text.as_str()) && !new.contains(r.text.as_str()))
-        .chain(
-            before
-                .removals
-                .iter()
-                .filter(|r| r.scope == Scope::Span && new.contains(r.text.as_str()) && !old.contains(r.text.as_str())),
-        )
+        .filter(|r| differs(r, &o, &n))
+        .chain(before.removals.iter().filter(|r| differs(r, &n, &o)))
         .map(|r| r.rule.clone())
         .collect();
     rules.sort();
     rules.dedup();
     rules
+}
+
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Totals over a corpus, by rule.

@@ -433,7 +433,14 @@ fn build(
     keep_example: Option<String>,
     description: String,
 ) -> Suggestion {
-    let category = guess_category(&format!("{name} {sample}"));
+    // A box is judged by its class or id (its text is whatever the page put in it);
+    // a block by its text.
+    let category = match guess_category(name) {
+        Category::Other if kind == "block" || sample.chars().count() < 100 => {
+            guess_category(&format!("{name} {sample}"))
+        }
+        c => c,
+    };
     let words: Vec<String> = slug(name).split('-').filter(|w| !w.is_empty()).take(4).map(str::to_owned).collect();
     let id = format!("{site_slug}-{}", if words.is_empty() { "boilerplate".to_owned() } else { words.join("-") });
     let mut toml = String::new();
