@@ -278,3 +278,41 @@ fn rules_suggest_prints_rules_that_load() {
     std::fs::write(rules.join("default.toml"), &toml).unwrap();
     declutter().args(["rules", "check"]).arg(&rules).assert().success();
 }
+
+#[test]
+fn rules_check_and_list_speak_json() {
+    let out = declutter().args(["rules", "check", "--format", "json"]).current_dir(root()).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    let out = declutter()
+        .args(["rules", "check", "--format", "json"])
+        .arg(root().join("tests/rule-errors/unknown-key/rules"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"][0]["line"], 22);
+    assert_eq!(v["errors"][0]["rule"], "share-bar");
+    let out = declutter().args(["rules", "list", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["rules"].as_array().unwrap().iter().any(|r| r["id"] == "poll-consent" && r["kind"] == "block"));
+}
+
+#[test]
+fn a_closed_pipe_ends_output_without_a_panic() {
+    use std::process::{Command as Std, Stdio};
+    for args in [&["rules", "list"][..], &["diff"][..], &["rules", "stats"][..]] {
+        let mut child = Std::new(assert_cmd::cargo::cargo_bin("declutter"))
+            .args(args)
+            .args(if args[0] == "rules" && args[1] == "list" { vec![] } else { vec![fixture("shortcodes")] })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}

@@ -1,6 +1,17 @@
 //! The command line: argument definitions and one module per subcommand.
 //! `src/main.rs` only parses and calls [`run`].
 
+/// `print!` to standard output without the panic on a closed pipe
+/// (`declutter rules list | head`): output just stops there.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_out(&format!($($arg)*)) };
+}
+
+/// `println!` without the panic on a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {{ let mut line = format!($($arg)*); line.push('\n'); $crate::cli::write_out(&line) }};
+}
+
 mod clean;
 mod jsonl;
 mod review;
@@ -244,12 +255,17 @@ pub enum RulesCommand {
     Check {
         /// The rules folder (default: ./rules, else the rules built into the binary).
         dir: Option<PathBuf>,
+        /// `json`: `{"ok", "rules", "files", "publishers", "examples", "errors": [{file, line, column, rule, message}]}`.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
     /// List publishers and rules.
     #[command(after_help = "Example:\n  declutter rules list --rules my-rules/")]
     List {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
     /// Run every rule's examples and every fixture case (`fixtures/<publisher>/*.{html,txt}` with `.expected.txt`).
     #[command(
@@ -328,6 +344,9 @@ pub enum RulesCommand {
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
+        /// `json`: `{"path", "publisher", "domains"}` on success.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
 }
 
@@ -342,8 +361,8 @@ pub enum SuggestFormat {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Clean(args) => clean::run(&args),
-        Command::Rules(RulesCommand::Check { dir }) => rules::check(dir.as_deref()),
-        Command::Rules(RulesCommand::List { rules }) => rules::list(rules.as_deref()),
+        Command::Rules(RulesCommand::Check { dir, format }) => rules::check(dir.as_deref(), format),
+        Command::Rules(RulesCommand::List { rules, format }) => rules::list(rules.as_deref(), format),
         Command::Rules(RulesCommand::Test { dir, fixtures, update, format }) => {
             rules::test(dir.as_deref(), fixtures.as_deref(), update, format)
         }
@@ -363,13 +382,27 @@ pub fn run(cli: Cli) -> ExitCode {
             let options = crate::review::suggest::SuggestOptions { min_pages, min_share, max_rules };
             rules::suggest(&corpus, rules.as_deref(), publisher.as_deref(), no_extract, &options, format)
         }
-        Command::Rules(RulesCommand::New { publisher, domains, rules, force }) => {
-            rules::new(&publisher, &domains, &rules, force)
+        Command::Rules(RulesCommand::New { publisher, domains, rules, force, format }) => {
+            rules::new(&publisher, &domains, &rules, force, format)
         }
         Command::Diff(args) => review::diff(&args),
         Command::Explain(args) => review::explain(&args),
     };
     ExitCode::from(code)
+}
+
+/// Writes to standard output; a closed pipe is not an error worth a message,
+/// any other failure (a full disk) is said once on stderr.
+pub(crate) fn write_out(text: &str) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static FAILED: AtomicBool = AtomicBool::new(false);
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+        && !FAILED.swap(true, Ordering::Relaxed)
+    {
+        report(format!("cannot write to standard output: {e}"));
+    }
 }
 
 /// Prints an error the way every subcommand does.

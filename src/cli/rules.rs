@@ -1,13 +1,14 @@
-//! `declutter rules check|list`.
+//! `declutter rules check|list|test|stats|suggest|new`.
 
 use std::path::Path;
 
 use super::{CleanerArgs, CorpusArgs, ReportFormat, SuggestFormat, exit, report};
 use crate::pipeline::files::{Durability, temp_beside, write_atomically};
+use crate::review::explain::kind;
 use crate::review::stats::Stats;
 use crate::review::suggest::{self, Collector, SuggestOptions};
 use crate::review::{corpus, fixtures, scaffold};
-use crate::rules::{Matcher, RuleSet, RulesError};
+use crate::rules::{RuleSet, RulesError};
 use crate::{Cleaner, Hints, InputFormat};
 
 /// Loads the folder given, else `./rules`, else the embedded rules.
@@ -19,16 +20,40 @@ pub(super) fn load(dir: Option<&Path>) -> Result<RuleSet, RulesError> {
     }
 }
 
-pub(super) fn check(dir: Option<&Path>) -> u8 {
-    match load(dir) {
+pub(super) fn check(dir: Option<&Path>, format: ReportFormat) -> u8 {
+    let loaded = load(dir);
+    if format == ReportFormat::Json {
+        let v = match &loaded {
+            Ok(set) => serde_json::json!({
+                "ok": true,
+                "rules": set.rules().len(),
+                "files": set.files(),
+                "publishers": set.publishers().len(),
+                "examples": examples(set),
+                "errors": [],
+            }),
+            Err(e) => {
+                let errors: Vec<serde_json::Value> = e
+                    .errors()
+                    .iter()
+                    .map(|r| serde_json::json!({"file": r.file, "line": r.line, "column": r.column, "rule": r.rule, "message": r.message}))
+                    .collect();
+                let errors =
+                    if errors.is_empty() { vec![serde_json::json!({"message": e.to_string()})] } else { errors };
+                serde_json::json!({"ok": false, "errors": errors})
+            }
+        };
+        outln!("{v}");
+        return if loaded.is_ok() { exit::OK } else { exit::USAGE };
+    }
+    match loaded {
         Ok(set) => {
-            let examples: usize = set.rules().iter().map(|r| r.examples.remove.len() + r.examples.keep.len()).sum();
-            println!(
+            outln!(
                 "ok: {} rules in {} files ({} publishers), {} examples pass",
                 set.rules().len(),
                 set.files().len(),
                 set.publishers().len(),
-                examples
+                examples(&set)
             );
             exit::OK
         }
@@ -45,7 +70,11 @@ pub(super) fn check(dir: Option<&Path>) -> u8 {
     }
 }
 
-pub(super) fn list(dir: Option<&Path>) -> u8 {
+fn examples(set: &RuleSet) -> usize {
+    set.rules().iter().map(|r| r.examples.remove.len() + r.examples.keep.len()).sum()
+}
+
+pub(super) fn list(dir: Option<&Path>, format: ReportFormat) -> u8 {
     let set = match load(dir) {
         Ok(s) => s,
         Err(e) => {
@@ -53,17 +82,25 @@ pub(super) fn list(dir: Option<&Path>) -> u8 {
             return exit::USAGE;
         }
     };
+    if format == ReportFormat::Json {
+        let publishers: Vec<serde_json::Value> = set
+            .publishers()
+            .iter()
+            .map(|p| serde_json::json!({"key": p.key, "name": p.name, "domains": p.domains, "file": p.file, "disable": p.disable}))
+            .collect();
+        let rules: Vec<serde_json::Value> = set
+            .rules()
+            .iter()
+            .map(|r| serde_json::json!({"id": r.id, "category": r.category, "kind": kind(r), "location": r.location.to_string(), "description": r.description}))
+            .collect();
+        outln!("{}", serde_json::json!({"publishers": publishers, "rules": rules}));
+        return exit::OK;
+    }
     for p in set.publishers() {
-        println!("publisher {} ({}): {}", p.key, p.name, p.domains.join(", "));
+        outln!("publisher {} ({}): {}", p.key, p.name, p.domains.join(", "));
     }
     for r in set.rules() {
-        let kind = match r.matcher {
-            Matcher::Selector(_) => "selector",
-            Matcher::Shortcode(_) => "shortcode",
-            Matcher::Block(_) => "block",
-            Matcher::Inline(_) => "inline",
-        };
-        println!("{:<28} {:<10} {:<9} {}", r.id, r.category, kind, r.location);
+        outln!("{:<28} {:<10} {:<9} {}", r.id, r.category, kind(r), r.location);
     }
     exit::OK
 }
@@ -80,7 +117,7 @@ pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, fo
             return exit::USAGE;
         }
     };
-    let examples: usize = set.rules().iter().map(|r| r.examples.remove.len() + r.examples.keep.len()).sum();
+    let examples = examples(&set);
     let root = match fixtures {
         Some(f) => f.to_path_buf(),
         None => match dir.and_then(Path::parent).map(|p| p.join("fixtures")) {
@@ -121,11 +158,11 @@ pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, fo
                 "failed": failed_cases,
                 "failures": failures,
             });
-            println!("{v}");
+            outln!("{v}");
         }
         ReportFormat::Text => {
             for f in &failures {
-                println!("FAIL {}\n{}", f.case, f.message.trim_end());
+                outln!("FAIL {}\n{}", f.case, f.message.trim_end());
             }
             let mut groups: Vec<(&str, usize, usize)> = Vec::new();
             for (group, f) in &results {
@@ -139,9 +176,9 @@ pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, fo
             }
             for (group, n, bad) in &groups {
                 let publisher = cleaner.rules().publisher_by_name(group).map(|_| " (publisher)").unwrap_or("");
-                println!("{group}{publisher}: {} of {n} cases pass", n - bad);
+                outln!("{group}{publisher}: {} of {n} cases pass", n - bad);
             }
-            println!(
+            outln!(
                 "{}: {} rules, {examples} examples pass; {} of {} fixture cases pass ({})",
                 if failed_cases == 0 { "ok" } else { "FAILED" },
                 cleaner.rules().rules().len(),
@@ -183,8 +220,8 @@ pub(super) fn stats(corpus_args: &CorpusArgs, cleaner_args: &CleanerArgs, long: 
     );
     stats.finish(cleaner.rules());
     match format {
-        ReportFormat::Text => print!("{}", stats.to_text()),
-        ReportFormat::Json => println!("{}", serde_json::to_string(&stats).unwrap_or_default()),
+        ReportFormat::Text => out!("{}", stats.to_text()),
+        ReportFormat::Json => outln!("{}", serde_json::to_string(&stats).unwrap_or_default()),
     }
     if stats.failed > 0 { exit::INPUT_FAILED } else { exit::OK }
 }
@@ -277,15 +314,15 @@ pub(super) fn suggest(
                     options.min_pages
                 );
             }
-            print!("{}", suggest::to_toml(&sites));
+            out!("{}", suggest::to_toml(&sites));
         }
-        SuggestFormat::Json => println!("{}", serde_json::to_string(&sites).unwrap_or_default()),
+        SuggestFormat::Json => outln!("{}", serde_json::to_string(&sites).unwrap_or_default()),
     }
     if failed > 0 { exit::INPUT_FAILED } else { exit::OK }
 }
 
 /// `rules new`: a commented publisher file; never over an existing one unless `force`.
-pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool) -> u8 {
+pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, format: ReportFormat) -> u8 {
     let stem = scaffold::file_stem(name);
     if stem.is_empty() {
         report(format!("publisher name {name:?} has no letters or digits to name a file after"));
@@ -315,7 +352,14 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool) -> u8
     };
     match written {
         Ok(()) => {
-            println!("wrote {}; check it with `declutter rules test {}`", path.display(), dir.display());
+            match format {
+                ReportFormat::Json => {
+                    outln!("{}", serde_json::json!({"path": path, "publisher": name, "domains": domains}))
+                }
+                ReportFormat::Text => {
+                    outln!("wrote {}; check it with `declutter rules test {}`", path.display(), dir.display())
+                }
+            }
             exit::OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
