@@ -72,3 +72,42 @@ proptest! {
         prop_assert!(cleaned.removals.is_empty());
     }
 }
+
+/// Every kept block and every removal appears exactly once in the review view.
+fn parts_account_for_everything(cleaned: &declutter::Cleaned) -> Result<(), TestCaseError> {
+    use declutter::review::{Part, Piece};
+    let parts = cleaned.parts();
+    let kept = parts.iter().filter(|p| matches!(p, Part::Kept { .. })).count();
+    let cuts: usize = parts
+        .iter()
+        .map(|p| match p {
+            Part::Kept { pieces, .. } => pieces.iter().filter(|x| matches!(x, Piece::Cut(_))).count(),
+            Part::Removed(_) => 1,
+        })
+        .sum();
+    prop_assert_eq!(kept, cleaned.blocks.len());
+    prop_assert_eq!(cuts, cleaned.removals.len());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn review_views_cover_every_block_and_removal(page in markup()) {
+        let hints = Hints { url: Some("https://www.lifezette.com/x/".into()), ..Hints::default() };
+        for format in [InputFormat::Html, InputFormat::Text] {
+            let hints = Hints { format, ..hints.clone() };
+            if let Ok(cleaned) = cleaner().clean(page.as_bytes(), &hints) {
+                parts_account_for_everything(&cleaned)?;
+                let style = declutter::review::diff::Style { color: true, context: Some(1), full: false };
+                let _ = declutter::review::diff::unified("p", &cleaned, &style);
+                let _ = declutter::review::diff::json("p", &cleaned);
+                let mut report = declutter::review::report::Report::new("t");
+                report.add("p", &cleaned);
+                prop_assert!(report.finish().contains("data-ready"));
+                let _ = declutter::review::compare::compare("p", &cleaned, &cleaned);
+            }
+        }
+    }
+}
