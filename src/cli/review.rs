@@ -130,12 +130,9 @@ pub(super) fn diff(args: &DiffArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let corpus = match open_corpus(&args.corpus) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let mut sink = match Sink::open(args.output.as_deref()) {
-        Ok(s) => s,
+    let (corpus, mut sink) = match open_corpus(&args.corpus).and_then(|c| Ok((c, Sink::open(args.output.as_deref())?)))
+    {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let base = hints(&args.cleaner);
@@ -213,12 +210,9 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let corpus = match open_corpus(&args.corpus) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let mut sink = match Sink::open(args.output.as_deref()) {
-        Ok(s) => s,
+    let (corpus, mut sink) = match open_corpus(&args.corpus).and_then(|c| Ok((c, Sink::open(args.output.as_deref())?)))
+    {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let color = use_color(args.color, args.output.is_some());
