@@ -45,6 +45,8 @@ pub struct Content {
     /// The publisher `content` selector that matched.
     pub selector: Option<String>,
     pub how: String,
+    /// The element holding every kept block (their nearest common ancestor), as a path.
+    pub container: Option<String>,
     /// Blocks dropped by built-in extraction decisions, by `builtin:` id.
     pub builtin: Vec<(String, usize)>,
 }
@@ -148,13 +150,15 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
 
     let builtin: Vec<(String, usize)> =
         fired.iter().filter(|f| f.rule.starts_with("builtin:")).map(|f| (f.rule.clone(), f.removals)).collect();
+    let container = container_path(cleaned);
     let content = match (&cleaned.content_selector, &cleaned.quality) {
         (Some(sel), q) => Content {
             method: "publisher-content".into(),
             score: q.map(|q| q.score),
             selector: Some(sel.clone()),
             how: format!("the publisher's content selector {sel:?} matched; everything outside it was left out"),
-            builtin,
+            builtin: builtin.clone(),
+            container: container.clone(),
         },
         (None, Some(q)) => Content {
             method: q.method.into(),
@@ -168,7 +172,8 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
                     q.score
                 ),
             },
-            builtin,
+            builtin: builtin.clone(),
+            container: container.clone(),
         },
         (None, None) => Content {
             method: if cleaned.format == crate::InputFormat::Text { "text" } else { "off" }.into(),
@@ -179,7 +184,8 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             } else {
                 "extraction is off (--no-extract): the whole body was kept".into()
             },
-            builtin,
+            builtin: builtin.clone(),
+            container: container.clone(),
         },
     };
     Explanation {
@@ -196,6 +202,28 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
         not_fired,
         disabled,
     }
+}
+
+/// The nearest common ancestor of the kept blocks' elements (HTML input).
+fn container_path(cleaned: &Cleaned) -> Option<String> {
+    let paths: Vec<Vec<&str>> = cleaned
+        .blocks
+        .iter()
+        .filter_map(|b| match &b.origin {
+            crate::Origin::Element(p) => Some(p.split('/').filter(|s| !s.is_empty()).collect()),
+            crate::Origin::Line(_) => None,
+        })
+        .collect();
+    let first = paths.first()?;
+    let mut common = first.len();
+    for p in &paths[1..] {
+        common = common.min(first.iter().zip(p).take_while(|(a, b)| a == b).count());
+    }
+    // One block (or all in one element): the container is its parent.
+    if paths.iter().all(|p| p.len() == common) {
+        common = common.saturating_sub(1);
+    }
+    (common > 0).then(|| format!("/{}", first[..common].join("/")))
 }
 
 fn short(r: &Removal) -> String {
@@ -229,6 +257,9 @@ impl Explanation {
             let _ = writeln!(o, "  default rules switched off by the publisher: {}", self.disabled.join(", "));
         }
         let _ = writeln!(o, "\nArticle container: {}", self.content.how);
+        if let Some(path) = &self.content.container {
+            let _ = writeln!(o, "  kept blocks all lie inside {path}");
+        }
         for (id, n) in &self.content.builtin {
             let _ = writeln!(o, "  {id}: {n} block{} left out", if *n == 1 { "" } else { "s" });
         }
@@ -268,6 +299,8 @@ mod tests {
         assert!(e.files[1].file.ends_with("lifezette.toml"), "{:?}", e.files);
         assert_eq!(e.files[1].why, "host www.lifezette.com matches domain lifezette.com");
         assert_eq!(e.content.method, "publisher-content");
+        let container = e.content.container.as_deref().unwrap_or_default();
+        assert!(container.starts_with("/html/body/") && container.contains("article"), "{container}");
         assert!(e.fired.iter().any(|f| f.rule == "lz-poll-widget" && f.location.contains("lifezette.toml:")));
         assert!(e.not_fired.iter().any(|r| r.rule == "share-this"));
         let text = e.to_text();
