@@ -357,7 +357,10 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, forma
                     outln!("{}", serde_json::json!({"path": path, "publisher": name, "domains": domains}))
                 }
                 ReportFormat::Text => {
-                    outln!("wrote {}; check it with `declutter rules test {}`", path.display(), dir.display())
+                    outln!("wrote {}; check it with `declutter rules test {}`", path.display(), dir.display());
+                    outln!(
+                        "add pages with their expected text under fixtures/{stem}/ (page.html + page.expected.txt): rules test runs them with these rules"
+                    )
                 }
             }
             exit::OK

@@ -108,7 +108,12 @@ pub fn run(cleaner: &Cleaner, case: &Case, update: bool) -> Vec<Failure> {
         Ok(b) => b,
         Err(e) => return vec![fail(format!("{}: {e}", case.input.display()))],
     };
-    let cleaned = match cleaner.clean(&bytes, &case.hints()) {
+    let mut hints = case.hints();
+    // A case in a publisher's folder is that publisher's page unless it says otherwise.
+    if hints.url.is_none() && hints.publisher.is_none() && cleaner.rules().publisher_by_name(&case.group).is_some() {
+        hints.publisher = Some(case.group.clone());
+    }
+    let cleaned = match cleaner.clean(&bytes, &hints) {
         Ok(c) => c,
         Err(e) => return vec![fail(format!("error: {e}"))],
     };
@@ -182,6 +187,19 @@ mod tests {
         // --update rewrites the expectation; the case then passes.
         run(&cleaner, &cases[0], true);
         assert!(run(&cleaner, &cases[0], false).is_empty());
+    }
+
+    #[test]
+    fn a_case_in_a_publisher_folder_gets_that_publishers_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let group = dir.path().join("lifezette");
+        std::fs::create_dir(&group).unwrap();
+        std::fs::write(group.join("a.txt"), "Story.\n\n[lz_related_box id=\"1\"] and the rest.").unwrap();
+        std::fs::write(group.join("a.expected.txt"), "Story.\n\nand the rest.\n").unwrap();
+        std::fs::write(group.join("a.case.toml"), "removals = [\"lz-related-box\"]\n").unwrap();
+        let cases = cases(dir.path()).unwrap();
+        let failures = run(&Cleaner::new().unwrap(), &cases[0], false);
+        assert!(failures.is_empty(), "{failures:?}");
     }
 
     #[test]
