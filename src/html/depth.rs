@@ -34,14 +34,15 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
     let mut depth = 0usize;
     let mut copied = 0usize;
     let mut pos = 0usize;
-    while let Some(off) = bytes[pos..].iter().position(|&b| b == b'<') {
+    let comment_end = memchr::memmem::Finder::new(b"-->");
+    while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let start = pos + off;
-        let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            pos = rest.find("-->").map_or(html.len(), |e| start + e + 3);
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            pos = comment_end.find(rest).map_or(html.len(), |e| start + e + 3);
             continue;
         }
-        let closing = rest.as_bytes().get(1) == Some(&b'/');
+        let closing = rest.get(1) == Some(&b'/');
         let name_start = start + 1 + usize::from(closing);
         let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
@@ -72,11 +73,9 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
                 }
             }
         } else if RAW_TEXT.contains(&name) {
-            let close = format!("</{name}");
-            let lower_rest = &html[end..];
-            pos = match find_ci(lower_rest, &close) {
+            pos = match find_end_tag(&bytes[end..], name.as_bytes()) {
                 // Past the raw text and its end tag, which must not pop an element.
-                Some(skip) => tag_end(bytes, end + skip + close.len()),
+                Some(skip) => tag_end(bytes, end + skip + 2 + name.len()),
                 None => html.len(),
             };
             continue;
@@ -105,26 +104,38 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
     }
 }
 
-/// The index just past the `>` closing a tag, honouring quoted attribute values.
+/// The index just past the `>` closing a tag, honouring quoted attribute
+/// values. Jumps between the three bytes that matter (memchr), since this
+/// runs for every tag of every page.
 fn tag_end(bytes: &[u8], mut i: usize) -> usize {
-    let mut quote: Option<u8> = None;
     while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return i + 1,
-            None => {}
+        let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) else { break };
+        let at = i + off;
+        match bytes[at] {
+            b'>' => return at + 1,
+            quote => match memchr::memchr(quote, &bytes[at + 1..]) {
+                Some(close) => i = at + 1 + close + 1,
+                None => break,
+            },
         }
-        i += 1;
     }
     bytes.len()
 }
 
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let n = needle.len();
-    hay.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// Where `</name` (any case) first starts in `hay`: the end of a raw-text
+/// element. Only `<` positions are compared, so a long script costs one
+/// memchr scan rather than a comparison at every byte.
+fn find_end_tag(hay: &[u8], name: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b'<', &hay[from..]) {
+        let at = from + off;
+        let rest = &hay[at + 1..];
+        if rest.first() == Some(&b'/') && rest.len() > name.len() && rest[1..=name.len()].eq_ignore_ascii_case(name) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
