@@ -82,6 +82,10 @@ fn main() {
         let html = scraper::Html::parse_document(std::str::from_utf8(t).unwrap_or_default());
         std::hint::black_box(html);
     });
+    let lean = time(&texts, rounds, |t| {
+        let dom = declutter::html::dom::Dom::parse_document(std::str::from_utf8(t).unwrap_or_default());
+        std::hint::black_box(dom);
+    });
     let load_only = time(&pages, rounds, |p| {
         std::hint::black_box(load::load(p, &load::LoadOptions::default()).ok());
     });
@@ -104,6 +108,7 @@ fn main() {
     };
     println!("{} pages, {:.1} MB, one thread, best of {rounds} rounds", pages.len(), mb);
     row("parse only (scraper)", parse);
+    row("parse only (declutter's own DOM)", lean);
     row("load (decode) only", load_only);
     row("clean --no-extract (rules)", rules_only);
     row("clean (rules + extraction)", full);

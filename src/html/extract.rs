@@ -16,8 +16,7 @@
 
 use std::collections::HashMap;
 
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use super::dom::{Dom, NodeId, NodeRef};
 
 use super::layout::BlockMeta;
 use crate::document::{Block, BlockKind};
@@ -102,7 +101,7 @@ impl Stats {
 
 /// Chooses the article's blocks.
 pub fn extract(
-    doc: &Html,
+    doc: &Dom,
     blocks: &[Block],
     meta: &[BlockMeta],
     hints: &ExtractHints,
@@ -118,7 +117,7 @@ pub fn extract(
 
     // Subtree text and link totals for every ancestor of every block.
     for m in meta {
-        let Some(node) = doc.tree.get(m.node) else { continue };
+        let Some(node) = doc.get(m.node) else { continue };
         for anc in std::iter::once(node).chain(node.ancestors()) {
             let s = stats.entry(anc.id()).or_default();
             s.chars += m.chars;
@@ -132,7 +131,7 @@ pub fn extract(
         if m.chars < MIN_VOTING_CHARS {
             continue;
         }
-        let Some(node) = doc.tree.get(m.node) else { continue };
+        let Some(node) = doc.get(m.node) else { continue };
         let ld = if m.chars == 0 { 0.0 } else { m.link_chars as f32 / m.chars as f32 };
         let commas = block.text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count();
         // Data-table rows are records, not prose: commas in them say little.
@@ -149,7 +148,7 @@ pub fn extract(
         }
         let mut tainted = false;
         for anc in std::iter::once(node).chain(node.ancestors()) {
-            if !anc.value().is_element() {
+            if !anc.is_element() {
                 break;
             }
             let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
@@ -162,7 +161,7 @@ pub fn extract(
         let start = if is_paragraph_like(node) { node.parent() } else { Some(node) };
         let Some(start) = start else { continue };
         for (level, anc) in std::iter::once(start).chain(start.ancestors()).take(SCORE_LEVELS).enumerate() {
-            if !anc.value().is_element() {
+            if !anc.is_element() {
                 break;
             }
             let divider = match level {
@@ -198,15 +197,15 @@ pub fn extract(
     let strong: Vec<NodeId> =
         candidates.iter().skip(1).take(4).filter(|c| c.1 >= top_score * 0.75).map(|c| c.0).collect();
     if strong.len() >= 2
-        && let Some(node) = doc.tree.get(top)
+        && let Some(node) = doc.get(top)
     {
         for anc in node.ancestors() {
-            if !anc.value().is_element() || anc.value().as_element().is_some_and(|e| e.name() == "body") {
+            if !anc.is_element() || anc.element().is_some_and(|e| e.name() == "body") {
                 break;
             }
             let contained = strong
                 .iter()
-                .filter(|&&c| doc.tree.get(c).is_some_and(|n| n.ancestors().any(|a| a.id() == anc.id())))
+                .filter(|&&c| doc.get(c).is_some_and(|n| n.ancestors().any(|a| a.id() == anc.id())))
                 .count();
             if contained >= 2 {
                 top = anc.id();
@@ -215,15 +214,15 @@ pub fn extract(
         }
     }
     // A parent whose score is comparable holds more of the article (text split across wrappers).
-    while let Some(node) = doc.tree.get(top) {
+    while let Some(node) = doc.get(top) {
         let Some(parent) =
-            node.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "body" && e.name() != "html"))
+            node.parent().filter(|p| p.element().is_some_and(|e| e.name() != "body" && e.name() != "html"))
         else {
             break;
         };
         let child_chars = stats.get(&top).map_or(0, |s| s.chars);
         let parent_stats = stats.get(&parent.id()).copied().unwrap_or_default();
-        let only_child = parent.children().filter(|c| c.value().is_element()).count() == 1;
+        let only_child = parent.children().filter(NodeRef::is_element).count() == 1;
         let parent_score = final_score(&parent_stats);
         let top_final = stats.get(&top).map_or(0.0, final_score);
         if only_child
@@ -241,10 +240,10 @@ pub fn extract(
     // Text spread over sibling containers (a lead, steps, sections): move up
     // while an ancestor gathers clearly more clean article text without
     // gathering links.
-    if let Some(node) = doc.tree.get(top) {
+    if let Some(node) = doc.get(top) {
         let mut best_mass = stats.get(&top).map_or(0.0, |s| s.mass);
         for anc in node.ancestors() {
-            if anc.value().as_element().is_none_or(|e| e.name() == "body" || e.name() == "html") {
+            if anc.element().is_none_or(|e| e.name() == "body" || e.name() == "html") {
                 break;
             }
             let s = stats.get(&anc.id()).copied().unwrap_or_default();
@@ -272,18 +271,17 @@ pub fn extract(
     // Siblings that look like article text join the top candidate.
     let mut content: Vec<NodeId> = vec![top];
     let top_final = stats.get(&top).map_or(0.0, final_score);
-    if let Some(node) = doc.tree.get(top)
+    if let Some(node) = doc.get(top)
         && let Some(parent) = node.parent()
     {
         let threshold = (top_final * 0.2).max(10.0);
-        let top_class = node.value().as_element().and_then(|e| e.attr("class")).unwrap_or("");
-        for sib in parent.children().filter(|c| c.id() != top && c.value().is_element()) {
+        let top_class = node.element().and_then(|e| e.attr("class")).unwrap_or("");
+        for sib in parent.children().filter(|c| c.id() != top && c.is_element()) {
             let s = stats.get(&sib.id()).copied().unwrap_or_default();
             if s.chars == 0 {
                 continue;
             }
-            let same_class =
-                !top_class.is_empty() && sib.value().as_element().and_then(|e| e.attr("class")) == Some(top_class);
+            let same_class = !top_class.is_empty() && sib.element().and_then(|e| e.attr("class")) == Some(top_class);
             let bonus = if same_class { top_final * 0.2 } else { 0.0 };
             let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
             let append = if w.boilerplate {
@@ -305,11 +303,10 @@ pub fn extract(
         // subtrees that scored well on their own.
         let mut inner = parent;
         for _ in 0..EXTEND_LEVELS {
-            let Some(outer) = inner.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "html"))
-            else {
+            let Some(outer) = inner.parent().filter(|p| p.element().is_some_and(|e| e.name() != "html")) else {
                 break;
             };
-            for sib in outer.children().filter(|c| c.id() != inner.id() && c.value().is_element()) {
+            for sib in outer.children().filter(|c| c.id() != inner.id() && c.is_element()) {
                 let s = stats.get(&sib.id()).copied().unwrap_or_default();
                 let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
                 if !w.boilerplate
@@ -328,7 +325,7 @@ pub fn extract(
     // Map every block to its verdict.
     let content_chars: usize = content.iter().map(|id| stats.get(id).map_or(0, |s| s.chars)).sum();
     for (i, m) in meta.iter().enumerate() {
-        let Some(node) = doc.tree.get(m.node) else { continue };
+        let Some(node) = doc.get(m.node) else { continue };
         let mut inside = None;
         let mut boiler_below_root = false;
         let mut any_boiler = false;
@@ -542,8 +539,8 @@ struct Weight {
 }
 
 /// The starting score of a container, from its tag and its class/id tokens.
-fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
-    let Some(el) = node.value().as_element() else { return Weight { initial: 0.0, factor: 1.0, boilerplate: false } };
+fn weigh(node: NodeRef<'_>, hints: &ExtractHints) -> Weight {
+    let Some(el) = node.element() else { return Weight { initial: 0.0, factor: 1.0, boilerplate: false } };
     let mut factor: f32 = 1.0;
     let name = el.name();
     let initial: f32 = match name {
@@ -604,8 +601,8 @@ fn classify_names(class: Option<&str>, id: Option<&str>, hints: &ExtractHints) -
     (content, boiler)
 }
 
-fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
-    node.value().as_element().is_some_and(|e| {
+fn is_paragraph_like(node: NodeRef<'_>) -> bool {
+    node.element().is_some_and(|e| {
         matches!(
             e.name(),
             "p" | "li"
@@ -640,8 +637,8 @@ fn ends_like_prose(text: &str) -> bool {
     text.trim_end().ends_with(SENTENCE_END)
 }
 
-fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
-    let text: String = node.descendants().filter_map(|n| n.value().as_text().map(|t| t.to_string())).collect();
+fn ends_sentence(node: NodeRef<'_>) -> bool {
+    let text = node.text_content();
     ends_like_prose(&text) || text.trim_end().ends_with(':')
 }
 

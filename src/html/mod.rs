@@ -1,15 +1,16 @@
-//! HTML to blocks: parse with html5ever (through `scraper`), apply selector
-//! rules and the publisher's content container, lay out the rest.
+//! HTML to blocks: parse with html5ever into our own DOM ([`dom`]), apply
+//! selector rules and the publisher's content container, lay out the rest.
 
 mod depth;
+pub mod dom;
 mod extract;
 mod layout;
 mod meta;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use ego_tree::NodeId;
-use scraper::{ElementRef, Html, Selector};
+use dom::{Css, Dom, NodeId, NodeRef};
+use selectors::context::SelectorCaches;
 
 pub use extract::Quality;
 pub use layout::subtree_text;
@@ -17,7 +18,7 @@ pub use meta::{Metadata, metadata};
 
 use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
-use crate::rules::{Category, ExtractHints, Matcher, Publisher, Rule};
+use crate::rules::{Category, ExtractHints, Matcher, Publisher, Rule, RuleIndex};
 
 /// The id recorded for blocks left out because a publisher's `content`
 /// selector chose the article container.
@@ -52,7 +53,7 @@ pub fn to_blocks(
     publisher: Option<&Publisher>,
     options: HtmlOptions,
 ) -> HtmlDocument {
-    let doc = Html::parse_document(&depth::cap_depth(text));
+    let doc = Dom::parse_document(&depth::cap_depth(text));
     let root = doc.root_element();
 
     // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
@@ -64,18 +65,25 @@ pub fn to_blocks(
             _ => None,
         })
         .collect();
-    let mut removed: HashMap<NodeId, usize> = HashMap::new();
+    let mut removed: Vec<Option<u32>> = Vec::new();
     if !css.is_empty() {
-        for el in root.descendent_elements() {
-            if let Some(&(i, _)) = css.iter().find(|(_, c)| c.matches(&el)) {
-                removed.insert(el.id(), i);
+        removed = vec![None; doc.len()];
+        let index = RuleIndex::new(css.iter().map(|(_, c)| c.prefilter.as_ref()));
+        let mut caches = SelectorCaches::default();
+        let mut candidates = Vec::new();
+        for el in root.descendants() {
+            let Some(e) = el.element() else { continue };
+            index.candidates(e, &mut candidates);
+            let hit = candidates.iter().find(|&&c| css[c as usize].1.selector.matches(el, &mut caches));
+            if let Some(&c) = hit {
+                removed[el.id().index()] = Some(css[c as usize].0 as u32);
             }
         }
     }
-    let mut content: HashSet<NodeId> = HashSet::new();
+    let mut content: Vec<NodeId> = Vec::new();
     let mut content_selector = None;
     for (source, sel) in publisher.map(|p| p.content.as_slice()).unwrap_or_default() {
-        let found: Vec<ElementRef> = root.select(sel).collect();
+        let found = sel.select(root);
         if !found.is_empty() {
             content.extend(outermost(&found));
             content_selector = Some(source.clone());
@@ -84,13 +92,13 @@ pub fn to_blocks(
     }
 
     let directives = layout::Directives { removed: &removed, content: &content };
-    let laid = layout::layout(*root, Some(&directives));
+    let laid = layout::layout(root, Some(&directives));
 
     let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
     for (rule_index, node, position) in laid.removed {
         let rule = selector_rules[rule_index];
-        let text = doc.tree.get(node).map(subtree_text).unwrap_or_default();
-        let origin = doc.tree.get(node).map(element_path).unwrap_or_else(|| Origin::Element(String::new()));
+        let text = doc.get(node).map(subtree_text).unwrap_or_default();
+        let origin = doc.get(node).map(element_path).unwrap_or_else(|| Origin::Element(String::new()));
         removals.push(Removal::new(rule, Scope::Element, text, origin).at(position, 0));
     }
     for (block, position) in laid.outside {
@@ -144,20 +152,19 @@ fn builtin(id: &str, block: Block, position: usize) -> Removal {
 }
 
 /// The matched elements that are not inside another matched element.
-fn outermost(found: &[ElementRef]) -> Vec<NodeId> {
+fn outermost(found: &[NodeRef<'_>]) -> Vec<NodeId> {
     let ids: HashSet<NodeId> = found.iter().map(|e| e.id()).collect();
     found.iter().filter(|e| !e.ancestors().any(|a| ids.contains(&a.id()))).map(|e| e.id()).collect()
 }
 
 /// The XPath-like path of an element (`/html/body/div[2]/p[3]`).
-pub fn element_path(node: ego_tree::NodeRef<'_, scraper::Node>) -> Origin {
+pub fn element_path(node: NodeRef<'_>) -> Origin {
     let mut segments = Vec::new();
     let mut current = Some(node);
     while let Some(n) = current {
-        if let Some(el) = n.value().as_element() {
+        if let Some(el) = n.element() {
             let name = el.name();
-            let index =
-                1 + n.prev_siblings().filter(|s| s.value().as_element().is_some_and(|e| e.name() == name)).count();
+            let index = 1 + n.prev_siblings().filter(|s| s.element().is_some_and(|e| e.name() == name)).count();
             segments.push(if index > 1 { format!("{name}[{index}]") } else { name.to_owned() });
             if segments.len() >= 24 {
                 segments.push("…".to_owned());
@@ -171,9 +178,9 @@ pub fn element_path(node: ego_tree::NodeRef<'_, scraper::Node>) -> Origin {
 }
 
 /// True when `selector` matches an element of the HTML fragment `html`.
-pub fn fragment_matches(html: &str, selector: &Selector) -> bool {
-    let frag = Html::parse_fragment(html);
-    frag.root_element().select(selector).next().is_some()
+pub fn fragment_matches(html: &str, selector: &Css) -> bool {
+    let frag = Dom::parse_fragment(html);
+    !selector.select(frag.root_element()).is_empty()
 }
 
 #[cfg(test)]
