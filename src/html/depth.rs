@@ -1,9 +1,23 @@
-//! Caps element nesting before parsing. html5ever checks scopes by scanning
-//! the stack of open elements, so a page nested 100 000 levels deep takes
-//! minutes to parse. Browsers cap the tree depth (Blink at 512) and put deeper
-//! elements beside their parent; this pass does the same on the markup, by
-//! dropping start and end tags past the cap, which keeps every character of
-//! text. Pages within the cap (all real ones) are returned untouched.
+//! Prepares markup for html5ever, in one scan over the page's tags.
+//!
+//! **Depth cap.** html5ever checks scopes by scanning the stack of open
+//! elements, so a page nested 100 000 levels deep takes minutes to parse.
+//! Browsers cap the tree depth (Blink at 512) and put deeper elements beside
+//! their parent; this pass does the same on the markup, by dropping start and
+//! end tags past the cap, which keeps every character of text. Pages within
+//! the cap (all real ones) keep every tag.
+//!
+//! **Raw text nobody reads** ([`prepare`]). The tokenizer is most of the
+//! parse, and a third of a typical page's bytes are inline scripts, styles
+//! and comments, none of which declutter lays out. Their contents are cut
+//! before parsing: `<script>…</script>` keeps its tags (an empty element in
+//! the same place) but not its code, except JSON-LD, which the metadata
+//! reads; `<style>` likewise; comments go whole (a comment node is never
+//! read, and text on both sides of one lays out the same joined). Cutting
+//! is only done where this scan knows the tokenizer's state for sure: not
+//! inside `<svg>`/`<math>` (where `<script>` is not raw text), not after
+//! `<plaintext>` or `<frameset>`; a script's end honours the `<!--
+//! <script> … </script> -->` escapes of the script data states.
 
 use std::borrow::Cow;
 
@@ -21,32 +35,70 @@ const NON_NESTING: &[&str] = &[
 /// Elements whose content is raw text: tags inside them are not tags.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
 
-/// Returns the markup with tags past `MAX_DEPTH` dropped, or borrowed as is.
-pub fn cap_depth(html: &str) -> Cow<'_, str> {
-    cap(html, MAX_DEPTH)
+/// The markup `to_blocks` parses: tags past `MAX_DEPTH` dropped, script,
+/// style and comment contents cut; borrowed as is when neither applies.
+pub fn prepare(html: &str) -> Cow<'_, str> {
+    scan(html, MAX_DEPTH, true)
 }
 
+/// The depth cap alone: the page borrowed untouched when within `limit`.
+#[cfg(test)]
 fn cap(html: &str, limit: usize) -> Cow<'_, str> {
+    scan(html, limit, false)
+}
+
+/// The bytes that end a tag name for the tokenizer.
+fn ends_name(b: Option<&u8>) -> bool {
+    matches!(b, Some(b'\t' | b'\n' | b'\r' | b'\x0C' | b' ' | b'/' | b'>'))
+}
+
+fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
+    // Bytes `html[copied..upto]` are copied over before `html[upto..to]` is cut.
+    let cut = |out: &mut Option<String>, copied: &mut usize, from: usize, to: usize| {
+        let buf = out.get_or_insert_with(|| String::with_capacity(html.len()));
+        buf.push_str(&html[*copied..from]);
+        *copied = to;
+    };
     // For each open element: whether its start tag was kept.
     let mut open: Vec<bool> = Vec::new();
     let mut depth = 0usize;
     let mut copied = 0usize;
     let mut pos = 0usize;
+    // Open `<svg>`/`<math>` elements: foreign content, where nothing is cut.
+    let mut foreign = 0usize;
+    let mut strip = strip;
     let comment_end = memchr::memmem::Finder::new(b"-->");
+    let comment_bang_end = memchr::memmem::Finder::new(b"--!>");
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let start = pos + off;
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
-            pos = comment_end.find(rest).map_or(html.len(), |e| start + e + 3);
+            // Ends at the first `-->` (`<!-->` and `<!--->` included) or `--!>`.
+            let dashes = comment_end.find(&rest[2..]).map(|e| e + 2 + 3);
+            let bang = rest.get(4..).and_then(|r| comment_bang_end.find(r)).map(|e| e + 4 + 4);
+            let len = match (dashes, bang) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => a.or(b).unwrap_or(rest.len()),
+            };
+            if strip && foreign == 0 {
+                cut(&mut out, &mut copied, start, start + len);
+            }
+            pos = start + len;
             continue;
         }
         let closing = rest.get(1) == Some(&b'/');
         let name_start = start + 1 + usize::from(closing);
         let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
-            pos = start + 1;
+            // `<!…>`, `<?…>` and `</…` without a name are bogus comments up to the next `>`.
+            let bogus = matches!(rest.get(1), Some(b'!' | b'?')) || (closing && rest.get(2) != Some(&b'>'));
+            pos = if bogus {
+                memchr::memchr(b'>', &rest[1..]).map_or(html.len(), |e| start + 1 + e + 1)
+            } else {
+                start + 1
+            };
             continue;
         }
         // Lower-case the name into a stack buffer: one allocation per tag adds up on big pages.
@@ -59,10 +111,15 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
         } else {
             ""
         };
+        // `<script-loader>` is a custom element, not a script.
+        let whole_name = name_start + name_len >= bytes.len() || ends_name(bytes.get(name_start + name_len));
         let end = tag_end(bytes, name_start + name_len);
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
         let mut drop = false;
         if closing {
+            if matches!(name, "svg" | "math") && whole_name {
+                foreign = foreign.saturating_sub(1);
+            }
             if !NON_NESTING.contains(&name)
                 && let Some(kept) = open.pop()
             {
@@ -72,26 +129,46 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
                     drop = true;
                 }
             }
-        } else if RAW_TEXT.contains(&name) {
-            pos = match find_end_tag(&bytes[end..], name.as_bytes()) {
-                // Past the raw text and its end tag, which must not pop an element.
-                Some(skip) => tag_end(bytes, end + skip + 2 + name.len()),
-                None => html.len(),
+        } else if whole_name && RAW_TEXT.contains(&name) {
+            let body_end = if name == "script" { script_end(&bytes[end..]) } else { raw_end(&bytes[end..], name) };
+            let Some(skip) = body_end else {
+                pos = html.len();
+                continue;
             };
+            let cut_body = strip
+                && foreign == 0
+                && match name {
+                    "style" => true,
+                    "script" => !contains_ci(&bytes[start..end], b"ld+json"),
+                    _ => false,
+                };
+            if cut_body && skip > 0 {
+                cut(&mut out, &mut copied, end, end + skip);
+            }
+            // Past the raw text and its end tag, which must not pop an element.
+            pos = tag_end(bytes, end + skip + 2 + name.len());
             continue;
-        } else if !self_closing && !NON_NESTING.contains(&name) {
-            let keep = depth < limit;
-            open.push(keep);
-            if keep {
-                depth += 1;
-            } else {
-                drop = true;
+        } else {
+            if whole_name {
+                match name {
+                    "svg" | "math" if !self_closing => foreign += 1,
+                    // Everything after `<plaintext>` is text; in a frameset, `<script>` is ignored, not raw.
+                    "plaintext" | "frameset" if foreign == 0 => strip = false,
+                    _ => {}
+                }
+            }
+            if !self_closing && !NON_NESTING.contains(&name) {
+                let keep = depth < limit;
+                open.push(keep);
+                if keep {
+                    depth += 1;
+                } else {
+                    drop = true;
+                }
             }
         }
         if drop {
-            let buf = out.get_or_insert_with(|| String::with_capacity(html.len()));
-            buf.push_str(&html[copied..start]);
-            copied = end;
+            cut(&mut out, &mut copied, start, end);
         }
         pos = end;
     }
@@ -102,6 +179,86 @@ fn cap(html: &str, limit: usize) -> Cow<'_, str> {
             Cow::Owned(buf)
         }
     }
+}
+
+/// `</name` followed by a name-ending byte at `at`: an end tag the tokenizer accepts.
+fn end_tag_at(hay: &[u8], at: usize, name: &[u8]) -> bool {
+    let rest = &hay[at..];
+    rest.len() > name.len() + 2
+        && rest[1] == b'/'
+        && rest[2..2 + name.len()].eq_ignore_ascii_case(name)
+        && ends_name(rest.get(2 + name.len()))
+}
+
+/// Where the end tag of a RAWTEXT/RCDATA element starts in `hay` (its contents onwards).
+fn raw_end(hay: &[u8], name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b'<', &hay[from..]) {
+        let at = from + off;
+        if end_tag_at(hay, at, name.as_bytes()) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Where `</script>` starts in `hay` (a script's contents onwards), following
+/// the tokenizer's script data states: after `<!--`, a `<script>` opens a
+/// double-escaped section whose `</script>` does not end the script, and
+/// `-->` returns to plain script data.
+fn script_end(hay: &[u8]) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum State {
+        Data,
+        Escaped,
+        DoubleEscaped,
+    }
+    let mut state = State::Data;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr2(b'<', b'-', &hay[i..]) {
+        i += off;
+        if hay[i] == b'-' {
+            if state != State::Data && hay[i..].starts_with(b"-->") {
+                state = State::Data;
+                i += 3;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        match state {
+            State::Data if hay[i..].starts_with(b"<!--") => {
+                state = State::Escaped;
+                // On the first dash: `<!-->` is back to script data at once.
+                i += 2;
+                continue;
+            }
+            State::Data if end_tag_at(hay, i, b"script") => return Some(i),
+            State::Escaped if end_tag_at(hay, i, b"script") => return Some(i),
+            State::Escaped
+                if hay.len() > i + 7
+                    && hay[i + 1..i + 7].eq_ignore_ascii_case(b"script")
+                    && ends_name(hay.get(i + 7)) =>
+            {
+                state = State::DoubleEscaped;
+                i += 7;
+                continue;
+            }
+            State::DoubleEscaped if end_tag_at(hay, i, b"script") => {
+                state = State::Escaped;
+                i += 8;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The index just past the `>` closing a tag, honouring quoted attribute
@@ -122,22 +279,6 @@ fn tag_end(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
-/// Where `</name` (any case) first starts in `hay`: the end of a raw-text
-/// element. Only `<` positions are compared, so a long script costs one
-/// memchr scan rather than a comparison at every byte.
-fn find_end_tag(hay: &[u8], name: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(off) = memchr::memchr(b'<', &hay[from..]) {
-        let at = from + off;
-        let rest = &hay[at + 1..];
-        if rest.first() == Some(&b'/') && rest.len() > name.len() && rest[1..=name.len()].eq_ignore_ascii_case(name) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +293,46 @@ mod tests {
     fn deep_tags_are_dropped_text_kept() {
         let page = "<div><div><div><span>deep</span></div></div></div>";
         assert_eq!(cap(page, 2), "<div><div>deep</div></div>");
+    }
+
+    fn prep(page: &str) -> String {
+        prepare(page).into_owned()
+    }
+
+    #[test]
+    fn scripts_styles_comments_are_cut() {
+        assert_eq!(
+            prep("<p>a<!-- x <b> -->b<script src=s>if (a<b) {}</script><style>p{}</style>c</p>"),
+            "<p>ab<script src=s></script><style></style>c</p>"
+        );
+        let ld = "<script type='application/LD+JSON'>{\"a\":1}</script>";
+        assert_eq!(prep(ld), ld);
+        assert!(matches!(prepare("<p>nothing to cut</p>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn cuts_end_where_the_tokenizer_ends() {
+        // `--!>` ends a comment; `<!--!>` does not.
+        assert_eq!(prep("<!-- a --!><p>kept</p><!-- b -->"), "<p>kept</p>");
+        assert_eq!(prep("<!--!><p>gone</p>-->x"), "x");
+        // Inside `<!-- <script>`, a `</script>` does not end the script.
+        assert_eq!(prep("<script><!--<script>w()</script>--></script>t"), "<script></script>t");
+        assert_eq!(prep("<script>a</scripts></script>t"), "<script></script>t");
+        // An unclosed script keeps everything.
+        assert_eq!(prep("<script>never closed"), "<script>never closed");
+    }
+
+    #[test]
+    fn nothing_is_cut_where_unsure() {
+        // In SVG, <script> and <style> hold markup; a custom element is not a script.
+        let svg = "<svg><style><![CDATA[a]]></style><script>x</script></svg>";
+        assert_eq!(prep(svg), svg);
+        let custom = "<script-loader><p>text</p></script-loader>";
+        assert_eq!(prep(custom), custom);
+        let plain = "<plaintext><script>x</script>";
+        assert_eq!(prep(plain), plain);
+        // After the SVG closes, cutting resumes.
+        assert_eq!(prep("<svg></svg><style>x</style>"), "<svg></svg><style></style>");
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn to_blocks(
     publisher: Option<&Publisher>,
     options: HtmlOptions,
 ) -> HtmlDocument {
-    let doc = Dom::parse_document(&depth::cap_depth(text));
+    let doc = Dom::parse_document(&depth::prepare(text));
     let root = doc.root_element();
 
     // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
@@ -237,6 +237,26 @@ mod tests {
     #[test]
     fn pre_keeps_whitespace() {
         assert_eq!(texts("<pre>\nfn main() {\n    x;\n}\n</pre>"), ["fn main() {\n    x;\n}"]);
+    }
+
+    #[test]
+    fn cutting_raw_text_changes_no_block() {
+        let pages = [
+            "<p>a<!-- c -->b <script>document.write('<p>x</p>')</script>c</p>",
+            "<script><!--<script>x</script>--></script><p>after</p><!--x--!><p>t</p>",
+            "<div><textarea><script>t</script></textarea><title><!-- no --></title><p>k</p></div>",
+            "<svg><script>a<b</script><style>x</style></svg><p>s</p><noscript><p>n</p></noscript>",
+            "<script-x>a<p>b</p></script-x><style-y>c</style-y><![CDATA[<p>d</p>]]><p>e</p>",
+            "<table><script>s</script><tr><td>1<style>t</style></td></tr></table><!-->z<!--->w",
+            "<template><script>q</script><p>t</p></template><p>u</p><math><mi><script>m</script></mi></math>v",
+            "<frameset><script>f</script><frame></frameset>",
+        ];
+        for page in pages {
+            let raw = Dom::parse_document(page);
+            let want: Vec<String> =
+                layout::layout(raw.root_element(), None).blocks.into_iter().map(|b| b.text).collect();
+            assert_eq!(texts(page), want, "{page}");
+        }
     }
 
     #[test]
