@@ -25,15 +25,56 @@ use std::borrow::Cow;
 pub const MAX_DEPTH: usize = 512;
 
 /// Elements that never hold children, or whose end tag is implied by the next
-/// sibling, so they never deepen the tree in a way worth counting.
-const NON_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p",
-    "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
-    "html", "head", "body", "image", "keygen", "basefont", "bgsound", "frame",
-];
+/// sibling, so they never deepen the tree in a way worth counting. (A
+/// `match`, not a list search: it runs for every tag of every page.)
+fn is_non_nesting(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "colgroup"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "html"
+            | "head"
+            | "body"
+            | "image"
+            | "keygen"
+            | "basefont"
+            | "bgsound"
+            | "frame"
+    )
+}
 
 /// Elements whose content is raw text: tags inside them are not tags.
-const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
+fn is_raw_text(name: &str) -> bool {
+    matches!(name, "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript")
+}
 
 /// The markup `to_blocks` parses: tags past `MAX_DEPTH` dropped, script,
 /// style and comment contents cut; borrowed as is when neither applies.
@@ -120,7 +161,7 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
             if matches!(name, "svg" | "math") && whole_name {
                 foreign = foreign.saturating_sub(1);
             }
-            if !NON_NESTING.contains(&name)
+            if !is_non_nesting(name)
                 && let Some(kept) = open.pop()
             {
                 if kept {
@@ -129,7 +170,7 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
                     drop = true;
                 }
             }
-        } else if whole_name && RAW_TEXT.contains(&name) {
+        } else if whole_name && is_raw_text(name) {
             let body_end = if name == "script" { script_end(&bytes[end..]) } else { raw_end(&bytes[end..], name) };
             let Some(skip) = body_end else {
                 pos = html.len();
@@ -157,7 +198,7 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
                     _ => {}
                 }
             }
-            if !self_closing && !NON_NESTING.contains(&name) {
+            if !self_closing && !is_non_nesting(name) {
                 let keep = depth < limit;
                 open.push(keep);
                 if keep {

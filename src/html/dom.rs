@@ -38,6 +38,11 @@ impl NodeId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The id of arena slot `index` (the inverse of [`NodeId::index`]).
+    pub fn from_index(index: usize) -> NodeId {
+        NodeId(index as u32)
+    }
 }
 
 /// What a node is.
@@ -117,6 +122,12 @@ impl Element {
     /// The value of a no-namespace attribute.
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|a| a.name.ns == ns!() && &*a.name.local == name).map(|a| &*a.value)
+    }
+
+    /// [`Element::attr`] by interned name: one integer comparison per
+    /// attribute, for the lookups made on every element (`local_name!("href")`).
+    pub fn attr_named(&self, name: &LocalName) -> Option<&str> {
+        self.attrs.iter().find(|a| a.name.local == *name && a.name.ns == ns!()).map(|a| &*a.value)
     }
 
     pub fn id(&self) -> Option<&str> {

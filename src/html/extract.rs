@@ -14,8 +14,6 @@
 //! Each left-out block carries a `builtin:` reason, so `--format json`
 //! explains every decision.
 
-use std::collections::HashMap;
-
 use super::dom::{Dom, NodeId, NodeRef};
 
 use super::layout::BlockMeta;
@@ -110,8 +108,8 @@ pub fn extract(
 ) -> Extraction {
     let mut verdicts: Vec<Option<&'static str>> = vec![None; blocks.len()];
     let total_chars: usize = meta.iter().map(|m| m.chars).sum();
-    let mut stats: HashMap<NodeId, Stats> = HashMap::new();
-    let mut weights: HashMap<NodeId, Weight> = HashMap::new();
+    let mut stats: Table<Stats> = Table::new(doc.len());
+    let mut weights: Table<Option<Weight>> = Table::new(doc.len());
     // The page's own JSON-LD `articleBody`, when it has one, confirms blocks.
     let declared_body = declared_body.map(crate::rules::key::key).filter(|b| b.len() >= 200);
 
@@ -119,7 +117,7 @@ pub fn extract(
     for m in meta {
         let Some(node) = doc.get(m.node) else { continue };
         for anc in std::iter::once(node).chain(node.ancestors()) {
-            let s = stats.entry(anc.id()).or_default();
+            let s = stats.at(anc.id());
             s.chars += m.chars;
             s.link_chars += m.link_chars;
             s.blocks += 1;
@@ -151,12 +149,12 @@ pub fn extract(
             if !anc.is_element() {
                 break;
             }
-            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            let w = weights.weight(anc, hints);
             tainted |= w.boilerplate;
             if tainted {
                 break;
             }
-            stats.entry(anc.id()).or_default().mass += vote;
+            stats.at(anc.id()).mass += vote;
         }
         let start = if is_paragraph_like(node) { node.parent() } else { Some(node) };
         let Some(start) = start else { continue };
@@ -169,8 +167,8 @@ pub fn extract(
                 1 => 2.0,
                 n => n as f32 * 3.0,
             };
-            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
-            let s = stats.entry(anc.id()).or_default();
+            let w = weights.weight(anc, hints);
+            let s = stats.at(anc.id());
             if !s.scored {
                 s.scored = true;
                 s.score = w.initial;
@@ -186,7 +184,7 @@ pub fn extract(
     let biggest = stats.values().filter(|s| s.scored).map(|s| s.chars).max().unwrap_or(0);
     let min_chars = if biggest >= MIN_CANDIDATE_CHARS { MIN_CANDIDATE_CHARS } else { 0 };
     let mut candidates: Vec<(NodeId, f32)> =
-        stats.iter().filter(|(_, s)| s.scored && s.chars >= min_chars).map(|(&id, s)| (id, final_score(s))).collect();
+        stats.iter().filter(|(_, s)| s.scored && s.chars >= min_chars).map(|(id, s)| (id, final_score(s))).collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     let Some(&(mut top, top_score)) = candidates.first().filter(|c| c.1 > 0.0) else {
@@ -283,7 +281,7 @@ pub fn extract(
             }
             let same_class = !top_class.is_empty() && sib.element().and_then(|e| e.attr("class")) == Some(top_class);
             let bonus = if same_class { top_final * 0.2 } else { 0.0 };
-            let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
+            let w = weights.weight(sib, hints);
             let append = if w.boilerplate {
                 false
             } else if s.scored && final_score(&s) + bonus >= threshold {
@@ -308,7 +306,7 @@ pub fn extract(
             };
             for sib in outer.children().filter(|c| c.id() != inner.id() && c.is_element()) {
                 let s = stats.get(&sib.id()).copied().unwrap_or_default();
-                let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
+                let w = weights.weight(sib, hints);
                 if !w.boilerplate
                     && s.scored
                     && s.chars >= 200
@@ -345,7 +343,7 @@ pub fn extract(
             {
                 link_box = true;
             }
-            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            let w = weights.weight(anc, hints);
             any_boiler |= w.boilerplate;
             // A "boilerplate" wrapper holding most of the article is a
             // misleading class name (`elementor-widget`), not boilerplate.
@@ -528,6 +526,46 @@ fn prune_orphan_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], 
     }
 }
 
+/// Per-node facts, in a table indexed by node: extraction asks about
+/// ancestors of every block, and a hash lookup per question added up. A
+/// node never asked about reads as the default (no text, not scored), which
+/// is what a missing map entry meant.
+struct Table<T> {
+    rows: Vec<T>,
+}
+
+impl<T: Default + Clone> Table<T> {
+    fn new(nodes: usize) -> Self {
+        Table { rows: vec![T::default(); nodes] }
+    }
+
+    fn at(&mut self, id: NodeId) -> &mut T {
+        if id.index() >= self.rows.len() {
+            self.rows.resize(id.index() + 1, T::default());
+        }
+        &mut self.rows[id.index()]
+    }
+
+    fn get(&self, id: &NodeId) -> Option<&T> {
+        self.rows.get(id.index())
+    }
+
+    fn values(&self) -> impl Iterator<Item = &T> {
+        self.rows.iter()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (NodeId, &T)> {
+        self.rows.iter().enumerate().map(|(i, t)| (NodeId::from_index(i), t))
+    }
+}
+
+impl Table<Option<Weight>> {
+    /// The node's weight, computed on first use.
+    fn weight(&mut self, node: NodeRef<'_>, hints: &ExtractHints) -> Weight {
+        *self.at(node.id()).get_or_insert_with(|| weigh(node, hints))
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Weight {
     /// Added once, from the tag.
@@ -583,22 +621,34 @@ fn classify_names(class: Option<&str>, id: Option<&str>, hints: &ExtractHints) -
     let (mut content, mut boiler) = (false, false);
     let names = class.into_iter().flat_map(str::split_whitespace).map(|n| (n, false));
     for (name, is_id) in names.chain(id.map(|i| (i, true))) {
-        let tokens: Vec<String> =
-            name.split(['-', '_', ':']).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase).collect();
+        // Tokens are looked at in place, lower-cased only when they need it:
+        // every container of every block is weighed.
+        let tokens = || name.split(['-', '_', ':']).filter(|t| !t.is_empty());
+        let count = tokens().count();
+        let taxonomy = tokens().next().is_some_and(|t| {
+            t.eq_ignore_ascii_case("tag") || t.eq_ignore_ascii_case("category") || t.eq_ignore_ascii_case("categories")
+        });
         // A long id is an anchor made from prose (`sharing-with-a-single-developer`);
         // WordPress's `tag-…`/`category-…` classes name the post's taxonomy terms.
-        if (is_id && tokens.len() > MAX_NAME_TOKENS)
-            || (tokens.len() >= 2 && matches!(tokens[0].as_str(), "tag" | "category" | "categories"))
-        {
+        if (is_id && count > MAX_NAME_TOKENS) || (count >= 2 && taxonomy) {
             continue;
         }
-        if tokens.iter().any(|t| hints.boilerplate_tokens.contains(t)) {
+        if tokens().any(|t| contains_lower(&hints.boilerplate_tokens, t)) {
             boiler = true;
-        } else if tokens.iter().any(|t| hints.content_tokens.contains(t)) {
+        } else if tokens().any(|t| contains_lower(&hints.content_tokens, t)) {
             content = true;
         }
     }
     (content, boiler)
+}
+
+/// `set` holds lower-case tokens: is `token`, lower-cased, one of them?
+fn contains_lower(set: &std::collections::HashSet<String>, token: &str) -> bool {
+    if token.bytes().any(|b| b.is_ascii_uppercase()) {
+        set.contains(&token.to_ascii_lowercase())
+    } else {
+        set.contains(token)
+    }
 }
 
 fn is_paragraph_like(node: NodeRef<'_>) -> bool {

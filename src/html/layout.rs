@@ -5,6 +5,8 @@
 
 use std::fmt::Write;
 
+use html5ever::local_name;
+
 use super::dom::{Data, Element, NodeId, NodeRef};
 use crate::document::{Block, BlockKind, Origin};
 
@@ -326,7 +328,7 @@ impl<'a> Walker<'a> {
         if list {
             self.lists.push(name == "ol");
         }
-        let link = name == "a" && element.attr("href").is_some();
+        let link = name == "a" && element.attr_named(&local_name!("href")).is_some();
         if link {
             self.links += 1;
         }
@@ -456,19 +458,19 @@ impl<'a> Walker<'a> {
 /// container, screen-reader-only classes, or an inline `display: none` /
 /// `visibility: hidden`.
 fn is_hidden(element: &Element) -> bool {
-    if element.attr("hidden").is_some() {
+    if element.attr_named(&local_name!("hidden")).is_some() {
         return true;
     }
-    if element.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    if element.attr_named(&local_name!("aria-hidden")).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         && is_block_level(element.name())
     {
         return true;
     }
     // Screen-reader-only text is not on screen either.
-    if element.attr("class").is_some_and(|c| c.split_whitespace().any(is_screen_reader_class)) {
+    if element.attr_named(&local_name!("class")).is_some_and(|c| c.split_whitespace().any(is_screen_reader_class)) {
         return true;
     }
-    element.attr("style").is_some_and(|style| {
+    element.attr_named(&local_name!("style")).is_some_and(|style| {
         let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         compact.contains("display:none") || compact.contains("visibility:hidden")
     })

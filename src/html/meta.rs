@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use html5ever::local_name;
 use selectors::context::SelectorCaches;
 use serde::Serialize;
 use serde_json::Value;
@@ -65,9 +66,9 @@ fn find(root: NodeRef<'_>) -> Found<'_> {
             "link" if found.canonical.is_none() && test(&CANONICAL, n) => found.canonical = Some(n),
             _ => {}
         }
-        let itemprop = e.attr("itemprop").is_some();
+        let itemprop = e.attr_named(&local_name!("itemprop")).is_some();
         let author_like = itemprop
-            || e.attr("rel").is_some()
+            || e.attr_named(&local_name!("rel")).is_some()
             || e.classes().any(|c| matches!(c, "author" | "author-name" | "byline"));
         if author_like && test(&AUTHOR_DOM, n) {
             found.authors.push(n);

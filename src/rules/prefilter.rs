@@ -5,6 +5,7 @@
 //! rules from costing a walk of the tree each.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::html::dom::Element;
 
@@ -47,11 +48,11 @@ impl Prefilter {
 /// per class token instead of a comparison per rule key (pages have
 /// thousands of elements, the shipped rules some fifty keys).
 pub struct RuleIndex<'r> {
-    by_class: HashMap<&'r str, Vec<u32>>,
-    by_id: HashMap<&'r str, Vec<u32>>,
-    by_attr: HashMap<&'r str, Vec<u32>>,
+    by_class: Map<&'r str>,
+    by_id: Map<&'r str>,
+    by_attr: Map<&'r str>,
     /// Lower-cased: tags compare ignoring ASCII case.
-    by_tag: HashMap<String, Vec<u32>>,
+    by_tag: Map<String>,
     /// Rules without a prefilter: tried on every element.
     always: Vec<u32>,
 }
@@ -60,10 +61,10 @@ impl<'r> RuleIndex<'r> {
     /// Indexes rules by position in `prefilters`.
     pub fn new<I: IntoIterator<Item = Option<&'r Prefilter>>>(prefilters: I) -> Self {
         let mut index = RuleIndex {
-            by_class: HashMap::new(),
-            by_id: HashMap::new(),
-            by_attr: HashMap::new(),
-            by_tag: HashMap::new(),
+            by_class: Map::default(),
+            by_id: Map::default(),
+            by_attr: Map::default(),
+            by_tag: Map::default(),
             always: Vec::new(),
         };
         for (i, p) in prefilters.into_iter().enumerate() {
@@ -115,6 +116,30 @@ impl<'r> RuleIndex<'r> {
             out.sort_unstable();
             out.dedup();
         }
+    }
+}
+
+/// Key to rule positions, hashed with FNV-1a: the keys are short class names
+/// and the lookups many (one per class token of every element), where
+/// SipHash's setup cost dominated. The keys come from the rules, so a page
+/// cannot choose them to collide.
+type Map<K> = HashMap<K, Vec<u32>, BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
