@@ -117,12 +117,11 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
             // Ends at the first `-->` (`<!-->` and `<!--->` included) or `--!>`.
-            let dashes = comment_end.find(&rest[2..]).map(|e| e + 2 + 3);
-            let bang = rest.get(4..).and_then(|r| comment_bang_end.find(r)).map(|e| e + 4 + 4);
-            let len = match (dashes, bang) {
-                (Some(a), Some(b)) => a.min(b),
-                (a, b) => a.or(b).unwrap_or(rest.len()),
-            };
+            // `--!>` is looked for only before the first `-->`: searching the
+            // rest of the page for it at every comment was quadratic.
+            let dashes = comment_end.find(&rest[2..]).map_or(rest.len(), |e| e + 2 + 3);
+            let bang = rest.get(4..dashes).and_then(|r| comment_bang_end.find(r)).map(|e| e + 4 + 4);
+            let len = bang.map_or(dashes, |b| b.min(dashes));
             if strip && foreign == 0 {
                 cut(&mut out, &mut copied, start, start + len);
             }
