@@ -140,9 +140,9 @@ impl Element {
         self.classes.iter().map(move |&(s, e)| value.get(s as usize..e as usize).unwrap_or(""))
     }
 
-    /// Attribute names (no-namespace ones by local name).
-    pub fn attr_names(&self) -> impl Iterator<Item = &str> {
-        self.attrs.iter().map(|a| &*a.name.local)
+    /// The local names of the attributes (any namespace).
+    pub fn attr_locals(&self) -> impl Iterator<Item = &LocalName> {
+        self.attrs.iter().map(|a| &a.name.local)
     }
 }
 

@@ -353,15 +353,25 @@ impl<'a> Walker<'a> {
             self.buf.push_str(text);
             return;
         }
-        for c in text.chars() {
-            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C') {
+        // Word by word, not char by char: the whitespace that collapses is
+        // ASCII, so byte positions split the text at char boundaries.
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C');
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let spaces = bytes[i..].iter().take_while(|b| is_space(b)).count();
+            if spaces > 0 {
                 self.pending_space = true;
-            } else {
+                i += spaces;
+            }
+            let word = bytes[i..].iter().take_while(|b| !is_space(b)).count();
+            if word > 0 {
                 if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with(['\n', ' ']) {
                     self.buf.push(' ');
                 }
                 self.pending_space = false;
-                self.buf.push(c);
+                self.buf.push_str(&text[i..i + word]);
+                i += word;
             }
         }
     }

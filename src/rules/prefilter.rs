@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use html5ever::LocalName;
+
 use crate::html::dom::Element;
 
 /// What one simple alternative needs: the most selective key of its compound.
@@ -50,9 +52,10 @@ impl Prefilter {
 pub struct RuleIndex<'r> {
     by_class: Map<&'r str>,
     by_id: Map<&'r str>,
-    by_attr: Map<&'r str>,
+    /// Attribute and tag keys are few: scanned, compared as interned names.
+    by_attr: Vec<(LocalName, Vec<u32>)>,
     /// Lower-cased: tags compare ignoring ASCII case.
-    by_tag: Map<String>,
+    by_tag: Vec<(LocalName, Vec<u32>)>,
     /// Rules without a prefilter: tried on every element.
     always: Vec<u32>,
 }
@@ -63,8 +66,8 @@ impl<'r> RuleIndex<'r> {
         let mut index = RuleIndex {
             by_class: Map::default(),
             by_id: Map::default(),
-            by_attr: Map::default(),
-            by_tag: Map::default(),
+            by_attr: Vec::new(),
+            by_tag: Vec::new(),
             always: Vec::new(),
         };
         for (i, p) in prefilters.into_iter().enumerate() {
@@ -77,8 +80,8 @@ impl<'r> RuleIndex<'r> {
                 match key {
                     Key::Class(c) => index.by_class.entry(c.as_str()).or_default().push(i),
                     Key::Id(d) => index.by_id.entry(d.as_str()).or_default().push(i),
-                    Key::Attr(a) => index.by_attr.entry(a.as_str()).or_default().push(i),
-                    Key::Tag(t) => index.by_tag.entry(t.to_ascii_lowercase()).or_default().push(i),
+                    Key::Attr(a) => push_key(&mut index.by_attr, LocalName::from(a.as_str()), i),
+                    Key::Tag(t) => push_key(&mut index.by_tag, LocalName::from(t.to_ascii_lowercase()), i),
                 }
             }
         }
@@ -98,24 +101,28 @@ impl<'r> RuleIndex<'r> {
         if let Some(id) = el.id().filter(|_| !self.by_id.is_empty()) {
             out.extend(self.by_id.get(id).into_iter().flatten());
         }
-        if !self.by_attr.is_empty() {
-            for a in el.attr_names() {
-                out.extend(self.by_attr.get(a).into_iter().flatten());
+        for (key, rules) in &self.by_attr {
+            if el.attr_locals().any(|a| a == key) {
+                out.extend(rules);
             }
         }
-        if !self.by_tag.is_empty() {
-            let name = el.name();
-            let hit = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                self.by_tag.get(&name.to_ascii_lowercase())
-            } else {
-                self.by_tag.get(name)
-            };
-            out.extend(hit.into_iter().flatten());
+        for (key, rules) in &self.by_tag {
+            // HTML names are lower case already; SVG ones (`clipPath`) may not be.
+            if el.local_name() == key || el.name().eq_ignore_ascii_case(key) {
+                out.extend(rules);
+            }
         }
         if out.len() > 1 {
             out.sort_unstable();
             out.dedup();
         }
+    }
+}
+
+fn push_key(keys: &mut Vec<(LocalName, Vec<u32>)>, key: LocalName, rule: u32) {
+    match keys.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, rules)) => rules.push(rule),
+        None => keys.push((key, vec![rule])),
     }
 }
 
