@@ -110,10 +110,15 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
     // Open `<svg>`/`<math>` elements: foreign content, where nothing is cut.
     let mut foreign = 0usize;
     let mut strip = strip;
+    // Open `<pre>`/`<listing>` elements, where whitespace is kept as is.
+    let mut pre = 0usize;
     let comment_end = memchr::memmem::Finder::new(b"-->");
     let comment_bang_end = memchr::memmem::Finder::new(b"--!>");
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let start = pos + off;
+        if strip && foreign == 0 && pre == 0 {
+            collapse_spaces(bytes, pos, start, |a, b| cut(&mut out, &mut copied, a, b));
+        }
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
             // Ends at the first `-->` (`<!-->` and `<!--->` included) or `--!>`.
@@ -153,12 +158,15 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
         };
         // `<script-loader>` is a custom element, not a script.
         let whole_name = name_start + name_len >= bytes.len() || ends_name(bytes.get(name_start + name_len));
-        let end = tag_end(bytes, name_start + name_len);
-        let self_closing = end >= 2 && bytes[end - 2] == b'/';
+        let (end, self_closing) = tag_end(bytes, name_start + name_len);
         let mut drop = false;
         if closing {
-            if matches!(name, "svg" | "math") && whole_name {
-                foreign = foreign.saturating_sub(1);
+            if whole_name {
+                match name {
+                    "svg" | "math" => foreign = foreign.saturating_sub(1),
+                    "pre" | "listing" => pre = pre.saturating_sub(1),
+                    _ => {}
+                }
             }
             if !is_non_nesting(name)
                 && let Some(kept) = open.pop()
@@ -186,12 +194,14 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
                 cut(&mut out, &mut copied, end, end + skip);
             }
             // Past the raw text and its end tag, which must not pop an element.
-            pos = tag_end(bytes, end + skip + 2 + name.len());
+            pos = tag_end(bytes, end + skip + 2 + name.len()).0;
             continue;
         } else {
             if whole_name {
                 match name {
                     "svg" | "math" if !self_closing => foreign += 1,
+                    // Self-closing or not: `<pre/>` opens a pre.
+                    "pre" | "listing" => pre += 1,
                     // Everything after `<plaintext>` is text; in a frameset, `<script>` is ignored, not raw.
                     "plaintext" | "frameset" if foreign == 0 => strip = false,
                     _ => {}
@@ -211,6 +221,9 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
             cut(&mut out, &mut copied, start, end);
         }
         pos = end;
+    }
+    if strip && foreign == 0 && pre == 0 {
+        collapse_spaces(bytes, pos, bytes.len(), |a, b| cut(&mut out, &mut copied, a, b));
     }
     match out {
         None => Cow::Borrowed(html),
@@ -301,22 +314,93 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// The index just past the `>` closing a tag, honouring quoted attribute
-/// values. Jumps between the three bytes that matter (memchr), since this
-/// runs for every tag of every page.
-fn tag_end(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() {
-        let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) else { break };
-        let at = i + off;
-        match bytes[at] {
-            b'>' => return at + 1,
-            quote => match memchr::memchr(quote, &bytes[at + 1..]) {
-                Some(close) => i = at + 1 + close + 1,
-                None => break,
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r' | b'\x0C' | b' ')
+}
+
+/// The index just past the `>` ending a tag whose name began before `i`,
+/// and whether the tag ends `/>`. Follows the tokenizer's tag states, so a
+/// quote delimits only an attribute value that starts with it
+/// (`<a href=x'y>` ends at its `>`).
+fn tag_end(bytes: &[u8], mut i: usize) -> (usize, bool) {
+    let n = bytes.len();
+    // The rest of the tag name.
+    while i < n && !is_space(bytes[i]) && !matches!(bytes[i], b'/' | b'>') {
+        i += 1;
+    }
+    loop {
+        // Before an attribute name.
+        while i < n && is_space(bytes[i]) {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None => return (n, false),
+            Some(b'>') => return (i + 1, false),
+            Some(b'/') => {
+                if bytes.get(i + 1) == Some(&b'>') {
+                    return (i + 2, true);
+                }
+                i += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        // The attribute name; its first character may be `=`.
+        i += 1;
+        while i < n && !is_space(bytes[i]) && !matches!(bytes[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        while i < n && is_space(bytes[i]) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while i < n && is_space(bytes[i]) {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None => return (n, false),
+            Some(b'>') => return (i + 1, false),
+            Some(&quote @ (b'"' | b'\'')) => match memchr::memchr(quote, &bytes[i + 1..]) {
+                Some(close) => i += 1 + close + 1,
+                None => return (n, false),
             },
+            Some(_) => {
+                while i < n && !is_space(bytes[i]) && bytes[i] != b'>' {
+                    i += 1;
+                }
+            }
         }
     }
-    bytes.len()
+}
+
+/// Shortens each run of whitespace with a line break in `bytes[from..to]`
+/// (text between tags) to that one `\n`. Layout collapses such runs to one
+/// space anyway, but the tokenizer and tree builder handle every character
+/// of them: indentation is a large share of a page's text. A run stays
+/// whitespace, so the tree builder (tables, `<head>`) treats it the same.
+fn collapse_spaces(bytes: &[u8], from: usize, to: usize, mut cut: impl FnMut(usize, usize)) {
+    let mut k = from;
+    while let Some(off) = memchr::memchr(b'\n', &bytes[k..to]) {
+        let nl = k + off;
+        let mut a = nl;
+        while a > k && is_space(bytes[a - 1]) {
+            a -= 1;
+        }
+        let mut b = nl + 1;
+        while b < to && is_space(bytes[b]) {
+            b += 1;
+        }
+        if a < nl {
+            cut(a, nl);
+        }
+        if nl + 1 < b {
+            cut(nl + 1, b);
+        }
+        k = b;
+    }
 }
 
 #[cfg(test)]
@@ -373,6 +457,29 @@ mod tests {
         assert_eq!(prep(plain), plain);
         // After the SVG closes, cutting resumes.
         assert_eq!(prep("<svg></svg><style>x</style>"), "<svg></svg><style></style>");
+    }
+
+    #[test]
+    fn indentation_collapses_outside_pre() {
+        assert_eq!(prep("<div>\n    <p>a \n  b</p>\n\n</div>"), "<div>\n<p>a\nb</p>\n</div>");
+        let pre = "<pre>\n  keep\n    this\n</pre>";
+        assert_eq!(prep(pre), pre);
+        assert_eq!(prep("<pre>x\n  y</pre>\n  z"), "<pre>x\n  y</pre>\nz");
+        // A run without a line break is left alone.
+        assert!(matches!(prepare("<p>a    b</p>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn quotes_count_only_around_attribute_values() {
+        // The tokenizer ends `<a href=x'y>` at its `>`: the script after it is a script.
+        assert_eq!(prep("<a href=x'y>t</a><script>s</script>"), "<a href=x'y>t</a><script></script>");
+        assert_eq!(
+            prep("<p title='a>b' x=\"<script>\">c</p><style>s</style>"),
+            "<p title='a>b' x=\"<script>\">c</p><style></style>"
+        );
+        // `<svg width=10/>` is not self-closing (the `/` belongs to the value): still foreign.
+        let svg = "<svg width=10/><style>x</style></svg>";
+        assert_eq!(prep(svg), svg);
     }
 
     #[test]

@@ -250,6 +250,9 @@ mod tests {
             "<table><script>s</script><tr><td>1<style>t</style></td></tr></table><!-->z<!--->w",
             "<template><script>q</script><p>t</p></template><p>u</p><math><mi><script>m</script></mi></math>v",
             "<frameset><script>f</script><frame></frameset>",
+            "<table>\n  <tr>\n    <td>a\n   b</td>\n  </tr>\n  x \n y</table>\n<pre>\n  p\n\n  q</pre>\n  <listing>\n l\n  m</listing>",
+            "<head>\n  <title>t</title>\n  </head>\n\n<body>\n <p>one\n\n two<br>\n   three</p>\n<pre/>\n  kept\n</body>",
+            "<a href=x'y>t</a><script>s</script><svg width=10/><style>x</style></svg>\n\n<p>z</p>",
         ];
         for page in pages {
             let raw = Dom::parse_document(page);
