@@ -160,6 +160,8 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
         let whole_name = name_start + name_len >= bytes.len() || ends_name(bytes.get(name_start + name_len));
         let (end, self_closing) = tag_end(bytes, name_start + name_len);
         let mut drop = false;
+        // Where the contents of an `<svg>` cut whole end, if this tag starts one.
+        let mut svg_close = None;
         if closing {
             if whole_name {
                 match name {
@@ -199,6 +201,12 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
         } else {
             if whole_name {
                 match name {
+                    "svg" if strip && foreign == 0 && !self_closing => {
+                        svg_close = svg_end(bytes, end);
+                        if svg_close.is_none() {
+                            foreign += 1;
+                        }
+                    }
                     "svg" | "math" if !self_closing => foreign += 1,
                     // Self-closing or not: `<pre/>` opens a pre.
                     "pre" | "listing" => pre += 1,
@@ -221,6 +229,10 @@ fn scan(html: &str, limit: usize, strip: bool) -> Cow<'_, str> {
             cut(&mut out, &mut copied, start, end);
         }
         pos = end;
+        if let Some(close) = svg_close {
+            cut(&mut out, &mut copied, end, close);
+            pos = close;
+        }
     }
     if strip && foreign == 0 && pre == 0 {
         collapse_spaces(bytes, pos, bytes.len(), |a, b| cut(&mut out, &mut copied, a, b));
@@ -254,6 +266,134 @@ fn raw_end(hay: &[u8], name: &str) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// Start tags that, inside SVG, end the SVG and continue as HTML.
+fn breaks_out_of_foreign(name: &[u8]) -> bool {
+    const NAMES: &[&str] = &[
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "font",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "listing",
+        "menu",
+        "meta",
+        "nobr",
+        "ol",
+        "p",
+        "pre",
+        "ruby",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "strike",
+        "sub",
+        "sup",
+        "table",
+        "tt",
+        "u",
+        "ul",
+        "var",
+    ];
+    NAMES.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name))
+}
+
+/// Where the `</svg>` closing an `<svg>` whose start tag ends at `from`
+/// starts, when the SVG is plain drawing markup whose contents can go whole
+/// (layout never shows SVG). `None` whenever the tree could end up different
+/// without them: a tag that breaks out into HTML, an end tag closing
+/// something opened outside, HTML raw text in `<foreignObject>`, or no end.
+fn svg_end(bytes: &[u8], from: usize) -> Option<usize> {
+    // Names of the elements open inside, as byte ranges (the SVG itself first).
+    let mut open: Vec<(usize, usize)> = vec![(0, 0)];
+    let comment_end = memchr::memmem::Finder::new(b"-->");
+    let mut i = from;
+    loop {
+        let at = i + memchr::memchr(b'<', &bytes[i..])?;
+        let rest = &bytes[at..];
+        if rest.starts_with(b"<!--") {
+            // Comments here may end at `--!>` too: unsure, give up.
+            let end = at + 2 + comment_end.find(&rest[2..])? + 3;
+            if bytes[at..end].windows(4).any(|w| w == b"--!>") {
+                return None;
+            }
+            i = end;
+            continue;
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            i = at + memchr::memmem::find(rest, b"]]>")? + 3;
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = at + 1 + usize::from(closing);
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            if matches!(rest.get(1), Some(b'!' | b'?')) || closing {
+                return None;
+            }
+            i = at + 1;
+            continue;
+        }
+        let name_len = bytes[name_start..].iter().take_while(|&&b| !is_space(b) && b != b'/' && b != b'>').count();
+        let name = &bytes[name_start..name_start + name_len];
+        let (end, self_closing) = tag_end(bytes, name_start + name_len);
+        if closing {
+            if name.eq_ignore_ascii_case(b"br") || name.eq_ignore_ascii_case(b"p") {
+                return None;
+            }
+            let opened = |&(s, l): &(usize, usize)| {
+                if l == 0 { name.eq_ignore_ascii_case(b"svg") } else { bytes[s..s + l].eq_ignore_ascii_case(name) }
+            };
+            let found = open.iter().rposition(opened)?;
+            if found == 0 {
+                return Some(at);
+            }
+            open.truncate(found);
+        } else {
+            // `<title>` and `<desc>` hold HTML: there `<style>` or `<script>`
+            // would be raw text this scan does not follow.
+            let in_html_point = open[1..]
+                .iter()
+                .any(|&(s, l)| matches!(&bytes[s..s + l], n if n.eq_ignore_ascii_case(b"title") || n.eq_ignore_ascii_case(b"desc")));
+            let raw = ["script", "style", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"]
+                .iter()
+                .any(|r| r.as_bytes().eq_ignore_ascii_case(name));
+            let always_raw = raw && !(name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style"));
+            if breaks_out_of_foreign(name)
+                || always_raw
+                || (raw && in_html_point)
+                || name.eq_ignore_ascii_case(b"foreignobject")
+                || name.eq_ignore_ascii_case(b"math")
+            {
+                return None;
+            }
+            if !self_closing {
+                open.push((name_start, name_len));
+            }
+        }
+        i = end;
+    }
 }
 
 /// Where `</script>` starts in `hay` (a script's contents onwards), following
@@ -449,7 +589,7 @@ mod tests {
     #[test]
     fn nothing_is_cut_where_unsure() {
         // In SVG, <script> and <style> hold markup; a custom element is not a script.
-        let svg = "<svg><style><![CDATA[a]]></style><script>x</script></svg>";
+        let svg = "<svg><style><![CDATA[a]]></style><script>x</script><p>out</p></svg>";
         assert_eq!(prep(svg), svg);
         let custom = "<script-loader><p>text</p></script-loader>";
         assert_eq!(prep(custom), custom);
@@ -457,6 +597,24 @@ mod tests {
         assert_eq!(prep(plain), plain);
         // After the SVG closes, cutting resumes.
         assert_eq!(prep("<svg></svg><style>x</style>"), "<svg></svg><style></style>");
+    }
+
+    #[test]
+    fn drawing_svg_contents_are_cut() {
+        assert_eq!(
+            prep("<p>a<svg viewBox='0 0 1 1'><title>Icon</title><g><path d='M0 0'/></g><style>.x{}</style></svg>b</p>"),
+            "<p>a<svg viewBox='0 0 1 1'></svg>b</p>"
+        );
+        // Kept whole when the contents could reach the HTML tree.
+        for svg in [
+            "<svg><path/><p>breaks out</p></svg>",
+            "<svg><g></div></g></svg>",
+            "<svg><foreignObject><div>x</div></foreignObject></svg>",
+            "<svg><title><style>a<b</style></title></svg>",
+            "<svg><path/>",
+        ] {
+            assert_eq!(prep(svg), svg);
+        }
     }
 
     #[test]
@@ -477,9 +635,9 @@ mod tests {
             prep("<p title='a>b' x=\"<script>\">c</p><style>s</style>"),
             "<p title='a>b' x=\"<script>\">c</p><style></style>"
         );
-        // `<svg width=10/>` is not self-closing (the `/` belongs to the value): still foreign.
-        let svg = "<svg width=10/><style>x</style></svg>";
-        assert_eq!(prep(svg), svg);
+        // `<svg width=10/>` is not self-closing (the `/` belongs to the value):
+        // the style is SVG's, cut with the drawing, not an HTML style emptied.
+        assert_eq!(prep("<svg width=10/><style>x</style></svg>"), "<svg width=10/></svg>");
     }
 
     #[test]

@@ -130,6 +130,11 @@ impl Element {
         self.attrs.iter().find(|a| a.name.local == *name && a.name.ns == ns!()).map(|a| &*a.value)
     }
 
+    /// The no-namespace attributes, as (interned name, value), in markup order.
+    pub fn plain_attrs(&self) -> impl Iterator<Item = (&LocalName, &str)> {
+        self.attrs.iter().filter(|a| a.name.ns == ns!()).map(|a| (&a.name.local, &*a.value))
+    }
+
     pub fn id(&self) -> Option<&str> {
         self.attrs.get(self.id_attr as usize).map(|a| &*a.value)
     }

@@ -366,7 +366,8 @@ impl<'a> Walker<'a> {
             }
             let word = bytes[i..].iter().take_while(|b| !is_space(b)).count();
             if word > 0 {
-                if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with(['\n', ' ']) {
+                // A byte test: the last char is ASCII exactly when the last byte is.
+                if self.pending_space && !matches!(self.buf.as_bytes().last(), None | Some(b'\n' | b' ')) {
                     self.buf.push(' ');
                 }
                 self.pending_space = false;
@@ -468,19 +469,28 @@ impl<'a> Walker<'a> {
 /// container, screen-reader-only classes, or an inline `display: none` /
 /// `visibility: hidden`.
 fn is_hidden(element: &Element) -> bool {
-    if element.attr_named(&local_name!("hidden")).is_some() {
-        return true;
+    // One pass over the attributes (the first of each name counts, as with
+    // `attr`), rather than a scan per attribute asked about.
+    let (mut aria_hidden, mut class, mut style) = (None, None, None);
+    for (name, value) in element.plain_attrs() {
+        if *name == local_name!("hidden") {
+            return true;
+        } else if *name == local_name!("aria-hidden") {
+            aria_hidden.get_or_insert(value);
+        } else if *name == local_name!("class") {
+            class.get_or_insert(value);
+        } else if *name == local_name!("style") {
+            style.get_or_insert(value);
+        }
     }
-    if element.attr_named(&local_name!("aria-hidden")).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        && is_block_level(element.name())
-    {
+    if aria_hidden.is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) && is_block_level(element.name()) {
         return true;
     }
     // Screen-reader-only text is not on screen either.
-    if element.attr_named(&local_name!("class")).is_some_and(|c| c.split_whitespace().any(is_screen_reader_class)) {
+    if class.is_some_and(|c| c.split_whitespace().any(is_screen_reader_class)) {
         return true;
     }
-    element.attr_named(&local_name!("style")).is_some_and(|style| {
+    style.is_some_and(|style| {
         let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         compact.contains("display:none") || compact.contains("visibility:hidden")
     })

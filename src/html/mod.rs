@@ -253,6 +253,8 @@ mod tests {
             "<table>\n  <tr>\n    <td>a\n   b</td>\n  </tr>\n  x \n y</table>\n<pre>\n  p\n\n  q</pre>\n  <listing>\n l\n  m</listing>",
             "<head>\n  <title>t</title>\n  </head>\n\n<body>\n <p>one\n\n two<br>\n   three</p>\n<pre/>\n  kept\n</body>",
             "<a href=x'y>t</a><script>s</script><svg width=10/><style>x</style></svg>\n\n<p>z</p>",
+            "<div><svg><g><path d='M0'/></g><p>out</p></svg>after<svg><title>t</title></svg></div><p>y</p>",
+            "<div><svg><g></div><p>q</p></g></svg><svg><desc><script>a<b</script></desc></svg><p>r</p>",
         ];
         for page in pages {
             let raw = Dom::parse_document(page);
