@@ -1,6 +1,6 @@
 //! A lean DOM built straight from html5ever: one flat arena of nodes linked
 //! by `u32` indices, attributes kept as html5ever hands them over, and each
-//! element's class tokens located once when it is created.
+//! element's `class` and `id` attributes located once when it is created.
 //!
 //! `scraper`'s tree did the same job with more on the side (an `ego_tree`
 //! node per item, attributes copied and sorted, class names interned into the
@@ -57,7 +57,7 @@ pub enum Data {
     Other,
 }
 
-/// An element: its name, its attributes, and where its class tokens are.
+/// An element: its name, its attributes, and where `class` and `id` are.
 pub struct Element {
     name: QualName,
     attrs: Vec<Attribute>,
@@ -65,19 +65,19 @@ pub struct Element {
     class_attr: u32,
     /// Index of the `id` attribute in `attrs`, or `NONE`.
     id_attr: u32,
-    /// Byte ranges of the class tokens (split on ASCII whitespace) in the class value.
-    classes: Vec<(u32, u32)>,
 }
 
 impl Element {
     fn new(name: QualName, attrs: Vec<Attribute>) -> Element {
-        let mut e = Element { name, attrs, class_attr: NONE, id_attr: NONE, classes: Vec::new() };
+        let mut e = Element { name, attrs, class_attr: NONE, id_attr: NONE };
         e.index_attrs();
         e
     }
 
-    /// Finds `class` and `id` and splits the class value, once per element:
-    /// layout, the selector prefilter and extraction all ask for them.
+    /// Finds `class` and `id`, once per element: layout, the selector
+    /// prefilter and extraction all ask for them. (The class tokens are
+    /// split when asked for: storing their ranges cost an allocation per
+    /// element, more than splitting a short value twice.)
     fn index_attrs(&mut self) {
         self.class_attr = NONE;
         self.id_attr = NONE;
@@ -89,23 +89,6 @@ impl Element {
                 self.class_attr = i as u32;
             } else if a.name.local == local_name!("id") && self.id_attr == NONE {
                 self.id_attr = i as u32;
-            }
-        }
-        self.classes.clear();
-        if let Some(value) = self.attrs.get(self.class_attr as usize).map(|a| a.value.as_bytes()) {
-            let mut start = None;
-            for (i, b) in value.iter().enumerate() {
-                match (b.is_ascii_whitespace(), start) {
-                    (true, Some(s)) => {
-                        self.classes.push((s as u32, i as u32));
-                        start = None;
-                    }
-                    (false, None) => start = Some(i),
-                    _ => {}
-                }
-            }
-            if let Some(s) = start {
-                self.classes.push((s as u32, value.len() as u32));
             }
         }
     }
@@ -139,10 +122,11 @@ impl Element {
         self.attrs.get(self.id_attr as usize).map(|a| &*a.value)
     }
 
-    /// The class tokens, in attribute order (duplicates included).
+    /// The class tokens (split on ASCII whitespace, as selectors do), in
+    /// attribute order, duplicates included.
     pub fn classes(&self) -> impl Iterator<Item = &str> {
         let value: &str = self.attrs.get(self.class_attr as usize).map_or("", |a| &a.value);
-        self.classes.iter().map(move |&(s, e)| value.get(s as usize..e as usize).unwrap_or(""))
+        value.split(|c: char| c.is_ascii_whitespace()).filter(|t| !t.is_empty())
     }
 
     /// The local names of the attributes (any namespace).

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use dom::{Css, Dom, NodeId, NodeRef};
 use selectors::context::SelectorCaches;
 
+pub use depth::selector_attributes;
 pub use extract::Quality;
 pub use layout::subtree_text;
 pub use meta::{Metadata, metadata};
@@ -53,10 +54,6 @@ pub fn to_blocks(
     publisher: Option<&Publisher>,
     options: HtmlOptions,
 ) -> HtmlDocument {
-    let doc = Dom::parse_document(&depth::prepare(text));
-    let root = doc.root_element();
-
-    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
     let css: Vec<(usize, &crate::rules::CssRule)> = selector_rules
         .iter()
         .enumerate()
@@ -65,6 +62,13 @@ pub fn to_blocks(
             _ => None,
         })
         .collect();
+    let contents = publisher.map(|p| p.content.as_slice()).unwrap_or_default();
+    let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
+    keep.extend(contents.iter().flat_map(|(source, _)| depth::selector_attributes(source)));
+    let doc = Dom::parse_document(&depth::prepare(text, &keep));
+    let root = doc.root_element();
+
+    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
     let mut removed: Vec<Option<u32>> = Vec::new();
     if !css.is_empty() {
         removed = vec![None; doc.len()];
@@ -82,7 +86,7 @@ pub fn to_blocks(
     }
     let mut content: Vec<NodeId> = Vec::new();
     let mut content_selector = None;
-    for (source, sel) in publisher.map(|p| p.content.as_slice()).unwrap_or_default() {
+    for (source, sel) in contents {
         let found = sel.select(root);
         if !found.is_empty() {
             content.extend(outermost(&found));

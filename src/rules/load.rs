@@ -314,6 +314,7 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
             Ok(selector) => Some(Matcher::Selector(Box::new(super::CssRule {
                 selector,
                 prefilter: super::Prefilter::from_source(s.get_ref()),
+                attributes: crate::html::selector_attributes(s.get_ref()),
             }))),
             Err(e) => {
                 errs.push(s.span(), Some(id), format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(&e)));

@@ -74,6 +74,8 @@ pub enum Matcher {
 pub struct CssRule {
     pub selector: Css,
     pub prefilter: Option<Prefilter>,
+    /// Attribute names the selector looks at: never cut before parsing.
+    pub attributes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
