@@ -153,12 +153,17 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
     let mut foreign = 0usize;
     let mut strip = strip;
     // Open `<pre>`/`<listing>` elements, where whitespace is kept as is.
-    let mut pre = 0usize;
+    // Counted apart: `</pre>` does not close a `<listing>`, nor the reverse.
+    let mut pre = [0usize; 2];
+    let mut pre_sticky = false;
+    // Whether an HTML `<title>` came before: until then, the first `<title>`
+    // (the page title's last fallback) may be an SVG's, which must stay.
+    let mut seen_title = false;
     let comment_end = memchr::memmem::Finder::new(b"-->");
     let comment_bang_end = memchr::memmem::Finder::new(b"--!>");
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let start = pos + off;
-        if strip && foreign == 0 && pre == 0 {
+        if strip && foreign == 0 && pre == [0, 0] {
             collapse_spaces(bytes, pos, start, |a, b| cut(&mut out, &mut copied, a, b));
         }
         let rest = &bytes[start..];
@@ -166,11 +171,21 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
             // Ends at the first `-->` (`<!-->` and `<!--->` included) or `--!>`.
             // `--!>` is looked for only before the first `-->`: searching the
             // rest of the page for it at every comment was quadratic.
-            let dashes = comment_end.find(&rest[2..]).map_or(rest.len(), |e| e + 2 + 3);
-            let bang = rest.get(4..dashes).and_then(|r| comment_bang_end.find(r)).map(|e| e + 4 + 4);
-            let len = bang.map_or(dashes, |b| b.min(dashes));
-            if strip && foreign == 0 {
-                cut(&mut out, &mut copied, start, start + len);
+            let dashes = comment_end.find(&rest[2..]).map(|e| e + 2 + 3);
+            let bang =
+                rest.get(4..dashes.unwrap_or(rest.len())).and_then(|r| comment_bang_end.find(r)).map(|e| e + 4 + 4);
+            // The comment's length and its terminator's (none at the end of the page).
+            let (len, closer) = match (dashes, bang) {
+                (_, Some(b)) if dashes.is_none_or(|d| b < d) => (b, 4),
+                (Some(d), _) => (d, 3),
+                _ => (rest.len(), 0),
+            };
+            // Only the body goes: `<!---->` is still a comment token, so the
+            // text on both sides stays two tokens (a tree builder in table
+            // text or after `</html>` places them apart; `&nbsp` + `;` must
+            // not become `&nbsp;`).
+            if strip && foreign == 0 && len >= 4 + closer {
+                cut(&mut out, &mut copied, start + 4, start + len - closer);
             }
             pos = start + len;
             continue;
@@ -205,7 +220,7 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
             // Only an attribute after a space or a quoted value: cutting one
             // right after `/` (`<svg/data-x=1>`) would make the tag `/>`.
             let separated = a.0 > 0 && (is_space(bytes[a.0 - 1]) || matches!(bytes[a.0 - 1], b'"' | b'\''));
-            if strip && !closing && separated && unread_attribute(&bytes[a.0..a.1], keep) {
+            if strip && foreign == 0 && !closing && separated && unread_attribute(&bytes[a.0..a.1], keep) {
                 attrs.push(a);
             }
         });
@@ -216,7 +231,11 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
             if whole_name {
                 match name {
                     "svg" | "math" => foreign = foreign.saturating_sub(1),
-                    "pre" | "listing" => pre = pre.saturating_sub(1),
+                    // See `pre_sticky`: then the pre stays open here.
+                    "pre" | "listing" if !pre_sticky => {
+                        let open = &mut pre[usize::from(name == "listing")];
+                        *open = open.saturating_sub(1);
+                    }
                     _ => {}
                 }
             }
@@ -230,6 +249,7 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
                 }
             }
         } else if whole_name && is_raw_text(name) {
+            seen_title |= name == "title";
             let body_end = if name == "script" { script_end(&bytes[end..]) } else { raw_end(&bytes[end..], name) };
             let Some(skip) = body_end else {
                 pos = html.len();
@@ -239,7 +259,9 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
                 && foreign == 0
                 && match name {
                     "style" => true,
-                    "script" => !contains_ci(&bytes[start..end], b"ld+json"),
+                    // Keep anything that may be JSON-LD, entity-encoded
+                    // type values (`application&#x2F;ld&#x2B;json`) included.
+                    "script" => !contains_ci(&bytes[start..end], b"json") && !bytes[start..end].contains(&b'&'),
                     _ => false,
                 };
             for &(from, _, to) in &attrs {
@@ -252,19 +274,57 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
             pos = tag_end(bytes, end + skip + 2 + name.len()).0;
             continue;
         } else {
+            // Past a scope boundary or a `<select>` (whose mode ignores most
+            // end tags) inside a pre, its `</pre>` may be ignored.
+            if pre != [0, 0]
+                && matches!(
+                    name,
+                    "applet"
+                        | "caption"
+                        | "html"
+                        | "table"
+                        | "td"
+                        | "th"
+                        | "marquee"
+                        | "object"
+                        | "template"
+                        | "select"
+                        | "svg"
+                        | "math"
+                )
+            {
+                pre_sticky = true;
+            }
             if whole_name {
                 match name {
                     "svg" if strip && foreign == 0 && !self_closing => {
-                        svg_close = svg_end(bytes, end);
+                        svg_close = svg_end(bytes, end, seen_title);
+                        // An SVG this scan cannot follow may end anywhere (a
+                        // breakout, an HTML element in its <title>): from here
+                        // on, nothing is cut.
                         if svg_close.is_none() {
+                            strip = false;
                             foreign += 1;
                         }
                     }
-                    "svg" | "math" if !self_closing => foreign += 1,
+                    // MathML has text integration points where HTML (raw
+                    // text included) resumes: rare on the web, not followed.
+                    "math" if !self_closing => {
+                        strip = false;
+                        foreign += 1;
+                    }
+                    "svg" if !self_closing => foreign += 1,
                     // Self-closing or not: `<pre/>` opens a pre.
-                    "pre" | "listing" => pre += 1,
-                    // Everything after `<plaintext>` is text; in a frameset, `<script>` is ignored, not raw.
-                    "plaintext" | "frameset" if foreign == 0 => strip = false,
+                    "pre" | "listing" => pre[usize::from(name == "listing")] += 1,
+
+                    // Everything after `<plaintext>` is text. (In MathML text a
+                    // `<plaintext>` is HTML too: foreign or not, stop.)
+                    "plaintext" => strip = false,
+                    // A frameset replaces the body only while nothing has set
+                    // "frameset-ok" to false, which text cut from an SVG would
+                    // have done; and in a frameset `<script>` is not raw. Such
+                    // pages are rare: start over with the depth cap alone.
+                    "frameset" if strip => return scan(html, limit, None),
                     _ => {}
                 }
             }
@@ -291,7 +351,7 @@ fn scan<'a>(html: &'a str, limit: usize, keep: Option<&[String]>) -> Cow<'a, str
             pos = close;
         }
     }
-    if strip && foreign == 0 && pre == 0 {
+    if strip && foreign == 0 && pre == [0, 0] {
         collapse_spaces(bytes, pos, bytes.len(), |a, b| cut(&mut out, &mut copied, a, b));
     }
     match out {
@@ -381,8 +441,9 @@ fn breaks_out_of_foreign(name: &[u8]) -> bool {
 /// starts, when the SVG is plain drawing markup whose contents can go whole
 /// (layout never shows SVG). `None` whenever the tree could end up different
 /// without them: a tag that breaks out into HTML, an end tag closing
-/// something opened outside, HTML raw text in `<foreignObject>`, or no end.
-fn svg_end(bytes: &[u8], from: usize) -> Option<usize> {
+/// something opened outside, HTML raw text in `<foreignObject>`, or no end;
+/// nor a `<title>` before the page's own (`title_allowed` false).
+fn svg_end(bytes: &[u8], from: usize, title_allowed: bool) -> Option<usize> {
     // Names of the elements open inside, as byte ranges (the SVG itself first).
     let mut open: Vec<(usize, usize)> = vec![(0, 0)];
     let comment_end = memchr::memmem::Finder::new(b"-->");
@@ -428,8 +489,9 @@ fn svg_end(bytes: &[u8], from: usize) -> Option<usize> {
             }
             open.truncate(found);
         } else {
-            // `<title>` and `<desc>` hold HTML: there `<style>` or `<script>`
-            // would be raw text this scan does not follow.
+            // `<title>` and `<desc>` are HTML integration points: a start tag
+            // in one makes an HTML element, after which end tags follow HTML
+            // rules (`</svg>` may be ignored) and raw text may start.
             let in_html_point = open[1..]
                 .iter()
                 .any(|&(s, l)| matches!(&bytes[s..s + l], n if n.eq_ignore_ascii_case(b"title") || n.eq_ignore_ascii_case(b"desc")));
@@ -438,8 +500,9 @@ fn svg_end(bytes: &[u8], from: usize) -> Option<usize> {
                 .any(|r| r.as_bytes().eq_ignore_ascii_case(name));
             let always_raw = raw && !(name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style"));
             if breaks_out_of_foreign(name)
+                || (!title_allowed && name.eq_ignore_ascii_case(b"title"))
                 || always_raw
-                || (raw && in_html_point)
+                || in_html_point
                 || name.eq_ignore_ascii_case(b"foreignobject")
                 || name.eq_ignore_ascii_case(b"math")
             {
@@ -637,18 +700,21 @@ mod tests {
     fn scripts_styles_comments_are_cut() {
         assert_eq!(
             prep("<p>a<!-- x <b> -->b<script src=s>if (a<b) {}</script><style>p{}</style>c</p>"),
-            "<p>ab<script src=s></script><style></style>c</p>"
+            "<p>a<!---->b<script src=s></script><style></style>c</p>"
         );
         let ld = "<script type='application/LD+JSON'>{\"a\":1}</script>";
         assert_eq!(prep(ld), ld);
+        let encoded = "<script type=\"application&#x2F;ld&#x2B;json\">{}</script>";
+        assert_eq!(prep(encoded), encoded);
         assert!(matches!(prepare("<p>nothing to cut</p>", &[]), Cow::Borrowed(_)));
     }
 
     #[test]
     fn cuts_end_where_the_tokenizer_ends() {
         // `--!>` ends a comment; `<!--!>` does not.
-        assert_eq!(prep("<!-- a --!><p>kept</p><!-- b -->"), "<p>kept</p>");
-        assert_eq!(prep("<!--!><p>gone</p>-->x"), "x");
+        assert_eq!(prep("<!-- a --!><p>kept</p><!-- b -->"), "<!----!><p>kept</p><!---->");
+        assert_eq!(prep("<!--!><p>gone</p>-->x"), "<!---->x");
+        assert_eq!(prep("<!-->x<!--->y<!-- open"), "<!-->x<!--->y<!--");
         // Inside `<!-- <script>`, a `</script>` does not end the script.
         assert_eq!(prep("<script><!--<script>w()</script>--></script>t"), "<script></script>t");
         assert_eq!(prep("<script>a</scripts></script>t"), "<script></script>t");
@@ -672,9 +738,14 @@ mod tests {
     #[test]
     fn drawing_svg_contents_are_cut() {
         assert_eq!(
-            prep("<p>a<svg viewBox='0 0 1 1'><title>Icon</title><g><path d='M0 0'/></g><style>.x{}</style></svg>b</p>"),
-            "<p>a<svg viewBox='0 0 1 1'></svg>b</p>"
+            prep(
+                "<title>T</title><p>a<svg viewBox='0 0 1 1'><title>Icon</title><g><path d='M0 0'/></g><style>.x{}</style></svg>b</p>"
+            ),
+            "<title>T</title><p>a<svg viewBox='0 0 1 1'></svg>b</p>"
         );
+        // Before the page's <title>, an SVG's title is the first one: kept.
+        let icon = "<p>a<svg><title>Icon</title></svg>b</p>";
+        assert_eq!(prep(icon), icon);
         // Kept whole when the contents could reach the HTML tree.
         for svg in [
             "<svg><path/><p>breaks out</p></svg>",

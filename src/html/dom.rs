@@ -283,12 +283,27 @@ impl<'a> NodeRef<'a> {
         Descendants { root: *self, next: Some(*self) }
     }
 
-    /// The text of all text nodes under the node, concatenated.
+    /// The text of all text nodes under the node, concatenated, leaving out
+    /// code and drawings below it (`<script>`, `<style>`, `<svg>`): a byline
+    /// or heading holding a script is read without the script. (Their
+    /// contents are cut before parsing anyway, see `depth::prepare`; this
+    /// keeps the answer the same whether they were or not.) The node's own
+    /// text is read even when it is one of them: JSON-LD is a script's text.
     pub fn text_content(&self) -> String {
         let mut out = String::new();
-        for n in self.descendants() {
+        let mut next = self.first_child();
+        while let Some(n) = next {
+            let skip = n.element().is_some_and(|e| matches!(e.name(), "script" | "style" | "svg"));
             if let Some(t) = n.text() {
                 out.push_str(t);
+            }
+            next = if skip { None } else { n.first_child() };
+            // Up to the next sibling of the nearest ancestor below `self` that has one.
+            let mut up = Some(n);
+            while next.is_none() {
+                let Some(u) = up.filter(|u| u.id != self.id) else { break };
+                next = u.next_sibling();
+                up = u.parent();
             }
         }
         out
@@ -792,6 +807,15 @@ mod tests {
     }
 
     #[test]
+    fn text_content_leaves_out_code_and_drawings() {
+        let dom = Dom::parse_document("<p>By <script>x()</script><style>.a{}</style><svg><title>i</title></svg>Jo</p>");
+        let p = dom.root_element().descendants().find(|n| n.element().is_some_and(|e| e.name() == "p")).unwrap();
+        assert_eq!(p.text_content(), "By Jo");
+        let script = p.descendants().find(|n| n.element().is_some_and(|e| e.name() == "script")).unwrap();
+        assert_eq!(script.text_content(), "x()");
+    }
+
+    #[test]
     fn classes_and_attrs() {
         let dom = Dom::parse_document("<div class=' a  b\tc ' id=x data-k=v>t</div>");
         let div = dom.root_element().descendants().find(|n| n.element().is_some_and(|e| e.name() == "div")).unwrap();
@@ -821,10 +845,19 @@ mod tests {
             "div:has(> p.y)",
             "[class~=y]",
         ] {
-            let ours: Vec<String> =
-                Css::parse(s).unwrap().select(dom.root_element()).iter().map(|n| n.text_content()).collect();
+            // Matches compared by name and class (text_content leaves scripts out, scraper's text() does not).
+            let ours: Vec<String> = Css::parse(s)
+                .unwrap()
+                .select(dom.root_element())
+                .iter()
+                .map(|n| n.element().map(|e| format!("{}.{:?}", e.name(), e.attr("class"))).unwrap_or_default())
+                .collect();
             let sel = scraper::Selector::parse(s).unwrap();
-            let theirs: Vec<String> = html.root_element().select(&sel).map(|e| e.text().collect()).collect();
+            let theirs: Vec<String> = html
+                .root_element()
+                .select(&sel)
+                .map(|e| format!("{}.{:?}", e.value().name(), e.value().attr("class")))
+                .collect();
             assert_eq!(ours, theirs, "{s}");
         }
     }

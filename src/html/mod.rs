@@ -268,6 +268,35 @@ mod tests {
         }
     }
 
+    /// Pages where an earlier version of `prepare` changed the result (found
+    /// by inserting markup fragments into the dataset pages at random).
+    #[test]
+    fn preparing_changes_neither_layout_nor_metadata() {
+        let pages = [
+            // A comment keeps the text on its two sides apart: `&nbsp` + `;`,
+            // table text, text after `</html>`.
+            "<p>&nbsp<!-->;</p>",
+            "<p>a&<!-- x -->amp;</p><p><<!-- y -->b</p>",
+            "<table>x <a href=l>\n<br/> onclick=<img></a></div></body></html><!-- c -->\n<!-- d -->i",
+            // `</pre>` does not close a listing; inside a pre, past a <select>, `</pre>` is ignored.
+            "<listing>a\n\n  b</pre>\n   c</listing>\n  d",
+            "<pre>a<select><option>o</select>\n  b</pre>\n   c<p>d</p>",
+            "<pre>a<table><td>x</td></table></pre>\n   c",
+            // A start tag in an SVG <title> is HTML: `</svg>` may then be ignored.
+            "<title>T</title><svg><g><svg><title>\t<path d=x></g></svg><p>after</p>",
+            // Entity-encoded JSON-LD type.
+            "<script type=\"application&#x2F;ld&#x2B;json\">{\"@type\":\"NewsArticle\",\"headline\":\"Encoded\"}</script><p>x</p>",
+            // An SVG title is the page title's last fallback when nothing else names the page.
+            "<body><svg><title>Icon name</title></svg><p>text</p></body>",
+            "<math><mi><plaintext><p>a  \n  b</p>",
+        ];
+        for page in pages {
+            let (raw, prepared) = (Dom::parse_document(page), Dom::parse_document(&depth::prepare(page, &[])));
+            assert_eq!(subtree_text(raw.root_element()), subtree_text(prepared.root_element()), "{page}");
+            assert_eq!(metadata(&raw), metadata(&prepared), "{page}");
+        }
+    }
+
     #[test]
     fn deep_nesting_does_not_overflow() {
         let html = format!("{}deep{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
