@@ -3,6 +3,14 @@
 //! `cargo bench --bench throughput [-- DIR…]` (default: the two datasets in
 //! ../shared/datasets). Single thread; every figure comes from the same run,
 //! so compare the ratios, not the absolute numbers, across machines.
+//!
+//! Peak RSS is read from `VmHWM` in /proc/self/status, reset (through
+//! /proc/self/clear_refs) before each measured phase, so it shows what the
+//! phase itself needs on top of the pages the bench holds in memory.
+//!
+//! With `RESILIPARSE_PYTHON` set to a Python that has resiliparse, the bench
+//! then runs benches/resiliparse_bench.py on the same pages and prints the
+//! ratio against the whole clean measured just before.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -35,6 +43,34 @@ fn pages(dirs: &[PathBuf]) -> Vec<Vec<u8>> {
         }
     }
     out
+}
+
+/// `VmHWM` (peak resident set) of this process, in kB.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `VmRSS` (current resident set) of this process, in kB.
+fn rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Resets the peak to the current RSS (Linux ≥ 4.0); false when not possible.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Runs `f` over all pages `rounds` times; returns the best round and the
+/// peak RSS above the RSS at the start, in kB (when the peak could be reset).
+fn time_rss<F: FnMut(&[u8])>(pages: &[Vec<u8>], rounds: usize, f: F) -> (Duration, Option<u64>) {
+    let base = if reset_peak_rss() { rss_kb() } else { None };
+    let best = time(pages, rounds, f);
+    let above = base.zip(peak_rss_kb()).map(|(b, p)| p.saturating_sub(b));
+    (best, above)
 }
 
 /// Runs `f` over all pages `rounds` times; returns the best round.
@@ -78,9 +114,13 @@ fn main() {
     let hints = Hints::default();
     let rounds = 3;
 
-    let parse = time(&texts, rounds, |t| {
+    let (parse, parse_rss) = time_rss(&texts, rounds, |t| {
         let html = scraper::Html::parse_document(std::str::from_utf8(t).unwrap_or_default());
         std::hint::black_box(html);
+    });
+    let lean = time(&texts, rounds, |t| {
+        let dom = declutter::html::dom::Dom::parse_document(std::str::from_utf8(t).unwrap_or_default());
+        std::hint::black_box(dom);
     });
     let load_only = time(&pages, rounds, |p| {
         std::hint::black_box(load::load(p, &load::LoadOptions::default()).ok());
@@ -88,7 +128,7 @@ fn main() {
     let rules_only = time(&pages, rounds, |p| {
         std::hint::black_box(without.clean(p, &hints).ok());
     });
-    let full = time(&pages, rounds, |p| {
+    let (full, full_rss) = time_rss(&pages, rounds, |p| {
         std::hint::black_box(with_extract.clean(p, &hints).ok());
     });
 
@@ -104,6 +144,7 @@ fn main() {
     };
     println!("{} pages, {:.1} MB, one thread, best of {rounds} rounds", pages.len(), mb);
     row("parse only (scraper)", parse);
+    row("parse only (declutter's own DOM)", lean);
     row("load (decode) only", load_only);
     row("clean --no-extract (rules)", rules_only);
     row("clean (rules + extraction)", full);
@@ -113,4 +154,35 @@ fn main() {
         extraction,
         100.0 * parse.as_secs_f64() / full.as_secs_f64()
     );
+    let mb = |kb: Option<u64>| kb.map_or_else(|| "n/a".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0));
+    println!(
+        "peak RSS above the loaded pages: parse only (scraper) {}, clean {}; whole process peak {}",
+        mb(parse_rss),
+        mb(full_rss),
+        mb(peak_rss_kb())
+    );
+    if let Ok(python) = std::env::var("RESILIPARSE_PYTHON") {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/resiliparse_bench.py");
+        match std::process::Command::new(&python).arg(&script).output() {
+            Ok(out) if out.status.success() => {
+                let report = String::from_utf8_lossy(&out.stdout);
+                print!("{report}");
+                let theirs = report
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .windows(2)
+                    .find(|w| w[1] == "pages/s")
+                    .and_then(|w| w[0].parse::<f64>().ok());
+                let ours = pages.len() as f64 / full.as_secs_f64();
+                if let Some(theirs) = theirs {
+                    println!(
+                        "declutter clean {ours:.0} pages/s vs resiliparse {theirs:.0} pages/s: {:.2}x",
+                        ours / theirs
+                    );
+                }
+            }
+            Ok(out) => eprintln!("resiliparse bench failed: {}", String::from_utf8_lossy(&out.stderr)),
+            Err(e) => eprintln!("cannot run {python}: {e}"),
+        }
+    }
 }

@@ -253,6 +253,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn selectors_on_dropped_attribute_kinds_still_match() {
+        // `data-*` attributes are cut before parsing unless a selector names one.
+        let toml = "[[rule]]\nid = \"ad\"\ncategory = \"ad\"\nselector = \"[data-ad-slot], div[onclick]\"\n";
+        let rules = RuleSet::from_sources(vec![rules::RuleSource::new("default.toml", toml)]).unwrap();
+        let cleaner = Cleaner::builder().rules(rules).extract(false).build().unwrap();
+        let page = b"<html><body><div data-ad-slot=1>Buy now</div><div onclick=go()>Click</div><p data-x=2>Text</p></body></html>";
+        let out = cleaner.clean(page, &Hints::default()).unwrap();
+        assert_eq!(out.text().trim(), "Text");
+        assert_eq!(out.removals.len(), 2);
+    }
+
+    #[test]
     fn cleaner_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Cleaner>();

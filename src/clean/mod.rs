@@ -139,10 +139,24 @@ fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<
     if rules.is_empty() {
         return;
     }
+    // No block rule looks at a block longer than its `max_chars`; a block
+    // with more non-space characters than the largest one (its key has at
+    // least as many) is passed over without building the key.
+    let longest = rules
+        .iter()
+        .filter_map(|r| match &r.matcher {
+            Matcher::Block(c) => Some(c.max_chars()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
     for index in 0..blocks.len() {
         let Some(block) = &blocks[index] else {
             continue;
         };
+        if block.text.chars().filter(|c| !c.is_whitespace()).nth(longest).is_some() {
+            continue;
+        }
         let keyed = Keyed::new(&block.text);
         let Some(rule) = rules.iter().find(|r| matches!(&r.matcher, Matcher::Block(c) if c.matches(&keyed))) else {
             continue;

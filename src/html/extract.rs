@@ -14,10 +14,7 @@
 //! Each left-out block carries a `builtin:` reason, so `--format json`
 //! explains every decision.
 
-use std::collections::HashMap;
-
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use super::dom::{Dom, NodeId, NodeRef};
 
 use super::layout::BlockMeta;
 use crate::document::{Block, BlockKind};
@@ -102,7 +99,7 @@ impl Stats {
 
 /// Chooses the article's blocks.
 pub fn extract(
-    doc: &Html,
+    doc: &Dom,
     blocks: &[Block],
     meta: &[BlockMeta],
     hints: &ExtractHints,
@@ -111,16 +108,16 @@ pub fn extract(
 ) -> Extraction {
     let mut verdicts: Vec<Option<&'static str>> = vec![None; blocks.len()];
     let total_chars: usize = meta.iter().map(|m| m.chars).sum();
-    let mut stats: HashMap<NodeId, Stats> = HashMap::new();
-    let mut weights: HashMap<NodeId, Weight> = HashMap::new();
+    let mut stats: Table<Stats> = Table::new(doc.len());
+    let mut weights: Table<Option<Weight>> = Table::new(doc.len());
     // The page's own JSON-LD `articleBody`, when it has one, confirms blocks.
     let declared_body = declared_body.map(crate::rules::key::key).filter(|b| b.len() >= 200);
 
     // Subtree text and link totals for every ancestor of every block.
     for m in meta {
-        let Some(node) = doc.tree.get(m.node) else { continue };
+        let Some(node) = doc.get(m.node) else { continue };
         for anc in std::iter::once(node).chain(node.ancestors()) {
-            let s = stats.entry(anc.id()).or_default();
+            let s = stats.at(anc.id());
             s.chars += m.chars;
             s.link_chars += m.link_chars;
             s.blocks += 1;
@@ -132,7 +129,7 @@ pub fn extract(
         if m.chars < MIN_VOTING_CHARS {
             continue;
         }
-        let Some(node) = doc.tree.get(m.node) else { continue };
+        let Some(node) = doc.get(m.node) else { continue };
         let ld = if m.chars == 0 { 0.0 } else { m.link_chars as f32 / m.chars as f32 };
         let commas = block.text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count();
         // Data-table rows are records, not prose: commas in them say little.
@@ -149,20 +146,20 @@ pub fn extract(
         }
         let mut tainted = false;
         for anc in std::iter::once(node).chain(node.ancestors()) {
-            if !anc.value().is_element() {
+            if !anc.is_element() {
                 break;
             }
-            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            let w = weights.weight(anc, hints);
             tainted |= w.boilerplate;
             if tainted {
                 break;
             }
-            stats.entry(anc.id()).or_default().mass += vote;
+            stats.at(anc.id()).mass += vote;
         }
         let start = if is_paragraph_like(node) { node.parent() } else { Some(node) };
         let Some(start) = start else { continue };
         for (level, anc) in std::iter::once(start).chain(start.ancestors()).take(SCORE_LEVELS).enumerate() {
-            if !anc.value().is_element() {
+            if !anc.is_element() {
                 break;
             }
             let divider = match level {
@@ -170,8 +167,8 @@ pub fn extract(
                 1 => 2.0,
                 n => n as f32 * 3.0,
             };
-            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
-            let s = stats.entry(anc.id()).or_default();
+            let w = weights.weight(anc, hints);
+            let s = stats.at(anc.id());
             if !s.scored {
                 s.scored = true;
                 s.score = w.initial;
@@ -187,7 +184,7 @@ pub fn extract(
     let biggest = stats.values().filter(|s| s.scored).map(|s| s.chars).max().unwrap_or(0);
     let min_chars = if biggest >= MIN_CANDIDATE_CHARS { MIN_CANDIDATE_CHARS } else { 0 };
     let mut candidates: Vec<(NodeId, f32)> =
-        stats.iter().filter(|(_, s)| s.scored && s.chars >= min_chars).map(|(&id, s)| (id, final_score(s))).collect();
+        stats.iter().filter(|(_, s)| s.scored && s.chars >= min_chars).map(|(id, s)| (id, final_score(s))).collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     let Some(&(mut top, top_score)) = candidates.first().filter(|c| c.1 > 0.0) else {
@@ -198,15 +195,15 @@ pub fn extract(
     let strong: Vec<NodeId> =
         candidates.iter().skip(1).take(4).filter(|c| c.1 >= top_score * 0.75).map(|c| c.0).collect();
     if strong.len() >= 2
-        && let Some(node) = doc.tree.get(top)
+        && let Some(node) = doc.get(top)
     {
         for anc in node.ancestors() {
-            if !anc.value().is_element() || anc.value().as_element().is_some_and(|e| e.name() == "body") {
+            if !anc.is_element() || anc.element().is_some_and(|e| e.name() == "body") {
                 break;
             }
             let contained = strong
                 .iter()
-                .filter(|&&c| doc.tree.get(c).is_some_and(|n| n.ancestors().any(|a| a.id() == anc.id())))
+                .filter(|&&c| doc.get(c).is_some_and(|n| n.ancestors().any(|a| a.id() == anc.id())))
                 .count();
             if contained >= 2 {
                 top = anc.id();
@@ -215,15 +212,15 @@ pub fn extract(
         }
     }
     // A parent whose score is comparable holds more of the article (text split across wrappers).
-    while let Some(node) = doc.tree.get(top) {
+    while let Some(node) = doc.get(top) {
         let Some(parent) =
-            node.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "body" && e.name() != "html"))
+            node.parent().filter(|p| p.element().is_some_and(|e| e.name() != "body" && e.name() != "html"))
         else {
             break;
         };
         let child_chars = stats.get(&top).map_or(0, |s| s.chars);
         let parent_stats = stats.get(&parent.id()).copied().unwrap_or_default();
-        let only_child = parent.children().filter(|c| c.value().is_element()).count() == 1;
+        let only_child = parent.children().filter(NodeRef::is_element).count() == 1;
         let parent_score = final_score(&parent_stats);
         let top_final = stats.get(&top).map_or(0.0, final_score);
         if only_child
@@ -241,10 +238,10 @@ pub fn extract(
     // Text spread over sibling containers (a lead, steps, sections): move up
     // while an ancestor gathers clearly more clean article text without
     // gathering links.
-    if let Some(node) = doc.tree.get(top) {
+    if let Some(node) = doc.get(top) {
         let mut best_mass = stats.get(&top).map_or(0.0, |s| s.mass);
         for anc in node.ancestors() {
-            if anc.value().as_element().is_none_or(|e| e.name() == "body" || e.name() == "html") {
+            if anc.element().is_none_or(|e| e.name() == "body" || e.name() == "html") {
                 break;
             }
             let s = stats.get(&anc.id()).copied().unwrap_or_default();
@@ -272,20 +269,19 @@ pub fn extract(
     // Siblings that look like article text join the top candidate.
     let mut content: Vec<NodeId> = vec![top];
     let top_final = stats.get(&top).map_or(0.0, final_score);
-    if let Some(node) = doc.tree.get(top)
+    if let Some(node) = doc.get(top)
         && let Some(parent) = node.parent()
     {
         let threshold = (top_final * 0.2).max(10.0);
-        let top_class = node.value().as_element().and_then(|e| e.attr("class")).unwrap_or("");
-        for sib in parent.children().filter(|c| c.id() != top && c.value().is_element()) {
+        let top_class = node.element().and_then(|e| e.attr("class")).unwrap_or("");
+        for sib in parent.children().filter(|c| c.id() != top && c.is_element()) {
             let s = stats.get(&sib.id()).copied().unwrap_or_default();
             if s.chars == 0 {
                 continue;
             }
-            let same_class =
-                !top_class.is_empty() && sib.value().as_element().and_then(|e| e.attr("class")) == Some(top_class);
+            let same_class = !top_class.is_empty() && sib.element().and_then(|e| e.attr("class")) == Some(top_class);
             let bonus = if same_class { top_final * 0.2 } else { 0.0 };
-            let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
+            let w = weights.weight(sib, hints);
             let append = if w.boilerplate {
                 false
             } else if s.scored && final_score(&s) + bonus >= threshold {
@@ -305,13 +301,12 @@ pub fn extract(
         // subtrees that scored well on their own.
         let mut inner = parent;
         for _ in 0..EXTEND_LEVELS {
-            let Some(outer) = inner.parent().filter(|p| p.value().as_element().is_some_and(|e| e.name() != "html"))
-            else {
+            let Some(outer) = inner.parent().filter(|p| p.element().is_some_and(|e| e.name() != "html")) else {
                 break;
             };
-            for sib in outer.children().filter(|c| c.id() != inner.id() && c.value().is_element()) {
+            for sib in outer.children().filter(|c| c.id() != inner.id() && c.is_element()) {
                 let s = stats.get(&sib.id()).copied().unwrap_or_default();
-                let w = *weights.entry(sib.id()).or_insert_with(|| weigh(sib, hints));
+                let w = weights.weight(sib, hints);
                 if !w.boilerplate
                     && s.scored
                     && s.chars >= 200
@@ -328,7 +323,7 @@ pub fn extract(
     // Map every block to its verdict.
     let content_chars: usize = content.iter().map(|id| stats.get(id).map_or(0, |s| s.chars)).sum();
     for (i, m) in meta.iter().enumerate() {
-        let Some(node) = doc.tree.get(m.node) else { continue };
+        let Some(node) = doc.get(m.node) else { continue };
         let mut inside = None;
         let mut boiler_below_root = false;
         let mut any_boiler = false;
@@ -348,7 +343,7 @@ pub fn extract(
             {
                 link_box = true;
             }
-            let w = *weights.entry(anc.id()).or_insert_with(|| weigh(anc, hints));
+            let w = weights.weight(anc, hints);
             any_boiler |= w.boilerplate;
             // A "boilerplate" wrapper holding most of the article is a
             // misleading class name (`elementor-widget`), not boilerplate.
@@ -531,6 +526,46 @@ fn prune_orphan_labels(verdicts: &mut [Option<&'static str>], blocks: &[Block], 
     }
 }
 
+/// Per-node facts, in a table indexed by node: extraction asks about
+/// ancestors of every block, and a hash lookup per question added up. A
+/// node never asked about reads as the default (no text, not scored), which
+/// is what a missing map entry meant.
+struct Table<T> {
+    rows: Vec<T>,
+}
+
+impl<T: Default + Clone> Table<T> {
+    fn new(nodes: usize) -> Self {
+        Table { rows: vec![T::default(); nodes] }
+    }
+
+    fn at(&mut self, id: NodeId) -> &mut T {
+        if id.index() >= self.rows.len() {
+            self.rows.resize(id.index() + 1, T::default());
+        }
+        &mut self.rows[id.index()]
+    }
+
+    fn get(&self, id: &NodeId) -> Option<&T> {
+        self.rows.get(id.index())
+    }
+
+    fn values(&self) -> impl Iterator<Item = &T> {
+        self.rows.iter()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (NodeId, &T)> {
+        self.rows.iter().enumerate().map(|(i, t)| (NodeId::from_index(i), t))
+    }
+}
+
+impl Table<Option<Weight>> {
+    /// The node's weight, computed on first use.
+    fn weight(&mut self, node: NodeRef<'_>, hints: &ExtractHints) -> Weight {
+        *self.at(node.id()).get_or_insert_with(|| weigh(node, hints))
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Weight {
     /// Added once, from the tag.
@@ -542,8 +577,8 @@ struct Weight {
 }
 
 /// The starting score of a container, from its tag and its class/id tokens.
-fn weigh(node: NodeRef<'_, Node>, hints: &ExtractHints) -> Weight {
-    let Some(el) = node.value().as_element() else { return Weight { initial: 0.0, factor: 1.0, boilerplate: false } };
+fn weigh(node: NodeRef<'_>, hints: &ExtractHints) -> Weight {
+    let Some(el) = node.element() else { return Weight { initial: 0.0, factor: 1.0, boilerplate: false } };
     let mut factor: f32 = 1.0;
     let name = el.name();
     let initial: f32 = match name {
@@ -586,26 +621,38 @@ fn classify_names(class: Option<&str>, id: Option<&str>, hints: &ExtractHints) -
     let (mut content, mut boiler) = (false, false);
     let names = class.into_iter().flat_map(str::split_whitespace).map(|n| (n, false));
     for (name, is_id) in names.chain(id.map(|i| (i, true))) {
-        let tokens: Vec<String> =
-            name.split(['-', '_', ':']).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase).collect();
+        // Tokens are looked at in place, lower-cased only when they need it:
+        // every container of every block is weighed.
+        let tokens = || name.split(['-', '_', ':']).filter(|t| !t.is_empty());
+        let count = tokens().count();
+        let taxonomy = tokens().next().is_some_and(|t| {
+            t.eq_ignore_ascii_case("tag") || t.eq_ignore_ascii_case("category") || t.eq_ignore_ascii_case("categories")
+        });
         // A long id is an anchor made from prose (`sharing-with-a-single-developer`);
         // WordPress's `tag-…`/`category-…` classes name the post's taxonomy terms.
-        if (is_id && tokens.len() > MAX_NAME_TOKENS)
-            || (tokens.len() >= 2 && matches!(tokens[0].as_str(), "tag" | "category" | "categories"))
-        {
+        if (is_id && count > MAX_NAME_TOKENS) || (count >= 2 && taxonomy) {
             continue;
         }
-        if tokens.iter().any(|t| hints.boilerplate_tokens.contains(t)) {
+        if tokens().any(|t| contains_lower(&hints.boilerplate_tokens, t)) {
             boiler = true;
-        } else if tokens.iter().any(|t| hints.content_tokens.contains(t)) {
+        } else if tokens().any(|t| contains_lower(&hints.content_tokens, t)) {
             content = true;
         }
     }
     (content, boiler)
 }
 
-fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
-    node.value().as_element().is_some_and(|e| {
+/// `set` holds lower-case tokens: is `token`, lower-cased, one of them?
+fn contains_lower(set: &std::collections::HashSet<String>, token: &str) -> bool {
+    if token.bytes().any(|b| b.is_ascii_uppercase()) {
+        set.contains(&token.to_ascii_lowercase())
+    } else {
+        set.contains(token)
+    }
+}
+
+fn is_paragraph_like(node: NodeRef<'_>) -> bool {
+    node.element().is_some_and(|e| {
         matches!(
             e.name(),
             "p" | "li"
@@ -640,8 +687,8 @@ fn ends_like_prose(text: &str) -> bool {
     text.trim_end().ends_with(SENTENCE_END)
 }
 
-fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
-    let text: String = node.descendants().filter_map(|n| n.value().as_text().map(|t| t.to_string())).collect();
+fn ends_sentence(node: NodeRef<'_>) -> bool {
+    let text = node.text_content();
     ends_like_prose(&text) || text.trim_end().ends_with(':')
 }
 

@@ -3,91 +3,98 @@
 //! The walk is iterative, so a page nested 100 000 levels deep cannot
 //! overflow the stack.
 
-use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 
-use ego_tree::{NodeId, NodeRef};
-use scraper::Node;
+use html5ever::local_name;
 
+use super::dom::{Data, Element, NodeId, NodeRef};
 use crate::document::{Block, BlockKind, Origin};
 
-/// Elements that never render text.
-const SKIPPED: &[&str] = &[
-    "head",
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "annotation",
-    "annotation-xml",
-    "iframe",
-    "object",
-    "embed",
-    "canvas",
-    "audio",
-    "video",
-    "select",
-    "datalist",
-    "textarea",
-    "input",
-    "title",
-    "button",
-    "map",
-    "rt",
-    "rp",
-];
+/// Elements that never render text. A `match` on the name, not a list
+/// search: it runs for every element of every page.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "head"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "annotation"
+            | "annotation-xml"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "audio"
+            | "video"
+            | "select"
+            | "datalist"
+            | "textarea"
+            | "input"
+            | "title"
+            | "button"
+            | "map"
+            | "rt"
+            | "rp"
+    )
+}
 
 /// Elements that start and end a block.
-const BLOCK_LEVEL: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "html",
-    "legend",
-    "li",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "tfoot",
-    "thead",
-    "tr",
-    "ul",
-    "frameset",
-    "frame",
-    "search",
-];
+pub fn is_block_level(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "caption"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "legend"
+            | "li"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "tfoot"
+            | "thead"
+            | "tr"
+            | "ul"
+            | "frameset"
+            | "frame"
+            | "search"
+    )
+}
 
 /// Origins keep at most this many trailing path segments, so a pathologically
 /// deep page costs O(1) per block rather than O(depth).
@@ -95,10 +102,12 @@ const MAX_PATH_SEGMENTS: usize = 24;
 
 /// What the caller wants done with particular elements during the walk.
 pub struct Directives<'a> {
-    /// Elements removed by selector rules, with the rule's index in the caller's list.
-    pub removed: &'a HashMap<NodeId, usize>,
+    /// Per node (indexed by [`NodeId::index`]): the index, in the caller's
+    /// list, of the selector rule that removed it; empty when no rule matched
+    /// anything. A table, not a map: the walk asks for every element.
+    pub removed: &'a [Option<u32>],
     /// The article container(s); when non-empty, blocks outside them are reported, not kept.
-    pub content: &'a HashSet<NodeId>,
+    pub content: &'a [NodeId],
 }
 
 /// What the walk produced.
@@ -146,7 +155,7 @@ struct Segment<'a> {
 }
 
 enum Step<'a> {
-    Enter(NodeRef<'a, Node>),
+    Enter(NodeRef<'a>),
     Exit(Exit),
 }
 
@@ -178,7 +187,7 @@ struct Walker<'a> {
 }
 
 /// Lays out the subtree under `root` (usually `<html>`).
-pub fn layout(root: NodeRef<'_, Node>, directives: Option<&Directives>) -> Laid {
+pub fn layout(root: NodeRef<'_>, directives: Option<&Directives>) -> Laid {
     let mut w = Walker {
         directives,
         out: Laid::default(),
@@ -228,27 +237,27 @@ pub fn layout(root: NodeRef<'_, Node>, directives: Option<&Directives>) -> Laid 
 }
 
 /// The text of a subtree, blocks joined by newlines: what a removal reports.
-pub fn subtree_text(node: NodeRef<'_, Node>) -> String {
+pub fn subtree_text(node: NodeRef<'_>) -> String {
     let laid = layout(node, None);
     laid.blocks.into_iter().map(|b| b.text).collect::<Vec<_>>().join("\n")
 }
 
 impl<'a> Walker<'a> {
-    fn enter(&mut self, node: NodeRef<'a, Node>, stack: &mut Vec<Step<'a>>) {
-        let element = match node.value() {
-            Node::Text(text) => {
+    fn enter(&mut self, node: NodeRef<'a>, stack: &mut Vec<Step<'a>>) {
+        let element = match node.data() {
+            Data::Text(text) => {
                 self.text(text);
                 return;
             }
-            Node::Element(e) => e,
-            Node::Document | Node::Fragment => {
+            Data::Element(e) => e,
+            Data::Document | Data::Fragment => {
                 stack.extend(node.children().rev().map(Step::Enter));
                 return;
             }
-            _ => return,
+            Data::Other => return,
         };
         let name = element.name();
-        if SKIPPED.contains(&name) || is_hidden(element) {
+        if is_skipped(name) || is_hidden(element) {
             return;
         }
         if name == "br" {
@@ -261,9 +270,9 @@ impl<'a> Walker<'a> {
         // selector rules are reported only where they changed the article.
         let outside = self.directives.is_some_and(|d| !d.content.is_empty()) && self.in_content == 0;
         if let Some(d) = self.directives.filter(|_| !outside)
-            && let Some(&rule) = d.removed.get(&node.id())
+            && let Some(&Some(rule)) = d.removed.get(node.id().index())
         {
-            self.out.removed.push((rule, node.id(), self.out.blocks.len()));
+            self.out.removed.push((rule as usize, node.id(), self.out.blocks.len()));
             self.path.pop();
             return;
         }
@@ -274,7 +283,7 @@ impl<'a> Walker<'a> {
         }
         let top = self.frames.last().map_or(BlockKind::Paragraph, |f| f.kind);
         let in_data_row = self.frames.last().is_some_and(|f| f.data_row);
-        let mut block = BLOCK_LEVEL.contains(&name);
+        let mut block = is_block_level(name);
         let mut kind = inherit(top);
         let mut data_row = false;
         match name {
@@ -319,7 +328,7 @@ impl<'a> Walker<'a> {
         if list {
             self.lists.push(name == "ol");
         }
-        let link = name == "a" && element.attr("href").is_some();
+        let link = name == "a" && element.attr_named(&local_name!("href")).is_some();
         if link {
             self.links += 1;
         }
@@ -344,15 +353,26 @@ impl<'a> Walker<'a> {
             self.buf.push_str(text);
             return;
         }
-        for c in text.chars() {
-            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C') {
+        // Word by word, not char by char: the whitespace that collapses is
+        // ASCII, so byte positions split the text at char boundaries.
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C');
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let spaces = bytes[i..].iter().take_while(|b| is_space(b)).count();
+            if spaces > 0 {
                 self.pending_space = true;
-            } else {
-                if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with(['\n', ' ']) {
+                i += spaces;
+            }
+            let word = bytes[i..].iter().take_while(|b| !is_space(b)).count();
+            if word > 0 {
+                // A byte test: the last char is ASCII exactly when the last byte is.
+                if self.pending_space && !matches!(self.buf.as_bytes().last(), None | Some(b'\n' | b' ')) {
                     self.buf.push(' ');
                 }
                 self.pending_space = false;
-                self.buf.push(c);
+                self.buf.push_str(&text[i..i + word]);
+                i += word;
             }
         }
     }
@@ -385,7 +405,7 @@ impl<'a> Walker<'a> {
             path.push('/');
             path.push_str(seg.name);
             if seg.index > 1 {
-                path.push_str(&format!("[{}]", seg.index));
+                let _ = write!(path, "[{}]", seg.index);
             }
         }
         Origin::Element(path)
@@ -448,28 +468,49 @@ impl<'a> Walker<'a> {
 /// Elements a browser does not show: `hidden`, `aria-hidden="true"` on a
 /// container, screen-reader-only classes, or an inline `display: none` /
 /// `visibility: hidden`.
-fn is_hidden(element: &scraper::node::Element) -> bool {
-    if element.attr("hidden").is_some() {
-        return true;
+fn is_hidden(element: &Element) -> bool {
+    // One pass over the attributes (the first of each name counts, as with
+    // `attr`), rather than a scan per attribute asked about.
+    let (mut aria_hidden, mut class, mut style) = (None, None, None);
+    for (name, value) in element.plain_attrs() {
+        if *name == local_name!("hidden") {
+            return true;
+        } else if *name == local_name!("aria-hidden") {
+            aria_hidden.get_or_insert(value);
+        } else if *name == local_name!("class") {
+            class.get_or_insert(value);
+        } else if *name == local_name!("style") {
+            style.get_or_insert(value);
+        }
     }
-    if element.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        && BLOCK_LEVEL.contains(&element.name())
-    {
+    if aria_hidden.is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) && is_block_level(element.name()) {
         return true;
     }
     // Screen-reader-only text is not on screen either.
-    if element.attr("class").is_some_and(|c| {
-        c.split_whitespace().any(|name| {
-            let n = name.to_ascii_lowercase().replace(['-', '_'], "");
-            n.ends_with("visuallyhidden") || n == "sronly" || n.starts_with("screenreader")
-        })
-    }) {
+    if class.is_some_and(|c| c.split_whitespace().any(is_screen_reader_class)) {
         return true;
     }
-    element.attr("style").is_some_and(|style| {
+    style.is_some_and(|style| {
         let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         compact.contains("display:none") || compact.contains("visibility:hidden")
     })
+}
+
+/// `sr-only`, `screen-reader-text`, `visually-hidden` and kin: the class
+/// lower-cased without `-` and `_` is `sronly`, starts `screenreader` or ends
+/// `visuallyhidden`. Compared byte by byte, without building the normalized
+/// name: most elements have classes and almost none of them are these.
+fn is_screen_reader_class(class: &str) -> bool {
+    let normalized = || class.bytes().filter(|b| !matches!(b, b'-' | b'_')).map(|b| b.to_ascii_lowercase());
+    normalized().eq(*b"sronly")
+        || normalized().take(12).eq(*b"screenreader")
+        || class
+            .bytes()
+            .rev()
+            .filter(|b| !matches!(b, b'-' | b'_'))
+            .map(|b| b.to_ascii_lowercase())
+            .take(14)
+            .eq(b"visuallyhidden".iter().rev().copied())
 }
 
 /// Paragraphs inside quotes and list items keep their container's kind.
@@ -481,12 +522,12 @@ fn inherit(kind: BlockKind) -> BlockKind {
 }
 
 /// A layout table's row holds paragraphs or divs; a data row holds only inline content.
-fn has_block_descendant(node: NodeRef<'_, Node>) -> bool {
-    node.descendants().skip(1).any(|n| match n.value() {
-        Node::Element(e) => {
+fn has_block_descendant(node: NodeRef<'_>) -> bool {
+    node.descendants().skip(1).any(|n| match n.element() {
+        Some(e) => {
             let name = e.name();
-            name != "tr" && name != "td" && name != "th" && BLOCK_LEVEL.contains(&name)
+            name != "tr" && name != "td" && name != "th" && is_block_level(name)
         }
-        _ => false,
+        None => false,
     })
 }

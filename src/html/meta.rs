@@ -3,9 +3,12 @@
 
 use std::sync::LazyLock;
 
-use scraper::{ElementRef, Html, Selector};
+use html5ever::local_name;
+use selectors::context::SelectorCaches;
 use serde::Serialize;
 use serde_json::Value;
+
+use super::dom::{Css, Dom, NodeRef};
 
 /// What the page says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -21,31 +24,71 @@ pub struct Metadata {
     pub article_body: Option<String>,
 }
 
-fn sel(s: &str) -> Option<Selector> {
-    Selector::parse(s).ok()
+fn sel(s: &str) -> Option<Css> {
+    Css::parse(s).ok()
 }
 
-static META: LazyLock<Option<Selector>> = LazyLock::new(|| sel("meta[content]"));
-static TITLE: LazyLock<Option<Selector>> = LazyLock::new(|| sel("title"));
-static H1: LazyLock<Option<Selector>> = LazyLock::new(|| sel("h1"));
-static JSON_LD: LazyLock<Option<Selector>> = LazyLock::new(|| sel("script[type='application/ld+json']"));
-static CANONICAL: LazyLock<Option<Selector>> = LazyLock::new(|| sel("link[rel~='canonical'][href]"));
-static AUTHOR_DOM: LazyLock<Option<Selector>> = LazyLock::new(|| {
+static META: LazyLock<Option<Css>> = LazyLock::new(|| sel("meta[content]"));
+static JSON_LD: LazyLock<Option<Css>> = LazyLock::new(|| sel("script[type='application/ld+json']"));
+static CANONICAL: LazyLock<Option<Css>> = LazyLock::new(|| sel("link[rel~='canonical'][href]"));
+static AUTHOR_DOM: LazyLock<Option<Css>> = LazyLock::new(|| {
     sel(
         "[rel~='author'], [itemprop~='author'] [itemprop~='name'], [itemprop~='author'], .byline .author, .author-name, .byline",
     )
 });
-static TIME: LazyLock<Option<Selector>> = LazyLock::new(|| sel("time[datetime], [itemprop~='datePublished']"));
+static TIME: LazyLock<Option<Css>> = LazyLock::new(|| sel("time[datetime], [itemprop~='datePublished']"));
+
+/// Every element the metadata selectors pick, found in one walk of the page
+/// (it used to be seven `select` walks). A cheap test on the tag or the
+/// attributes comes first; the selector itself still decides.
+#[derive(Default)]
+struct Found<'a> {
+    metas: Vec<NodeRef<'a>>,
+    title: Option<NodeRef<'a>>,
+    h1: Option<NodeRef<'a>>,
+    json_ld: Vec<NodeRef<'a>>,
+    canonical: Option<NodeRef<'a>>,
+    authors: Vec<NodeRef<'a>>,
+    times: Vec<NodeRef<'a>>,
+}
+
+fn find(root: NodeRef<'_>) -> Found<'_> {
+    let mut found = Found::default();
+    let mut caches = SelectorCaches::default();
+    let mut test = |s: &LazyLock<Option<Css>>, n: NodeRef<'_>| s.as_ref().is_some_and(|s| s.matches(n, &mut caches));
+    for n in root.descendants().skip(1) {
+        let Some(e) = n.element() else { continue };
+        match e.name() {
+            "meta" if test(&META, n) => found.metas.push(n),
+            "title" if found.title.is_none() => found.title = Some(n),
+            "h1" if found.h1.is_none() => found.h1 = Some(n),
+            "script" if test(&JSON_LD, n) => found.json_ld.push(n),
+            "link" if found.canonical.is_none() && test(&CANONICAL, n) => found.canonical = Some(n),
+            _ => {}
+        }
+        let itemprop = e.attr_named(&local_name!("itemprop")).is_some();
+        let author_like = itemprop
+            || e.attr_named(&local_name!("rel")).is_some()
+            || e.classes().any(|c| matches!(c, "author" | "author-name" | "byline"));
+        if author_like && test(&AUTHOR_DOM, n) {
+            found.authors.push(n);
+        }
+        if (itemprop || e.name() == "time") && test(&TIME, n) {
+            found.times.push(n);
+        }
+    }
+    found
+}
 
 /// Reads the page's metadata.
-pub fn metadata(doc: &Html) -> Metadata {
+pub fn metadata(doc: &Dom) -> Metadata {
     let root = doc.root_element();
-    let select = |s: &LazyLock<Option<Selector>>| -> Vec<ElementRef> {
-        s.as_ref().map(|s| root.select(s).collect()).unwrap_or_default()
-    };
-    let metas: Vec<(String, String)> = select(&META)
-        .into_iter()
+    let found = find(root);
+    let metas: Vec<(String, String)> = found
+        .metas
+        .iter()
         .filter_map(|m| {
+            let m = m.element()?;
             let key = m.attr("property").or_else(|| m.attr("name")).or_else(|| m.attr("itemprop"))?;
             Some((key.trim().to_ascii_lowercase(), m.attr("content")?.to_owned()))
         })
@@ -53,19 +96,21 @@ pub fn metadata(doc: &Html) -> Metadata {
     let meta = |keys: &[&str]| -> Option<String> {
         keys.iter().find_map(|k| metas.iter().find(|(key, _)| key == k).and_then(|(_, v)| clean(v)))
     };
-    let ld = json_ld(&select(&JSON_LD));
+    let ld = json_ld(&found.json_ld);
+    let attr = |n: &NodeRef<'_>, name: &str| n.element().and_then(|e| e.attr(name)).and_then(clean);
 
     let title = meta(&["og:title", "twitter:title"])
         .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["headline", "name"])))
-        .or_else(|| select(&TITLE).first().and_then(|t| clean(&t.text().collect::<String>())))
-        .or_else(|| select(&H1).first().and_then(|h| clean(&h.text().collect::<String>())));
+        .or_else(|| found.title.and_then(|t| clean(&t.text_content())))
+        .or_else(|| found.h1.and_then(|h| clean(&h.text_content())));
     let author = meta(&["author", "article:author", "parsely-author", "sailthru.author", "dc.creator"])
         .filter(|a| !a.starts_with("http"))
         .or_else(|| ld.as_ref().and_then(|v| person(v.get("author")?)))
         .or_else(|| {
-            select(&AUTHOR_DOM).into_iter().find_map(|e| {
-                clean(&e.text().collect::<String>()).filter(|t| t.chars().count() <= 80).map(|t| strip_by(&t))
-            })
+            found
+                .authors
+                .iter()
+                .find_map(|e| clean(&e.text_content()).filter(|t| t.chars().count() <= 80).map(|t| strip_by(&t)))
         });
     let published = meta(&[
         "article:published_time",
@@ -82,19 +127,22 @@ pub fn metadata(doc: &Html) -> Metadata {
     ])
     .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["datePublished", "dateCreated"])))
     .or_else(|| {
-        select(&TIME).into_iter().find_map(|t| t.attr("datetime").or_else(|| t.attr("content")).and_then(clean))
+        found
+            .times
+            .iter()
+            .find_map(|t| t.element().and_then(|e| e.attr("datetime").or_else(|| e.attr("content"))).and_then(clean))
     });
     let site_name = meta(&["og:site_name", "application-name", "twitter:site"])
         .or_else(|| ld.as_ref().and_then(|v| v.get("publisher").and_then(|p| string_at(p, &["name"]))));
     let language = root
-        .attr("lang")
-        .or_else(|| root.attr("xml:lang"))
+        .element()
+        .and_then(|e| e.attr("lang").or_else(|| e.attr("xml:lang")))
         .and_then(clean)
         .or_else(|| meta(&["content-language", "og:locale", "language", "dc.language"]))
         .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["inLanguage"])));
-    let canonical_url = select(&CANONICAL)
-        .first()
-        .and_then(|l| l.attr("href").and_then(clean))
+    let canonical_url = found
+        .canonical
+        .and_then(|l| attr(&l, "href"))
         .or_else(|| meta(&["og:url"]))
         .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["url", "mainEntityOfPage"])));
     let article_body = ld.as_ref().and_then(|v| string_at(v, &["articleBody"]));
@@ -103,10 +151,10 @@ pub fn metadata(doc: &Html) -> Metadata {
 
 /// The JSON-LD object that describes the article (the first `*Article`,
 /// `BlogPosting` or `WebPage`, looking inside arrays and `@graph`).
-fn json_ld(scripts: &[ElementRef]) -> Option<Value> {
+fn json_ld(scripts: &[NodeRef<'_>]) -> Option<Value> {
     let mut found: Vec<Value> = Vec::new();
     for s in scripts {
-        let text: String = s.text().collect();
+        let text = s.text_content();
         let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
         collect_objects(value, &mut found, 0);
     }
@@ -190,7 +238,7 @@ mod tests {
             <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},
               {"@type":"NewsArticle","headline":"Head","author":[{"@type":"Person","name":"A. Writer"}],"datePublished":"2024-05-01T10:00:00Z"}]}</script>
             </head><body><h1>H</h1></body></html>"#;
-        let m = metadata(&Html::parse_document(page));
+        let m = metadata(&Dom::parse_document(page));
         assert_eq!(m.title.as_deref(), Some("Head"));
         assert_eq!(m.author.as_deref(), Some("A. Writer"));
         assert_eq!(m.published.as_deref(), Some("2024-05-01T10:00:00Z"));
@@ -202,7 +250,7 @@ mod tests {
     #[test]
     fn dom_fallbacks() {
         let page = r#"<html><head><title> Plain  title </title></head><body><span class="byline">By Jo Reporter</span><time datetime="2020-01-02">Jan 2</time></body></html>"#;
-        let m = metadata(&Html::parse_document(page));
+        let m = metadata(&Dom::parse_document(page));
         assert_eq!(m.title.as_deref(), Some("Plain title"));
         assert_eq!(m.author.as_deref(), Some("Jo Reporter"));
         assert_eq!(m.published.as_deref(), Some("2020-01-02"));

@@ -1,23 +1,25 @@
-//! HTML to blocks: parse with html5ever (through `scraper`), apply selector
-//! rules and the publisher's content container, lay out the rest.
+//! HTML to blocks: parse with html5ever into our own DOM ([`dom`]), apply
+//! selector rules and the publisher's content container, lay out the rest.
 
 mod depth;
+pub mod dom;
 mod extract;
 mod layout;
 mod meta;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use ego_tree::NodeId;
-use scraper::{ElementRef, Html, Selector};
+use dom::{Css, Dom, NodeId, NodeRef};
+use selectors::context::SelectorCaches;
 
+pub use depth::selector_attributes;
 pub use extract::Quality;
 pub use layout::subtree_text;
 pub use meta::{Metadata, metadata};
 
 use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
-use crate::rules::{Category, ExtractHints, Matcher, Publisher, Rule};
+use crate::rules::{Category, ExtractHints, Matcher, Publisher, Rule, RuleIndex};
 
 /// The id recorded for blocks left out because a publisher's `content`
 /// selector chose the article container.
@@ -52,10 +54,6 @@ pub fn to_blocks(
     publisher: Option<&Publisher>,
     options: HtmlOptions,
 ) -> HtmlDocument {
-    let doc = Html::parse_document(&depth::cap_depth(text));
-    let root = doc.root_element();
-
-    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
     let css: Vec<(usize, &crate::rules::CssRule)> = selector_rules
         .iter()
         .enumerate()
@@ -64,18 +62,32 @@ pub fn to_blocks(
             _ => None,
         })
         .collect();
-    let mut removed: HashMap<NodeId, usize> = HashMap::new();
+    let contents = publisher.map(|p| p.content.as_slice()).unwrap_or_default();
+    let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
+    keep.extend(contents.iter().flat_map(|(source, _)| depth::selector_attributes(source)));
+    let doc = Dom::parse_document(&depth::prepare(text, &keep));
+    let root = doc.root_element();
+
+    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
+    let mut removed: Vec<Option<u32>> = Vec::new();
     if !css.is_empty() {
-        for el in root.descendent_elements() {
-            if let Some(&(i, _)) = css.iter().find(|(_, c)| c.matches(&el)) {
-                removed.insert(el.id(), i);
+        removed = vec![None; doc.len()];
+        let index = RuleIndex::new(css.iter().map(|(_, c)| c.prefilter.as_ref()));
+        let mut caches = SelectorCaches::default();
+        let mut candidates = Vec::new();
+        for el in root.descendants() {
+            let Some(e) = el.element() else { continue };
+            index.candidates(e, &mut candidates);
+            let hit = candidates.iter().find(|&&c| css[c as usize].1.selector.matches(el, &mut caches));
+            if let Some(&c) = hit {
+                removed[el.id().index()] = Some(css[c as usize].0 as u32);
             }
         }
     }
-    let mut content: HashSet<NodeId> = HashSet::new();
+    let mut content: Vec<NodeId> = Vec::new();
     let mut content_selector = None;
-    for (source, sel) in publisher.map(|p| p.content.as_slice()).unwrap_or_default() {
-        let found: Vec<ElementRef> = root.select(sel).collect();
+    for (source, sel) in contents {
+        let found = sel.select(root);
         if !found.is_empty() {
             content.extend(outermost(&found));
             content_selector = Some(source.clone());
@@ -84,13 +96,13 @@ pub fn to_blocks(
     }
 
     let directives = layout::Directives { removed: &removed, content: &content };
-    let laid = layout::layout(*root, Some(&directives));
+    let laid = layout::layout(root, Some(&directives));
 
     let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
     for (rule_index, node, position) in laid.removed {
         let rule = selector_rules[rule_index];
-        let text = doc.tree.get(node).map(subtree_text).unwrap_or_default();
-        let origin = doc.tree.get(node).map(element_path).unwrap_or_else(|| Origin::Element(String::new()));
+        let text = doc.get(node).map(subtree_text).unwrap_or_default();
+        let origin = doc.get(node).map(element_path).unwrap_or_else(|| Origin::Element(String::new()));
         removals.push(Removal::new(rule, Scope::Element, text, origin).at(position, 0));
     }
     for (block, position) in laid.outside {
@@ -144,20 +156,19 @@ fn builtin(id: &str, block: Block, position: usize) -> Removal {
 }
 
 /// The matched elements that are not inside another matched element.
-fn outermost(found: &[ElementRef]) -> Vec<NodeId> {
+fn outermost(found: &[NodeRef<'_>]) -> Vec<NodeId> {
     let ids: HashSet<NodeId> = found.iter().map(|e| e.id()).collect();
     found.iter().filter(|e| !e.ancestors().any(|a| ids.contains(&a.id()))).map(|e| e.id()).collect()
 }
 
 /// The XPath-like path of an element (`/html/body/div[2]/p[3]`).
-pub fn element_path(node: ego_tree::NodeRef<'_, scraper::Node>) -> Origin {
+pub fn element_path(node: NodeRef<'_>) -> Origin {
     let mut segments = Vec::new();
     let mut current = Some(node);
     while let Some(n) = current {
-        if let Some(el) = n.value().as_element() {
+        if let Some(el) = n.element() {
             let name = el.name();
-            let index =
-                1 + n.prev_siblings().filter(|s| s.value().as_element().is_some_and(|e| e.name() == name)).count();
+            let index = 1 + n.prev_siblings().filter(|s| s.element().is_some_and(|e| e.name() == name)).count();
             segments.push(if index > 1 { format!("{name}[{index}]") } else { name.to_owned() });
             if segments.len() >= 24 {
                 segments.push("…".to_owned());
@@ -171,9 +182,9 @@ pub fn element_path(node: ego_tree::NodeRef<'_, scraper::Node>) -> Origin {
 }
 
 /// True when `selector` matches an element of the HTML fragment `html`.
-pub fn fragment_matches(html: &str, selector: &Selector) -> bool {
-    let frag = Html::parse_fragment(html);
-    frag.root_element().select(selector).next().is_some()
+pub fn fragment_matches(html: &str, selector: &Css) -> bool {
+    let frag = Dom::parse_fragment(html);
+    !selector.select(frag.root_element()).is_empty()
 }
 
 #[cfg(test)]
@@ -230,6 +241,60 @@ mod tests {
     #[test]
     fn pre_keeps_whitespace() {
         assert_eq!(texts("<pre>\nfn main() {\n    x;\n}\n</pre>"), ["fn main() {\n    x;\n}"]);
+    }
+
+    #[test]
+    fn cutting_raw_text_changes_no_block() {
+        let pages = [
+            "<p>a<!-- c -->b <script>document.write('<p>x</p>')</script>c</p>",
+            "<script><!--<script>x</script>--></script><p>after</p><!--x--!><p>t</p>",
+            "<div><textarea><script>t</script></textarea><title><!-- no --></title><p>k</p></div>",
+            "<svg><script>a<b</script><style>x</style></svg><p>s</p><noscript><p>n</p></noscript>",
+            "<script-x>a<p>b</p></script-x><style-y>c</style-y><![CDATA[<p>d</p>]]><p>e</p>",
+            "<table><script>s</script><tr><td>1<style>t</style></td></tr></table><!-->z<!--->w",
+            "<template><script>q</script><p>t</p></template><p>u</p><math><mi><script>m</script></mi></math>v",
+            "<frameset><script>f</script><frame></frameset>",
+            "<table>\n  <tr>\n    <td>a\n   b</td>\n  </tr>\n  x \n y</table>\n<pre>\n  p\n\n  q</pre>\n  <listing>\n l\n  m</listing>",
+            "<head>\n  <title>t</title>\n  </head>\n\n<body>\n <p>one\n\n two<br>\n   three</p>\n<pre/>\n  kept\n</body>",
+            "<a href=x'y>t</a><script>s</script><svg width=10/><style>x</style></svg>\n\n<p>z</p>",
+            "<div><svg><g><path d='M0'/></g><p>out</p></svg>after<svg><title>t</title></svg></div><p>y</p>",
+            "<div><svg><g></div><p>q</p></g></svg><svg><desc><script>a<b</script></desc></svg><p>r</p>",
+        ];
+        for page in pages {
+            let raw = Dom::parse_document(page);
+            let want: Vec<String> =
+                layout::layout(raw.root_element(), None).blocks.into_iter().map(|b| b.text).collect();
+            assert_eq!(texts(page), want, "{page}");
+        }
+    }
+
+    /// Pages where an earlier version of `prepare` changed the result (found
+    /// by inserting markup fragments into the dataset pages at random).
+    #[test]
+    fn preparing_changes_neither_layout_nor_metadata() {
+        let pages = [
+            // A comment keeps the text on its two sides apart: `&nbsp` + `;`,
+            // table text, text after `</html>`.
+            "<p>&nbsp<!-->;</p>",
+            "<p>a&<!-- x -->amp;</p><p><<!-- y -->b</p>",
+            "<table>x <a href=l>\n<br/> onclick=<img></a></div></body></html><!-- c -->\n<!-- d -->i",
+            // `</pre>` does not close a listing; inside a pre, past a <select>, `</pre>` is ignored.
+            "<listing>a\n\n  b</pre>\n   c</listing>\n  d",
+            "<pre>a<select><option>o</select>\n  b</pre>\n   c<p>d</p>",
+            "<pre>a<table><td>x</td></table></pre>\n   c",
+            // A start tag in an SVG <title> is HTML: `</svg>` may then be ignored.
+            "<title>T</title><svg><g><svg><title>\t<path d=x></g></svg><p>after</p>",
+            // Entity-encoded JSON-LD type.
+            "<script type=\"application&#x2F;ld&#x2B;json\">{\"@type\":\"NewsArticle\",\"headline\":\"Encoded\"}</script><p>x</p>",
+            // An SVG title is the page title's last fallback when nothing else names the page.
+            "<body><svg><title>Icon name</title></svg><p>text</p></body>",
+            "<math><mi><plaintext><p>a  \n  b</p>",
+        ];
+        for page in pages {
+            let (raw, prepared) = (Dom::parse_document(page), Dom::parse_document(&depth::prepare(page, &[])));
+            assert_eq!(subtree_text(raw.root_element()), subtree_text(prepared.root_element()), "{page}");
+            assert_eq!(metadata(&raw), metadata(&prepared), "{page}");
+        }
     }
 
     #[test]

@@ -90,10 +90,24 @@ pub fn load(bytes: &[u8], options: &LoadOptions) -> Result<Source, LoadError> {
 
 /// CRLF and lone CR become LF; nothing else changes.
 pub fn normalize_line_endings(text: String) -> String {
-    if !text.contains('\r') {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'\r', bytes).is_none() {
         return text;
     }
-    text.replace("\r\n", "\n").replace('\r', "\n")
+    // One pass (two `replace` passes each copied the whole page): every CR
+    // becomes LF, and swallows the LF right after it.
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for cr in memchr::memchr_iter(b'\r', bytes) {
+        if cr < copied {
+            continue;
+        }
+        out.push_str(&text[copied..cr]);
+        out.push('\n');
+        copied = if bytes.get(cr + 1) == Some(&b'\n') { cr + 2 } else { cr + 1 };
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Opt-in tidy-up for pipelines: NBSP and other Unicode spaces become a space,
@@ -138,6 +152,7 @@ mod tests {
     #[test]
     fn crlf_and_cr() {
         assert_eq!(normalize_line_endings("a\r\nb\rc\n".into()), "a\nb\nc\n");
+        assert_eq!(normalize_line_endings("\r\r\nx\r".into()), "\n\nx\n");
     }
 
     #[test]

@@ -76,6 +76,11 @@ impl Condition {
         Ok(condition)
     }
 
+    /// The longest key (in characters) this condition can match.
+    pub fn max_chars(&self) -> usize {
+        self.max_chars
+    }
+
     pub fn matches(&self, block: &Keyed) -> bool {
         if block.chars > self.max_chars || block.chars < self.min_chars {
             return false;

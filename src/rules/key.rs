@@ -15,6 +15,11 @@ pub fn key(text: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
+        if c.is_ascii() {
+            // The common case, without the general case mapping's iterator.
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         match straighten(c) {
             Some(q) => out.push(q),
             None => out.extend(c.to_lowercase()),

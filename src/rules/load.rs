@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use scraper::Selector;
+use crate::html::dom::Css;
 use toml::Spanned;
 
 use super::condition::{Condition, InlineMatcher};
@@ -237,7 +237,7 @@ fn compile_publisher(
     }
     let mut content = Vec::new();
     for sel in p.content.iter().flat_map(|c| c.get_ref()) {
-        match Selector::parse(sel.get_ref()) {
+        match Css::parse(sel.get_ref()) {
             Ok(s) => content.push((sel.get_ref().clone(), s)),
             Err(e) => {
                 errs.push(sel.span(), None, format!("bad content selector {:?}: {}", sel.get_ref(), selector_error(&e)))
@@ -310,10 +310,11 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
     let with_next = context(&t.with_next, errs);
 
     let matcher = if let Some(s) = &t.selector {
-        match Selector::parse(s.get_ref()) {
+        match Css::parse(s.get_ref()) {
             Ok(selector) => Some(Matcher::Selector(Box::new(super::CssRule {
                 selector,
                 prefilter: super::Prefilter::from_source(s.get_ref()),
+                attributes: crate::html::selector_attributes(s.get_ref()),
             }))),
             Err(e) => {
                 errs.push(s.span(), Some(id), format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(&e)));

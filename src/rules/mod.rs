@@ -16,10 +16,11 @@ pub use category::Category;
 pub use condition::{Condition, DEFAULT_MAX_CHARS, InlineMatcher, Keyed};
 pub use error::{RuleError, RulesError};
 pub use load::RuleSource;
-pub use prefilter::Prefilter;
+pub use prefilter::{Prefilter, RuleIndex};
 
 use regex::RegexSet;
-use scraper::Selector;
+
+use crate::html::dom::Css;
 
 /// One compiled rule.
 #[derive(Debug, Clone)]
@@ -71,14 +72,10 @@ pub enum Matcher {
 /// A compiled selector list and the cheap test that rules most elements out.
 #[derive(Debug, Clone)]
 pub struct CssRule {
-    pub selector: Selector,
+    pub selector: Css,
     pub prefilter: Option<Prefilter>,
-}
-
-impl CssRule {
-    pub fn matches(&self, el: &scraper::ElementRef) -> bool {
-        self.prefilter.as_ref().is_none_or(|p| p.may_match(el.value())) && self.selector.matches(el)
-    }
+    /// Attribute names the selector looks at: never cut before parsing.
+    pub attributes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,7 +102,7 @@ pub struct Publisher {
     pub key: String,
     pub domains: Vec<String>,
     /// The article container: the first selector that matches wins.
-    pub content: Vec<(String, Selector)>,
+    pub content: Vec<(String, Css)>,
     pub disable: Vec<String>,
     pub file: String,
 }
