@@ -1,8 +1,9 @@
 //! Throughput of the whole clean against parsing alone, on real pages.
 //!
 //! `cargo bench --bench throughput [-- DIR…]` (default: the two datasets in
-//! ../shared/datasets). Single thread; every figure comes from the same run,
-//! so compare the ratios, not the absolute numbers, across machines.
+//! ../shared/datasets). Single thread, then the whole clean on all cores;
+//! every figure comes from the same run, so compare the ratios, not the
+//! absolute numbers, across machines.
 //!
 //! Peak RSS is read from `VmHWM` in /proc/self/status, reset (through
 //! /proc/self/clear_refs) before each measured phase, so it shows what the
@@ -153,6 +154,26 @@ fn main() {
         "extraction costs {:.2}x the parse; whole clean runs at {:.0}% of parse-only throughput",
         extraction,
         100.0 * parse.as_secs_f64() / full.as_secs_f64()
+    );
+    // All cores: the same clean spread over rayon's pool, as `--output-dir` and `--jsonl` run it.
+    let threads = rayon::current_num_threads();
+    let all_cores = (0..rounds)
+        .map(|_| {
+            use rayon::prelude::*;
+            let t = Instant::now();
+            pages.par_iter().for_each(|p| {
+                std::hint::black_box(with_extract.clean(p, &hints).ok());
+            });
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    let s = all_cores.as_secs_f64();
+    println!(
+        "clean on all {threads} cores              {:>8.1} MB/s {:>8.0} pages/s {:>6.2}x one thread",
+        bytes as f64 / 1e6 / s,
+        pages.len() as f64 / s,
+        full.as_secs_f64() / s
     );
     let mb = |kb: Option<u64>| kb.map_or_else(|| "n/a".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0));
     println!(
