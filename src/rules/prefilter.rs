@@ -162,22 +162,26 @@ fn simple_key(alt: &str) -> Option<Key> {
     rest = &rest[tag_len..];
     let (mut class, mut id, mut attr) = (None, None, None);
     while !rest.is_empty() {
-        let (kind, body) = rest.split_at(1);
+        // By char, not by byte: the selector may hold any character (a combining
+        // mark after the tag name once split a char in two here; found by cargo fuzz).
+        let mut chars = rest.chars();
+        let Some(kind) = chars.next() else { break };
+        let body = chars.as_str();
         match kind {
-            "." | "#" => {
+            '.' | '#' => {
                 let n = ident(body);
                 if n == 0 {
                     return None;
                 }
                 let name = body[..n].to_owned();
-                if kind == "." {
+                if kind == '.' {
                     class.get_or_insert(name)
                 } else {
                     id.get_or_insert(name)
                 };
                 rest = &body[n..];
             }
-            "[" => {
+            '[' => {
                 let close = body.find(']')?;
                 let name_len = ident(body);
                 if name_len == 0 {
@@ -200,6 +204,14 @@ fn simple_key(alt: &str) -> Option<Key> {
 mod tests {
     use super::*;
     use crate::html::dom::{Css, Dom};
+
+    #[test]
+    fn selectors_with_multibyte_characters_do_not_panic() {
+        // The cargo fuzz `rules` target's crash: a combining mark right after the tag name.
+        assert!(Prefilter::from_source("a\u{31e}dvertisement").is_none());
+        assert!(Prefilter::from_source("div.é, #ü").is_some());
+        assert!(Prefilter::from_source("p\u{e9}[x]").is_some());
+    }
     use selectors::context::SelectorCaches;
 
     #[test]
