@@ -292,7 +292,13 @@ pub(super) fn suggest(
                     (None, Some(h)) => h,
                     (None, None) => "(no url)".to_owned(),
                 };
-                let html = (cleaned.format == InputFormat::Html).then(|| String::from_utf8_lossy(&doc.bytes));
+                // The markup decoded as the clean decoded it (legacy charsets included).
+                let html = (cleaned.format == InputFormat::Html)
+                    .then(|| {
+                        let options = crate::load::LoadOptions { format: InputFormat::Html, ..Default::default() };
+                        crate::load::load(&doc.bytes, &options).ok().map(|s| s.text)
+                    })
+                    .flatten();
                 collector.add(&site, &cleaned, html.as_deref());
             }
             Ok((doc, Err(e))) => {

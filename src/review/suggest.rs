@@ -14,10 +14,10 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use scraper::{ElementRef, Html, Node};
 use serde::Serialize;
 
 use crate::Cleaned;
+use crate::html::dom::{Dom, NodeRef};
 use crate::rules::key::key;
 use crate::rules::{Category, RuleSet, RuleSource};
 
@@ -197,10 +197,10 @@ fn shape(k: &str) -> String {
 }
 
 fn collect_elements(site: &mut Site, html: &str, output: &str) {
-    let doc = Html::parse_document(html);
+    let doc = Dom::parse_document(html);
     let mut on_page: HashSet<String> = HashSet::new();
-    for el in doc.root_element().descendent_elements() {
-        let name = el.value().name();
+    for el in doc.root_element().descendants() {
+        let Some(name) = el.element().map(|e| e.name()) else { continue };
         if matches!(name, "html" | "body" | "head" | "script" | "style" | "noscript" | "template" | "svg") {
             continue;
         }
@@ -243,7 +243,8 @@ fn collect_elements(site: &mut Site, html: &str, output: &str) {
 
 /// `tag.class` for each stable class token and `#id` for a stable id: names
 /// with digits or of one letter change from page to page or say nothing.
-fn selectors_of(el: &ElementRef) -> Vec<String> {
+fn selectors_of(node: &NodeRef) -> Vec<String> {
+    let Some(el) = node.element() else { return Vec::new() };
     let stable = |t: &str| {
         t.len() > 2
             && t.len() <= 40
@@ -251,28 +252,28 @@ fn selectors_of(el: &ElementRef) -> Vec<String> {
             && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     let mut out = Vec::new();
-    if let Some(id) = el.value().id().filter(|i| stable(i)) {
+    if let Some(id) = el.id().filter(|i| stable(i)) {
         out.push(format!("#{id}"));
     }
-    for class in el.value().classes().filter(|c| stable(c)) {
-        out.push(format!("{}.{class}", el.value().name()));
+    for class in el.classes().filter(|c| stable(c)) {
+        out.push(format!("{}.{class}", el.name()));
     }
     out
 }
 
 /// The element's text (whitespace-joined, capped) and how much of it is link text.
-fn text_of(el: &ElementRef) -> (String, usize) {
+fn text_of(el: &NodeRef) -> (String, usize) {
     let mut text = String::new();
     let mut link_chars = 0;
     for node in el.descendants() {
-        if let Node::Text(t) = node.value() {
-            let inside_link = node
-                .ancestors()
-                .take_while(|a| a.id() != el.id())
-                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"));
-            let hidden = node.ancestors().take_while(|a| a.id() != el.id()).any(|a| {
-                a.value().as_element().is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript" | "template"))
-            });
+        if let Some(t) = node.text() {
+            let inside = |names: &[&str]| {
+                node.ancestors()
+                    .take_while(|a| a.id() != el.id())
+                    .any(|a| a.element().is_some_and(|e| names.contains(&e.name())))
+            };
+            let inside_link = inside(&["a"]);
+            let hidden = inside(&["script", "style", "noscript", "template"]);
             if hidden {
                 continue;
             }
