@@ -279,12 +279,12 @@ pub(super) fn suggest(
                     .url
                     .as_deref()
                     .or(cleaned.metadata.canonical_url.as_deref())
-                    .and_then(|u| url::Url::parse(u).ok())
-                    .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_ascii_lowercase()));
+                    .and_then(crate::rules::host_of)
+                    .map(|h| h.trim_start_matches("www.").to_owned());
                 let site = match (&site_name, host) {
                     (Some(name), None) => name.clone(),
                     (Some(name), Some(h)) => {
-                        if !wanted_domains.iter().any(|d| h == *d || h.ends_with(&format!(".{d}"))) {
+                        if !wanted_domains.iter().any(|d| crate::rules::host_matches(&h, d)) {
                             return;
                         }
                         name.clone()

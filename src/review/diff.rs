@@ -73,7 +73,7 @@ pub fn unified(name: &str, cleaned: &Cleaned, style: &Style) -> String {
         }
         match part {
             Part::Removed(r) => {
-                let text = elide(&r.text, style.full);
+                let text = if style.full { r.text.clone() } else { super::shorten(&r.text, SHOWN_CHARS) };
                 let mut lines = text.lines();
                 let first = lines.next().unwrap_or("");
                 out.push_str(&format!("{} {}\n", paint(YELLOW, &format!("- {}", label(r))), paint(RED, first)));
@@ -129,15 +129,6 @@ fn visible(parts: &[Part], context: Option<usize>) -> Vec<bool> {
         }
     }
     show
-}
-
-fn elide(text: &str, full: bool) -> String {
-    let count = text.chars().count();
-    if full || count <= SHOWN_CHARS {
-        return text.to_owned();
-    }
-    let head: String = text.chars().take(SHOWN_CHARS).collect();
-    format!("{head}… [+{} chars]", count - SHOWN_CHARS)
 }
 
 fn plural(n: usize) -> &'static str {

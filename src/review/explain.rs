@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::clean::Removal;
-use crate::rules::{Category, Matcher, Rule};
+use crate::rules::{Category, Matcher, Rule, host_matches, host_of};
 use crate::{Cleaned, Cleaner, Hints};
 
 /// Removed texts listed per rule (all are counted).
@@ -234,14 +234,6 @@ fn short(r: &Removal) -> String {
     } else {
         format!("{}… [{count} chars]", one_line.chars().take(100).collect::<String>())
     }
-}
-
-fn host_of(url: &str) -> Option<String> {
-    url::Url::parse(url).ok()?.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase())
-}
-
-fn host_matches(host: &str, domain: &str) -> bool {
-    host == domain || (host.ends_with(domain) && host[..host.len() - domain.len()].ends_with('.'))
 }
 
 impl Explanation {

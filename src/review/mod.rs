@@ -74,6 +74,16 @@ pub fn parts(cleaned: &Cleaned) -> Vec<Part<'_>> {
     out
 }
 
+/// `text` cut to its first `max` characters, saying how many more there were.
+pub fn shorten(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… [+{} chars]", count - max)
+}
+
 /// Places each cut span in the block's original text (the first unclaimed
 /// occurrence of its text); a span that cannot be placed goes at the end.
 fn pieces<'a>(block: &'a Block, original: Option<&'a str>, spans: &[&'a Removal]) -> Vec<Piece<'a>> {

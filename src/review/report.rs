@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::diff::SHOWN_CHARS;
-use super::{Part, Piece};
+use super::{Part, Piece, shorten};
 use crate::Cleaned;
 use crate::clean::Removal;
 use crate::rules::Category;
@@ -162,15 +162,6 @@ fn label(r: &Removal) -> String {
         escape(&r.rule),
         r.category
     )
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max {
-        return text.to_owned();
-    }
-    let head: String = text.chars().take(max).collect();
-    format!("{head}… [+{} chars]", count - max)
 }
 
 /// Escapes text for element content and quoted attributes.

@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::report::escape;
 use crate::Cleaned;
 use crate::html::dom::{Dom, NodeRef};
 use crate::rules::key::key;
@@ -326,9 +327,9 @@ fn suggest_site(site: &str, s: &Site, options: &SuggestOptions) -> Vec<Suggestio
             None => (e.tag.clone(), format!(" id=\"{}\"", sel.trim_start_matches('#'))),
         };
         let fragment_text: String = e.sample.chars().take(120).collect();
-        let remove_example = format!("<{tag}{class_or_id}>{}</{tag}>", escape_html(&fragment_text));
+        let remove_example = format!("<{tag}{class_or_id}>{}</{tag}>", escape(&fragment_text));
         let keep =
-            keep_example.as_ref().map(|p| format!("<p>{}</p>", escape_html(&p.chars().take(200).collect::<String>())));
+            keep_example.as_ref().map(|p| format!("<p>{}</p>", escape(&p.chars().take(200).collect::<String>())));
         candidates.push(build(
             &slug,
             sel,
@@ -512,10 +513,6 @@ fn slug(text: &str) -> String {
 
 fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// All sites' suggestions as one TOML text to paste, with a comment per rule.

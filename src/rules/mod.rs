@@ -242,16 +242,14 @@ impl RuleSet {
 
     /// The publisher whose domain is the longest suffix of the URL's host.
     pub fn publisher_for_url(&self, url: &str) -> Option<usize> {
-        let host = url::Url::parse(url).ok()?.host_str()?.trim_end_matches('.').to_ascii_lowercase();
-        self.publisher_for_host(&host)
+        self.publisher_for_host(&host_of(url)?)
     }
 
     pub fn publisher_for_host(&self, host: &str) -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
         for (i, p) in self.publishers.iter().enumerate() {
             for d in &p.domains {
-                let hit = host == d || (host.ends_with(d.as_str()) && host[..host.len() - d.len()].ends_with('.'));
-                if hit && best.is_none_or(|(_, len)| d.len() > len) {
+                if host_matches(host, d) && best.is_none_or(|(_, len)| d.len() > len) {
                     best = Some((i, d.len()));
                 }
             }
@@ -263,6 +261,16 @@ impl RuleSet {
     pub fn publisher_by_name(&self, name: &str) -> Option<usize> {
         self.publishers.iter().position(|p| p.name.eq_ignore_ascii_case(name) || p.key.eq_ignore_ascii_case(name))
     }
+}
+
+/// A URL's host as `domains` are matched against it: lower case, no trailing dot.
+pub fn host_of(url: &str) -> Option<String> {
+    Some(url::Url::parse(url).ok()?.host_str()?.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// Whether `host` is `domain` or a host below it (`www.x.com` under `x.com`, not `notx.com`).
+pub fn host_matches(host: &str, domain: &str) -> bool {
+    host == domain || (host.ends_with(domain) && host[..host.len() - domain.len()].ends_with('.'))
 }
 
 #[cfg(test)]
