@@ -19,14 +19,8 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         encoding: args.encoding.clone(),
         format: args.input_format,
     };
-    // Usage problems (unknown publisher or encoding) stop before any input is read.
-    if let Err(e) = cleaner.publisher_for(&hints) {
-        report(e);
-        return exit::USAGE;
-    }
-    if let Some(Err(e)) = args.encoding.as_deref().map(crate::load::parse_caller_label) {
-        report(e);
-        return exit::USAGE;
+    if let Err(code) = super::check_hints(&cleaner, &hints) {
+        return code;
     }
     let inputs: Vec<PathBuf> = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
     if let Some(out) = &args.output

@@ -405,6 +405,20 @@ pub(crate) fn write_out(text: &str) {
     }
 }
 
+/// Usage problems in the hints (unknown publisher, unknown encoding) stop a
+/// command before any input is read.
+fn check_hints(cleaner: &crate::Cleaner, hints: &crate::Hints) -> Result<(), u8> {
+    if let Err(e) = cleaner.publisher_for(hints) {
+        report(e);
+        return Err(exit::USAGE);
+    }
+    if let Some(Err(e)) = hints.encoding.as_deref().map(crate::load::parse_caller_label) {
+        report(e);
+        return Err(exit::USAGE);
+    }
+    Ok(())
+}
+
 /// Prints an error the way every subcommand does.
 fn report(message: impl std::fmt::Display) {
     eprintln!("declutter: {message}");

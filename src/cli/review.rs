@@ -23,15 +23,7 @@ pub(super) fn cleaner(args: &CleanerArgs, dir: Option<&Path>) -> Result<Cleaner,
         eprintln!("{e}");
         exit::USAGE
     })?;
-    let hints = hints(args);
-    if let Err(e) = cleaner.publisher_for(&hints) {
-        report(e);
-        return Err(exit::USAGE);
-    }
-    if let Some(Err(e)) = args.encoding.as_deref().map(crate::load::parse_caller_label) {
-        report(e);
-        return Err(exit::USAGE);
-    }
+    super::check_hints(&cleaner, &hints(args))?;
     Ok(cleaner)
 }
 
