@@ -116,9 +116,9 @@ fn tokenize(text: &str) -> Vec<Token> {
         let start = pos + off;
         if bytes.get(start + 1) == Some(&b'[') {
             // `[[name]]` is WordPress's escape for a literal shortcode.
-            pos = match text[start..].find("]]") {
-                Some(end) if end < MAX_TAG_LEN => start + end + 2,
-                _ => start + 2,
+            pos = match window(text, start, MAX_TAG_LEN).find("]]") {
+                Some(end) => start + end + 2,
+                None => start + 2,
             };
             continue;
         }
@@ -137,7 +137,9 @@ fn tokenize(text: &str) -> Vec<Token> {
 
 /// Scans one tag starting at the `[` at `start`.
 fn scan_tag(text: &str, start: usize) -> Option<Token> {
-    let rest = &text[start + 1..];
+    // Every search below stays within one tag's reach of `start`, so a text
+    // of brackets with nothing to close them costs a bounded scan per bracket.
+    let rest = window(text, start + 1, MAX_TAG_LEN + 64);
     let (closing, rest) = match rest.strip_prefix('/') {
         Some(r) => (true, r),
         None => (false, rest),
@@ -215,6 +217,15 @@ fn attrs_are_pairs(attrs: &str) -> bool {
     true
 }
 
+/// `text[from..]` cut to at most `len` bytes, at a character boundary.
+fn window(text: &str, from: usize, len: usize) -> &str {
+    let mut end = from.saturating_add(len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[from..end]
+}
+
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&b| b == needle)
 }
@@ -268,5 +279,31 @@ mod tests {
         for t in ["[", "[/", "[a", "[a b=", "[a b=\"", "]]][[[", "[a\nb]", "[é]"] {
             let _ = parse(t);
         }
+    }
+
+    /// Bracket soups of a megabyte: each `[` may only look a tag's length
+    /// ahead, so these finish in one pass (they took minutes when an unclosed
+    /// `[[` searched the rest of the text for `]]`).
+    #[test]
+    fn bracket_soup_is_linear() {
+        let n = 1_000_000;
+        for unit in ["[", "[[", "[a ", "[a=", "[/", "[a b=\"", "[[a]", "[a]", "[/a]", "[a][/b]"] {
+            let soup = unit.repeat(n / unit.len());
+            let found = parse(&soup);
+            assert!(found.len() <= soup.len(), "{unit}");
+        }
+        let soup = "[".repeat(n);
+        assert!(parse(&soup).is_empty());
+        assert_eq!(parse(&"[a]".repeat(1000)).len(), 1000);
+    }
+
+    #[test]
+    fn a_tag_longer_than_its_reach_is_text() {
+        let long = format!("[a {}]", "x".repeat(MAX_TAG_LEN + 10));
+        assert!(parse(&long).is_empty());
+        let name = format!("[{}]", "a".repeat(MAX_TAG_LEN + 100));
+        assert!(parse(&name).is_empty());
+        let within = format!("[a b=\"{}\"]", "x".repeat(MAX_TAG_LEN - 20));
+        assert_eq!(parse(&within).len(), 1);
     }
 }
