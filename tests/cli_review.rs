@@ -238,6 +238,30 @@ fn rules_new_scaffolds_and_never_overwrites() {
     declutter().args(["rules", "new", "--publisher", "X", "--domain", "https://x.example/"]).assert().code(2);
 }
 
+/// A name with a line break used to end the file's first comment and write
+/// keys of its own, leaving a file that broke the whole folder's `rules check`.
+#[test]
+fn rules_new_refuses_a_name_that_would_write_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_rules(dir.path());
+    let name = "Inj\"\ndomains = [\"evil.example\"]\nx = \"";
+    declutter()
+        .args(["rules", "new", "--publisher", name, "--domain", "inj.example", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("control character"));
+    assert!(!dir.path().join("publishers/inj-domains-evil-example-x.toml").exists());
+    assert_eq!(std::fs::read_dir(dir.path().join("publishers")).unwrap().count(), 2, "nothing written");
+    // Quotes, brackets and '#' are fine: written escaped, and the folder still checks.
+    declutter()
+        .args(["rules", "new", "--publisher", "Le \"Monde\" # [fr]", "--domain", "lemonde.example", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    declutter().args(["rules", "check"]).arg(dir.path()).assert().success();
+}
+
 #[test]
 fn rules_suggest_prints_rules_that_load() {
     let dir = tempfile::tempdir().unwrap();

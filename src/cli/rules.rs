@@ -329,11 +329,11 @@ pub(super) fn suggest(
 
 /// `rules new`: a commented publisher file; never over an existing one unless `force`.
 pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, format: ReportFormat) -> u8 {
-    let stem = scaffold::file_stem(name);
-    if stem.is_empty() {
-        report(format!("publisher name {name:?} has no letters or digits to name a file after"));
+    if let Some(problem) = scaffold::name_problem(name) {
+        report(problem);
         return exit::USAGE;
     }
+    let stem = scaffold::file_stem(name);
     if let Some(bad) = domains.iter().find(|d| !scaffold::valid_domain(d)) {
         report(format!("--domain {bad:?} is not a host name such as example.com (no scheme, no path)"));
         return exit::USAGE;

@@ -14,6 +14,29 @@ pub fn file_stem(name: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
+/// Longest publisher name `rules new` takes: a name, not a paragraph.
+pub const MAX_NAME_CHARS: usize = 120;
+
+/// Why `name` cannot be a publisher's name, if it cannot. The name is
+/// written TOML-escaped, but it also appears in the file's comments and in
+/// every report line, where a line break or a control character would end
+/// the comment (and could write keys of its own) or garble a terminal.
+pub fn name_problem(name: &str) -> Option<String> {
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Some(format!("publisher name {name:?} holds the control character {c:?}; give a one-line name"));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Some(format!("publisher name is over {MAX_NAME_CHARS} characters"));
+    }
+    if name.trim() != name {
+        return Some(format!("publisher name {name:?} starts or ends with spaces"));
+    }
+    if file_stem(name).is_empty() {
+        return Some(format!("publisher name {name:?} has no letters or digits to name a file after"));
+    }
+    None
+}
+
 /// Whether `domain` is a bare host name (`example.com`), as `domains` wants it.
 pub fn valid_domain(domain: &str) -> bool {
     !domain.is_empty()
@@ -110,6 +133,27 @@ mod tests {
             RuleSource::new("publishers/the-daily-planet.toml", uncommented.as_str()),
         ]);
         assert_eq!(set.unwrap().rules().len(), 4);
+    }
+
+    /// Names are refused or written so the file always loads with the name as given.
+    #[test]
+    fn hostile_names_are_refused_or_round_trip() {
+        let injection = "Inj\"\ndomains = [\"evil.example\"]\nx = \"";
+        assert!(name_problem(injection).is_some());
+        assert!(name_problem("A\u{1b}]0;t\u{7}").is_some());
+        assert!(name_problem(&"a".repeat(MAX_NAME_CHARS + 1)).is_some());
+        assert!(name_problem(" padded").is_some());
+        assert!(name_problem("!!!").is_some());
+        for name in ["Le \"Monde\" # [x]", "O'Brien's \\ Weekly", "Zeit ''' Online", "新闻 Daily 2"] {
+            assert_eq!(name_problem(name), None, "{name}");
+            let text = publisher_file(name, &["news.example".into()]);
+            let path = format!("publishers/{}.toml", file_stem(name));
+            let set =
+                RuleSet::from_sources(vec![RuleSource::new("default.toml", ""), RuleSource::new(path, text.as_str())])
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(set.publishers()[0].name, name);
+            assert_eq!(set.publishers()[0].domains, ["news.example"]);
+        }
     }
 
     #[test]
