@@ -340,3 +340,35 @@ fn a_closed_pipe_ends_output_without_a_panic() {
         assert_ne!(out.status.code(), Some(101), "{args:?}");
     }
 }
+
+/// Page text with terminal escapes (window title, clipboard write, clear
+/// screen) was printed raw by the views; now the only escapes in them are
+/// declutter's own colours, and JSON keeps the text as it is.
+#[test]
+fn views_show_terminal_escapes_instead_of_obeying_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("evil.txt");
+    std::fs::write(
+        &page,
+        "A story about a title \x1b]0;pwned\x07 and a clipboard \x1b]52;c;ZXZpbA==\x07 write.\n\n\
+         Share this article on Facebook \x1b[2J\n\nThe council met on Tuesday and voted, after a long debate.\n",
+    )
+    .unwrap();
+    let out = declutter().args(["diff", "--color", "always"]).arg(&page).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("␛]0;pwned␇") && text.contains("␛[2J"), "{text}");
+    assert!(only_own_colours(&text), "{text:?}");
+    for args in [vec!["explain"], vec!["rules", "stats"]] {
+        let out = declutter().args(&args).arg(&page).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{args:?}: {text:?}");
+    }
+    let out = declutter().args(["diff", "--format", "json"]).arg(&page).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("\\u001b]0;pwned\\u0007"), "JSON keeps the text");
+}
+
+/// True when every ESC in `text` starts one of diff's colour codes.
+fn only_own_colours(text: &str) -> bool {
+    let codes = ["\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[1m", "\x1b[2m", "\x1b[0m"];
+    text.match_indices('\x1b').all(|(i, _)| codes.iter().any(|c| text[i..].starts_with(c))) && !text.contains('\x07')
+}

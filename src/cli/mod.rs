@@ -421,5 +421,6 @@ fn check_hints(cleaner: &crate::Cleaner, hints: &crate::Hints) -> Result<(), u8>
 
 /// Prints an error the way every subcommand does.
 fn report(message: impl std::fmt::Display) {
-    eprintln!("declutter: {message}");
+    // Messages carry file names and page text: shown, never obeyed, by the terminal.
+    eprintln!("declutter: {}", crate::write::terminal::printable(&message.to_string()));
 }

@@ -10,6 +10,7 @@ use crate::review::compare::{self, Change, Tally};
 use crate::review::corpus::{self, Corpus, CorpusOptions};
 use crate::review::report::Report;
 use crate::review::{diff as render, explain as why};
+use crate::write::terminal::printable;
 use crate::{Cleaned, Cleaner, Hints};
 
 /// A cleaner from `--rules DIR` (or `dir`), `--no-extract`; rule errors printed.
@@ -208,7 +209,10 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
         Err(code) => return code,
     };
     let color = use_color(args.color, args.output.is_some());
-    let paint = |code: &str, text: &str| if color { format!("{code}{text}\x1b[0m") } else { text.to_owned() };
+    let paint = |code: &str, text: &str| {
+        let text = printable(text);
+        if color { format!("{code}{text}\x1b[0m") } else { text.into_owned() }
+    };
     let base = hints(&args.cleaner);
     let mut tally = Tally::default();
     let mut failed = false;
@@ -247,7 +251,7 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
         DiffFormat::Json => {
             text.push_str(&format!("{}\n", serde_json::json!({ "summary": tally })));
         }
-        _ => text.push_str(&describe_tally(&tally)),
+        _ => text.push_str(&printable(&describe_tally(&tally))),
     }
     if let Err(e) = sink.write(&text).map_err(|e| e.to_string()).and_then(|()| sink.finish()) {
         report(e);
@@ -257,7 +261,7 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
 }
 
 fn describe_change(change: &compare::DocumentChange, paint: &dyn Fn(&str, &str) -> String) -> String {
-    let mut o = format!("=== {}\n", change.document);
+    let mut o = format!("=== {}\n", printable(&change.document));
     for c in &change.changes {
         let line = match c {
             Change::NewlyRemoved { text, rule, category } => {

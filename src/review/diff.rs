@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::{Part, Piece};
 use crate::Cleaned;
 use crate::clean::{Removal, Scope, Side};
+use crate::write::terminal::printable;
 
 /// How unified output looks.
 #[derive(Debug, Clone, Default)]
@@ -55,7 +56,12 @@ pub fn headline(name: &str, cleaned: &Cleaned) -> String {
 /// The document as unified text: `  ` kept, `- ` removed with its label,
 /// `{-…-}[rule]` for a span cut from a kept block.
 pub fn unified(name: &str, cleaned: &Cleaned, style: &Style) -> String {
-    let paint = |code: &str, text: &str| if style.color { format!("{code}{text}{RESET}") } else { text.to_owned() };
+    // Page text is painted only after its control characters are made
+    // visible, so the only escapes that reach the terminal are our colours.
+    let paint = |code: &str, text: &str| {
+        let text = printable(text);
+        if style.color { format!("{code}{text}{RESET}") } else { text.into_owned() }
+    };
     let parts = cleaned.parts();
     let shown = visible(&parts, style.context);
     let mut out = paint(BOLD, &headline(name, cleaned));
@@ -86,7 +92,7 @@ pub fn unified(name: &str, cleaned: &Cleaned, style: &Style) -> String {
                 let mut text = String::new();
                 for piece in pieces {
                     match piece {
-                        Piece::Text(t) => text.push_str(t),
+                        Piece::Text(t) => text.push_str(&printable(t)),
                         Piece::Cut(r) => {
                             text.push_str(&paint(RED, &format!("{{-{}-}}", r.text)));
                             text.push_str(&paint(YELLOW, &format!("[{}]", r.rule)));

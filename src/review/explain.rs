@@ -238,7 +238,12 @@ fn short(r: &Removal) -> String {
 
 impl Explanation {
     /// The explanation as text for a terminal.
+    /// The explanation for a person: control characters in page text are shown, not obeyed.
     pub fn to_text(&self) -> String {
+        crate::write::terminal::printable(&self.raw_text()).into_owned()
+    }
+
+    fn raw_text(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "{} ({}, {} from {})", self.document, self.format, self.encoding, self.encoding_source);
         let _ = writeln!(o, "\nRule files:");

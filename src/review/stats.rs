@@ -100,7 +100,12 @@ impl Stats {
     }
 
     /// The report as text: rules by hits, long removals, never fired, publishers.
+    /// The report for a person: control characters in page text are shown, not obeyed.
     pub fn to_text(&self) -> String {
+        crate::write::terminal::printable(&self.raw_text()).into_owned()
+    }
+
+    fn raw_text(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(
             o,

@@ -1,6 +1,7 @@
 //! Renderers: plain text, Markdown, and JSON with the removal report.
 
 mod markdown;
+pub mod terminal;
 
 pub use markdown::markdown;
 
