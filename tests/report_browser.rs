@@ -80,4 +80,8 @@ fn report_renders_in_chromium_with_rule_labels_and_no_script_errors() {
     let (dom, _) = render(&format!("{url}#rule=poll-consent"), &dir.path().join("profile-c"));
     assert!(dom.contains(&format!("(1 of {documents} shown)")), "rule filter did not apply");
     assert!(dom.contains("class=\"rule active\""), "the chosen rule is highlighted");
+    // A hash that is not valid percent-encoding used to throw URIError and stop the script.
+    let (dom, console) = render(&format!("{url}#q=%E0%A4%A"), &dir.path().join("profile-d"));
+    assert!(console.iter().all(|l| !l.contains("Uncaught")), "script errors: {console:?}");
+    assert!(dom.contains("data-ready=\"yes\""), "the script stopped on a malformed hash");
 }

@@ -147,11 +147,40 @@ impl Report {
             self.rules.len(),
             if self.failed > 0 { format!(" · {} failed", self.failed) } else { String::new() }
         );
-        PAGE.replace("{{title}}", &escape(&self.title))
-            .replace("{{summary}}", &escape(&summary))
-            .replace("{{rules}}", &table)
-            .replace("{{documents}}", &self.documents)
+        fill(
+            PAGE,
+            &[
+                ("title", &escape(&self.title)),
+                ("summary", &escape(&summary)),
+                ("rules", &table),
+                ("documents", &self.documents),
+            ],
+        )
     }
+}
+
+/// The page with each `{{key}}` of the template replaced by its value, in
+/// one pass over the template only: a value is never searched for
+/// placeholders, so page text holding `{{documents}}` stays text.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find("}}").and_then(|end| values.iter().find(|(k, _)| *k == &after[..end]).map(|(_, v)| (end, v))) {
+            Some((end, value)) => {
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn label(r: &Removal) -> String {
@@ -254,7 +283,10 @@ details.doc summary{cursor:pointer}.name{font-family:monospace}.facts{color:#666
   document.getElementById("expand").addEventListener("click", function () { docs.forEach(function (d) { d.open = true; }); });
   document.getElementById("collapse").addEventListener("click", function () { docs.forEach(function (d) { d.open = false; }); });
   // Links can carry a search or a rule filter: report.html#q=cookie, report.html#rule=share-bar.
-  var hash = decodeURIComponent(location.hash.slice(1));
+  // A hash that is not valid percent-encoding (#%E0%A4%A) is taken as it is
+  // rather than stopping the script with a URIError.
+  var hash = location.hash.slice(1);
+  try { hash = decodeURIComponent(hash); } catch (e) { /* keep it undecoded */ }
   if (hash.indexOf("q=") === 0) { search.value = hash.slice(2); }
   if (hash.indexOf("rule=") === 0) {
     activeRule = hash.slice(5);
@@ -289,5 +321,23 @@ mod tests {
         assert!(page.contains("1 documents · 3 removals by 2 rules · 1 failed"), "{}", &page[..2000]);
         assert!(!page.contains(" src=") && !page.contains("<link"), "no external assets");
         assert!(!page.contains("{{"), "every placeholder filled");
+    }
+
+    /// Removed text holding a placeholder used to pull the documents section
+    /// into the rules table (the page grew with every such removal).
+    #[test]
+    fn page_text_is_never_read_as_template() {
+        let text =
+            "Click to share {{documents}} {{rules}} {{title}} on Twitter\n\nThe council met on Tuesday, and voted.\n";
+        let cleaned = Cleaner::new().unwrap().clean(text.as_bytes(), &Hints::default()).unwrap();
+        assert!(cleaned.removals.iter().any(|r| r.text.contains("{{documents}}")), "the share line is removed");
+        let mut report = Report::new("{{documents}}");
+        report.add("{{rules}}.txt", &cleaned);
+        let page = report.finish();
+        assert_eq!(page.matches("<details class=\"doc\"").count(), 1, "one documents section");
+        assert_eq!(page.matches("<tbody>").count(), 1);
+        assert!(page.contains("<title>{{documents}}</title>"));
+        assert!(page.contains("{{documents}} {{rules}} {{title}}"), "the text stays as it was");
+        assert_eq!(fill("a{{x}}b{{y}}c{{", &[("x", "{{y}}")]), "a{{y}}b{{y}}c{{");
     }
 }
