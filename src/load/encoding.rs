@@ -3,7 +3,7 @@
 //! `<meta>` prescan, then statistical sniffing with `chardetng`.
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{DecoderResult, Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{DecoderResult, Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use serde::Serialize;
 
 use super::{LoadError, prescan};
@@ -116,6 +116,30 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
     valid_multibyte >= 8 && invalid * 20 <= valid_multibyte
 }
 
+/// Why decoding `bytes` as `encoding` (giving `text`, with `malformed`
+/// replaced sequences) lost the document, if it did.
+pub fn destroys_text(bytes: &[u8], encoding: &'static Encoding, text: &str, malformed: usize) -> Option<String> {
+    if bytes.is_empty() {
+        return None;
+    }
+    if encoding == REPLACEMENT {
+        return Some("it is the replacement encoding, which decodes the whole input to one U+FFFD".to_owned());
+    }
+    // UTF-16 markup or Latin text has a NUL in every other byte; valid UTF-8
+    // without a single NUL is not UTF-16 of anything.
+    if (encoding == UTF_16LE || encoding == UTF_16BE) && !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+        return Some("the bytes are UTF-8 with no NUL bytes, not UTF-16".to_owned());
+    }
+    let chars = text.chars().count();
+    if malformed >= 4 && malformed * 8 > chars {
+        return Some(format!("{malformed} malformed sequences in {chars} characters"));
+    }
+    if super::looks_binary(text) {
+        return Some("the decoded text is mostly control characters".to_owned());
+    }
+    None
+}
+
 /// Decodes, replacing each malformed sequence with U+FFFD and counting them.
 pub fn decode(bytes: &[u8], encoding: &'static Encoding) -> (String, usize) {
     let mut decoder = encoding.new_decoder_without_bom_handling();
@@ -144,7 +168,7 @@ pub fn decode(bytes: &[u8], encoding: &'static Encoding) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use encoding_rs::{GBK, UTF_16LE, WINDOWS_1251};
+    use encoding_rs::{GBK, WINDOWS_1251};
 
     #[test]
     fn bom_wins_over_everything() {

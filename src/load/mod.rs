@@ -5,7 +5,7 @@ mod encoding;
 mod prescan;
 mod sniff;
 
-pub use encoding::{EncodingSource, decode, detect, parse_caller_label};
+pub use encoding::{EncodingSource, decode, destroys_text, detect, parse_caller_label};
 pub use encoding_rs::Encoding;
 pub use prescan::prescan;
 pub use sniff::{looks_binary, looks_like_html};
@@ -42,6 +42,20 @@ pub struct EncodingReport {
     pub source: EncodingSource,
     /// Malformed byte sequences replaced by U+FFFD.
     pub malformed: usize,
+    /// A declared encoding (`<meta>`, `--encoding`, an HTTP charset) that
+    /// would have destroyed the text and was passed over for the bytes' own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overruled: Option<Overruled>,
+}
+
+/// The declared encoding a load refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overruled {
+    /// WHATWG name of the declared encoding.
+    pub name: &'static str,
+    /// Where it was declared (`meta` or `caller`).
+    pub source: EncodingSource,
+    pub reason: String,
 }
 
 /// Errors that stop a document from loading.
@@ -71,8 +85,23 @@ pub struct LoadOptions {
 /// Decodes and normalizes `bytes`.
 pub fn load(bytes: &[u8], options: &LoadOptions) -> Result<Source, LoadError> {
     let sniff_meta = options.format != InputFormat::Text;
-    let (enc, source, bom_len) = detect(bytes, options.encoding, sniff_meta, options.tld.as_deref());
-    let (text, malformed) = decode(&bytes[bom_len..], enc);
+    let (mut enc, mut source, bom_len) = detect(bytes, options.encoding, sniff_meta, options.tld.as_deref());
+    let (mut text, mut malformed) = decode(&bytes[bom_len..], enc);
+    let mut overruled = None;
+    // A declaration is only a claim about the bytes. When following it would
+    // destroy the text (the `replacement` encoding that iso-2022-kr and
+    // hz-gb-2312 map to, UTF-16 over ASCII, mostly malformed sequences),
+    // the bytes' own encoding is tried, and kept if it reads better.
+    if matches!(source, EncodingSource::Caller | EncodingSource::Meta)
+        && let Some(reason) = destroys_text(bytes, enc, &text, malformed)
+    {
+        let (own, own_source, _) = detect(bytes, None, false, options.tld.as_deref());
+        let (own_text, own_malformed) = decode(bytes, own);
+        if own != enc && own_malformed < malformed.max(1) && !looks_binary(&own_text) {
+            overruled = Some(Overruled { name: enc.name(), source, reason });
+            (enc, source, text, malformed) = (own, own_source, own_text, own_malformed);
+        }
+    }
     if looks_binary(&text) {
         return Err(LoadError::Binary);
     }
@@ -85,7 +114,7 @@ pub fn load(bytes: &[u8], options: &LoadOptions) -> Result<Source, LoadError> {
         InputFormat::Auto => InputFormat::Text,
         other => other,
     };
-    Ok(Source { text, format, encoding: EncodingReport { name: enc.name(), source, malformed } })
+    Ok(Source { text, format, encoding: EncodingReport { name: enc.name(), source, malformed, overruled } })
 }
 
 /// CRLF and lone CR become LF; nothing else changes.
@@ -171,6 +200,59 @@ mod tests {
     fn binary_refused() {
         let bytes: Vec<u8> = (0u8..=255).cycle().take(4000).collect();
         assert_eq!(load(&bytes, &LoadOptions::default()).unwrap_err(), LoadError::Binary);
+    }
+
+    /// A declaration that would turn the page into one U+FFFD, or ASCII into
+    /// CJK mojibake, is overruled by the bytes' own encoding, and says so.
+    #[test]
+    fn destructive_declarations_are_overruled_and_reported() {
+        let article = "<p>The council voted on Tuesday to approve the new budget for schools.</p>";
+        for label in ["replacement", "iso-2022-kr", "hz-gb-2312", "csiso2022kr"] {
+            let page = format!("<html><head><meta charset=\"{label}\"></head><body>{article}</body></html>");
+            let src = load(page.as_bytes(), &LoadOptions::default()).unwrap();
+            assert!(src.text.contains("approve the new budget"), "{label}: {}", src.text);
+            let overruled = src.encoding.overruled.as_ref().expect(label);
+            assert_eq!((overruled.name, overruled.source), ("replacement", EncodingSource::Meta));
+            assert_eq!(src.encoding.name, "UTF-8");
+        }
+        let caller = LoadOptions {
+            encoding: parse_caller_label("text/html; charset=utf-16").unwrap(),
+            ..LoadOptions::default()
+        };
+        let src = load(article.as_bytes(), &caller).unwrap();
+        assert!(src.text.contains("approve the new budget"), "{}", src.text);
+        assert_eq!(
+            src.encoding.overruled.as_ref().map(|o| (o.name, o.source)),
+            Some(("UTF-16LE", EncodingSource::Caller))
+        );
+        // A UTF-8 claim over windows-1252 bytes: every accent malformed, sniffed instead.
+        let french = "Été: élèves déçus, grève à Genève. ".repeat(8);
+        let latin = encoding_rs::WINDOWS_1252.encode(&french).0.into_owned();
+        let utf8 = LoadOptions {
+            encoding: parse_caller_label("utf-8").unwrap(),
+            tld: Some("fr".into()),
+            ..LoadOptions::default()
+        };
+        let src = load(&latin, &utf8).unwrap();
+        assert!(src.text.contains("élèves"), "{}", src.text);
+        assert_eq!((src.encoding.name, src.encoding.malformed), ("windows-1252", 0));
+    }
+
+    /// Honest declarations are followed as before, with nothing overruled.
+    #[test]
+    fn honest_declarations_stand() {
+        let text: Vec<u8> = "<p>Grüße aus Köln</p>".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let caller = LoadOptions { encoding: parse_caller_label("utf-16le").unwrap(), ..LoadOptions::default() };
+        let src = load(&text, &caller).unwrap();
+        assert_eq!((src.text.as_str(), src.encoding.overruled.is_none()), ("<p>Grüße aus Köln</p>", true));
+        let (gbk, _, _) = encoding_rs::GBK.encode("<meta charset=gbk><p>谷歌在2014年收购了这家公司</p>");
+        let src = load(&gbk, &LoadOptions::default()).unwrap();
+        assert_eq!((src.encoding.name, src.encoding.overruled.is_none()), ("GBK", true));
+        // One bad byte in a declared page is not a reason to second-guess it.
+        let mut page = b"<meta charset=windows-1251><p>".to_vec();
+        page.extend_from_slice(&encoding_rs::WINDOWS_1251.encode("Привет, мир! Это новости дня.").0);
+        let src = load(&page, &LoadOptions::default()).unwrap();
+        assert_eq!((src.encoding.name, src.encoding.overruled.is_none()), ("windows-1251", true));
     }
 
     #[test]

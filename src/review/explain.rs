@@ -20,6 +20,9 @@ pub struct Explanation {
     pub format: String,
     pub encoding: String,
     pub encoding_source: String,
+    /// A declared encoding passed over because it would have destroyed the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding_overruled: Option<crate::load::Overruled>,
     pub files: Vec<FileUse>,
     pub content: Content,
     pub fired: Vec<Fired>,
@@ -196,6 +199,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default(),
+        encoding_overruled: cleaned.encoding.overruled.clone(),
         files,
         content,
         fired,
@@ -246,6 +250,16 @@ impl Explanation {
     fn raw_text(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "{} ({}, {} from {})", self.document, self.format, self.encoding, self.encoding_source);
+        if let Some(o2) = &self.encoding_overruled {
+            let declared = serde_json::to_value(o2.source).ok().and_then(|v| v.as_str().map(str::to_owned));
+            let _ = writeln!(
+                o,
+                "  declared {} ({}) was not used: {}",
+                o2.name,
+                declared.as_deref().unwrap_or("declared"),
+                o2.reason
+            );
+        }
         let _ = writeln!(o, "\nRule files:");
         for f in &self.files {
             let _ = writeln!(o, "  {:<34} {} ({} rules)", f.file, f.why, f.rules);
