@@ -41,3 +41,48 @@ fn a_meta_charset_that_would_destroy_the_text_is_overruled_and_reported() {
         .success()
         .stdout(predicate::str::contains("approve the new budget"));
 }
+
+/// Inline rules are case-insensitive, but the all-rules prefilter was built
+/// case-sensitively: with two or more inline rules, "(ADVERTISEMENT)" got
+/// past a rule for "(Advertisement)". And a rule set of many inline rules
+/// loads without compiling each regex up front.
+#[test]
+fn inline_rules_match_in_any_case_among_many_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rules = String::from(
+        "[[rule]]\nid = \"ad-marker\"\ncategory = \"ad\"\ninline = { text = \"(Advertisement)\" }\n\n\
+         [[rule]]\nid = \"promo\"\ncategory = \"ad\"\ninline = { regex = 'promo code \\w+' }\n\n\
+         [[rule]]\nid = \"joined\"\ncategory = \"ad\"\ninline = { regex = 'promocode \\w+' }\n",
+    );
+    for i in 0..2000 {
+        rules.push_str(&format!(
+            "\n[[rule]]\nid = \"sponsor-{i}\"\ncategory = \"ad\"\ninline = {{ text = \"(Sponsored by Acme{i})\" }}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("default.toml"), rules).unwrap();
+    let out = declutter()
+        .args(["clean", "--format", "json", "--rules"])
+        .arg(dir.path())
+        .arg("-")
+        .write_stdin(
+            "The mayor (ADVERTISEMENT) spoke, PROMO CODE x1 aside, (SPONSORED BY ACME1999) at length about the budget.\n",
+        )
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["text"], "The mayor spoke, aside, at length about the budget.\n", "{report}");
+    let rules: Vec<&str> = report["removals"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["ad-marker", "promo", "sponsor-1999"]);
+    // A cut joins the text around it; a later rule matching the joined text
+    // (its literal "promocode " is nowhere in the input) still fires.
+    let out = declutter()
+        .args(["clean", "--format", "json", "--rules"])
+        .arg(dir.path())
+        .arg("-")
+        .write_stdin("Use the promo(Advertisement)code now2 and read on about the budget.\n")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["text"], "Use the and read on about the budget.\n", "{report}");
+    assert_eq!(report["removals"][1]["rule"], "joined");
+}

@@ -8,10 +8,8 @@ pub use removal::{Removal, Scope, Side};
 
 use std::ops::Range;
 
-use regex::RegexSet;
-
 use crate::document::Block;
-use crate::rules::{Keyed, Matcher, Profile, Rule, RuleSet, ShortcodeMatcher};
+use crate::rules::{InlineIndex, Keyed, Matcher, Profile, Rule, RuleSet, ShortcodeMatcher};
 
 /// The rules one document is cleaned with, by pass.
 pub struct ActiveRules<'a> {
@@ -19,7 +17,8 @@ pub struct ActiveRules<'a> {
     pub shortcodes: Vec<&'a Rule>,
     pub blocks: Vec<&'a Rule>,
     pub inlines: Vec<&'a Rule>,
-    pub inline_set: Option<&'a RegexSet>,
+    /// Which inline rules can match a block; `None` tries them all.
+    pub inline_index: Option<&'a InlineIndex>,
 }
 
 impl<'a> ActiveRules<'a> {
@@ -30,14 +29,14 @@ impl<'a> ActiveRules<'a> {
             shortcodes: pick(&profile.shortcodes),
             blocks: pick(&profile.blocks),
             inlines: pick(&profile.inlines),
-            inline_set: profile.inline_set.as_ref(),
+            inline_index: Some(&profile.inline_index),
         }
     }
 
     /// Just one rule: how a rule's examples are run.
     pub fn single(rule: &'a Rule) -> Self {
         let mut active =
-            ActiveRules { selectors: vec![], shortcodes: vec![], blocks: vec![], inlines: vec![], inline_set: None };
+            ActiveRules { selectors: vec![], shortcodes: vec![], blocks: vec![], inlines: vec![], inline_index: None };
         match rule.matcher {
             Matcher::Selector(_) => active.selectors.push(rule),
             Matcher::Shortcode(_) => active.shortcodes.push(rule),
@@ -195,20 +194,29 @@ fn inline_pass(blocks: &mut [Option<Block>], rules: &ActiveRules, cuts: &mut Cut
     if rules.inlines.is_empty() {
         return;
     }
+    let all = || (0..rules.inlines.len()).collect::<Vec<_>>();
     for (index, slot) in blocks.iter_mut().enumerate() {
         let Some(block) = slot.as_ref() else { continue };
-        if rules.inline_set.is_some_and(|set| !set.is_match(&block.text)) {
-            continue;
-        }
-        for rule in &rules.inlines {
+        let mut candidates = rules.inline_index.map_or_else(all, |ix| ix.candidates(&block.text));
+        let mut next = 0;
+        while let Some(&position) = candidates.get(next) {
+            next += 1;
             let Some(block) = slot.as_ref() else { break };
+            let rule = rules.inlines[position];
             let Matcher::Inline(m) = &rule.matcher else {
                 continue;
             };
-            let ranges: Vec<Range<usize>> =
-                m.regex.find_iter(&block.text).map(|m| m.range()).filter(|r| !r.is_empty()).collect();
-            if !ranges.is_empty() {
-                remove_spans(slot, index, &ranges, rule, cuts);
+            let ranges = m.regex.find_ranges(&block.text);
+            if ranges.is_empty() {
+                continue;
+            }
+            remove_spans(slot, index, &ranges, rule, cuts);
+            // A cut joins the text around it, which can make a later rule's
+            // prefix appear: the rules after this one are looked up again.
+            if let (Some(ix), Some(block)) = (rules.inline_index, slot.as_ref()) {
+                candidates = ix.candidates(&block.text);
+                candidates.retain(|&p| p > position);
+                next = 0;
             }
         }
     }

@@ -1,7 +1,11 @@
 //! Block conditions (`block`, `with_previous`, `with_next`) and inline
 //! matchers, compiled once per rule set.
 
+use std::sync::OnceLock;
+
 use regex::{Regex, RegexBuilder};
+use regex_automata::nfa::thompson;
+use regex_syntax::hir::{Hir, HirKind};
 
 use super::key::key;
 use super::schema::{ConditionTable, InlineTable};
@@ -34,7 +38,7 @@ pub struct Condition {
     starts_with: Vec<String>,
     ends_with: Vec<String>,
     contains: Vec<String>,
-    regex: Option<Regex>,
+    regex: Option<LazyRegex>,
     max_chars: usize,
     min_chars: usize,
 }
@@ -99,7 +103,10 @@ impl Condition {
 /// case-insensitive alternation run on the original text.
 #[derive(Debug, Clone)]
 pub struct InlineMatcher {
-    pub regex: Regex,
+    pub regex: LazyRegex,
+    /// Literal text every match holds (see [`required_literals`]); `None`
+    /// when the rule must be tried on every block.
+    pub literals: Option<Vec<Vec<String>>>,
 }
 
 impl InlineMatcher {
@@ -112,12 +119,160 @@ impl InlineMatcher {
         if patterns.is_empty() {
             return Err("inline needs `text` or `regex`".into());
         }
-        let regex = compile_regex(&patterns, true)?;
-        if regex.is_match("") {
-            return Err("the inline pattern matches the empty string".into());
+        let (regex, hir) = LazyRegex::check(&patterns, true)?;
+        if hir.properties().minimum_len() == Some(0) {
+            return Err("the inline pattern can match the empty string".into());
         }
-        Ok(InlineMatcher { regex })
+        Ok(InlineMatcher { literals: required_literals(regex.as_str()), regex })
     }
+}
+
+/// Literal text every match of `pattern` holds, lower-cased ASCII: for each
+/// branch of a top-level alternation, the literal runs of its top-level
+/// sequence (each run is in every match of the branch; the index picks the
+/// rarest). `None` when some branch has no such run, so the rule must be
+/// tried on every block.
+fn required_literals(pattern: &str) -> Option<Vec<Vec<String>>> {
+    // Parsed case-sensitively, so literals are the pattern's own text rather
+    // than classes of case variants; the search then ignores ASCII case.
+    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let branches: Vec<&Hir> = match unwrap_captures(&hir).kind() {
+        HirKind::Alternation(alts) => alts.iter().map(unwrap_captures).collect(),
+        _ => vec![unwrap_captures(&hir)],
+    };
+    branches.into_iter().map(literal_runs).collect()
+}
+
+fn unwrap_captures(mut hir: &Hir) -> &Hir {
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    hir
+}
+
+/// The ASCII literal runs of one branch's top-level sequence; `None` if it has none.
+fn literal_runs(branch: &Hir) -> Option<Vec<String>> {
+    let pieces: Vec<&Hir> = match branch.kind() {
+        HirKind::Concat(items) => items.iter().map(unwrap_captures).collect(),
+        _ => vec![branch],
+    };
+    let mut runs = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
+    for piece in pieces {
+        match piece.kind() {
+            HirKind::Literal(lit) => {
+                for &b in lit.0.iter() {
+                    // A non-ASCII letter matches its other cases, which an
+                    // ASCII-case-insensitive search would miss: it ends a run.
+                    if b.is_ascii() {
+                        current.push(b.to_ascii_lowercase());
+                    } else if !current.is_empty() {
+                        runs.push(std::mem::take(&mut current));
+                    }
+                }
+            }
+            // Zero-width assertions neither add text nor separate it.
+            HirKind::Look(_) => {}
+            _ => {
+                if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    let runs: Vec<String> = runs.into_iter().filter_map(|r| String::from_utf8(r).ok()).collect();
+    (!runs.is_empty()).then_some(runs)
+}
+
+/// A regex checked when its rule loads and compiled the first time a block
+/// needs it. A compiled regex holds 3–16 KB (more when case-insensitive);
+/// rule sets imported from elsewhere hold tens of thousands of rules, most
+/// of which never fire on a given crawl.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    pattern: String,
+    case_insensitive: bool,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// One pattern or an alternation of several, checked as the regex crate
+    /// would build it: syntax (naming the broken pattern) and the size of
+    /// its automata against the cap. Returns the pattern's syntax tree too.
+    fn check(patterns: &[String], case_insensitive: bool) -> Result<(LazyRegex, Hir), String> {
+        let mut trees = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            trees.push(parse(p, case_insensitive).map_err(|e| format!("bad regex {p:?}: {}", first_line(&e)))?);
+        }
+        let (joined, hir) = if patterns.len() == 1 {
+            (patterns[0].clone(), trees.remove(0))
+        } else {
+            let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+            let hir = parse(&joined, case_insensitive).map_err(|e| format!("bad regex: {}", first_line(&e)))?;
+            (joined, hir)
+        };
+        // The regex crate compiles a forward and a reverse automaton under
+        // its size limit; building both here (then dropping them) makes a
+        // pattern past the cap a load error rather than a rule that cannot run.
+        CHECKERS.with(|[forward, reverse]| {
+            for compiler in [forward, reverse] {
+                compiler.build_from_hir(&hir).map_err(|e| match e.size_limit() {
+                    Some(limit) => format!(
+                        "regex compiles past the size limit of {limit} bytes; use fewer or smaller counted repetitions"
+                    ),
+                    None => format!("bad regex: {}", first_line(&e.to_string())),
+                })?;
+            }
+            Ok::<(), String>(())
+        })?;
+        Ok((LazyRegex { pattern: joined, case_insensitive, compiled: OnceLock::new() }, hir))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    /// The compiled regex; `None` only if it fails to build after passing
+    /// its check, which the check is there to prevent.
+    pub fn get(&self) -> Option<&Regex> {
+        self.compiled.get_or_init(|| build(&self.pattern, self.case_insensitive).ok()).as_ref()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.get().is_some_and(|r| r.is_match(text))
+    }
+
+    /// Non-empty match ranges, left to right.
+    pub fn find_ranges(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        self.get().map_or_else(Vec::new, |r| r.find_iter(text).map(|m| m.range()).filter(|r| !r.is_empty()).collect())
+    }
+}
+
+thread_local! {
+    /// The automaton builders behind [`LazyRegex::check`], one forward and one
+    /// reverse as the regex crate builds them. A builder allocates large
+    /// tables when made, which dominated loading when each check made its own.
+    static CHECKERS: [thompson::Compiler; 2] = [false, true].map(|reverse| {
+        let mut compiler = thompson::Compiler::new();
+        compiler.configure(
+            thompson::Config::new()
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .reverse(reverse)
+                .which_captures(if reverse { thompson::WhichCaptures::None } else { thompson::WhichCaptures::All }),
+        );
+        compiler
+    });
+}
+
+fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(case_insensitive)
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())
 }
 
 /// A literal as a pattern that, like a key, ignores case, quote style and
@@ -143,18 +298,9 @@ fn literal_pattern(text: &str) -> String {
     out
 }
 
-/// Compiles one pattern or an alternation of several, with a size cap.
-pub fn compile_regex(patterns: &[String], case_insensitive: bool) -> Result<Regex, String> {
-    let joined = if patterns.len() == 1 {
-        patterns[0].clone()
-    } else {
-        patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|")
-    };
-    // Check each pattern alone first so the message names the broken one.
-    for p in patterns {
-        build(p, case_insensitive).map_err(|e| format!("bad regex {p:?}: {}", first_line(&e.to_string())))?;
-    }
-    build(&joined, case_insensitive).map_err(|e| format!("bad regex: {}", first_line(&e.to_string())))
+/// Checks one pattern or an alternation of several, with a size cap.
+pub fn compile_regex(patterns: &[String], case_insensitive: bool) -> Result<LazyRegex, String> {
+    LazyRegex::check(patterns, case_insensitive).map(|(regex, _)| regex)
 }
 
 fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
@@ -223,5 +369,34 @@ mod tests {
             InlineMatcher::compile(&InlineTable { text: OneOrMany(vec!["it's".into()]), regex: OneOrMany::default() })
                 .unwrap();
         assert!(q.regex.is_match("It’s"));
+    }
+
+    #[test]
+    fn required_literals_per_branch() {
+        let runs = |p: &str| required_literals(p);
+        let lit = |b: &[&[&str]]| Some(b.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect());
+        assert_eq!(runs(&literal_pattern("(Sponsored 0 by Acme0)")), lit(&[&["(sponsored", "0", "by", "acme0)"]]));
+        assert_eq!(runs(r"(?:promo code \w+)|(?:\bCoupon)"), lit(&[&["promo code "], &["coupon"]]));
+        assert_eq!(runs(r"\w+ only"), lit(&[&[" only"]]));
+        assert_eq!(runs(r"a+|b"), None, "one branch has no literal");
+        assert_eq!(runs("Élèves x"), lit(&[&["l", "ves x"]]), "non-ASCII letters split runs");
+        assert_eq!(runs(&literal_pattern("it's")), lit(&[&["it", "s"]]));
+    }
+
+    /// Rules are checked at load but compiled only when a block needs them:
+    /// imported sets of 40,000 rules cost ~45 KB a rule compiled eagerly.
+    #[test]
+    fn regexes_compile_on_first_use() {
+        let m = InlineMatcher::compile(&InlineTable {
+            text: OneOrMany(vec!["(Sponsored)".into()]),
+            regex: OneOrMany(vec![r"promo code \w+".into()]),
+        })
+        .unwrap();
+        assert!(m.regex.compiled.get().is_none(), "not compiled at load");
+        assert_eq!(m.regex.find_ranges("a PROMO CODE x1 b"), vec![std::ops::Range { start: 2, end: 15 }]);
+        assert!(m.regex.compiled.get().is_some());
+        let bad =
+            InlineMatcher::compile(&InlineTable { text: OneOrMany::default(), regex: OneOrMany(vec!["x*".into()]) });
+        assert!(bad.unwrap_err().contains("empty string"));
     }
 }

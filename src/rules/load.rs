@@ -239,9 +239,11 @@ fn compile_publisher(
     for sel in p.content.iter().flat_map(|c| c.get_ref()) {
         match Css::parse(sel.get_ref()) {
             Ok(s) => content.push((sel.get_ref().clone(), s)),
-            Err(e) => {
-                errs.push(sel.span(), None, format!("bad content selector {:?}: {}", sel.get_ref(), selector_error(&e)))
-            }
+            Err(e) => errs.push(
+                sel.span(),
+                None,
+                format!("bad content selector {:?}: {}", sel.get_ref(), selector_error(sel.get_ref(), &e)),
+            ),
         }
     }
     let disables: Vec<Spanned<String>> = p.disable.iter().flat_map(|d| d.get_ref().iter().cloned()).collect();
@@ -317,7 +319,11 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
                 attributes: crate::html::selector_attributes(s.get_ref()),
             }))),
             Err(e) => {
-                errs.push(s.span(), Some(id), format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(&e)));
+                errs.push(
+                    s.span(),
+                    Some(id),
+                    format!("bad CSS selector {:?}: {}", s.get_ref(), selector_error(s.get_ref(), &e)),
+                );
                 None
             }
         }
@@ -374,14 +380,23 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
 
 /// scraper's own message for most selector errors is "Unexpected error
 /// occurred"; the error's variant name says more ("class needs ident").
-fn selector_error(e: &scraper::error::SelectorErrorKind) -> String {
+fn selector_error(source: &str, e: &scraper::error::SelectorErrorKind) -> String {
     use scraper::error::SelectorErrorKind as K;
     let name = match e {
         K::UnexpectedSelectorParseError(kind) => format!("{kind:?}"),
         other => format!("{other:?}"),
     };
     let name = name.split('(').next().unwrap_or_default();
+    let squeezed: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+    let has_in_has = squeezed.match_indices(":has(").any(|(i, _)| squeezed[i + 5..].contains(":has("));
     let plain = match name {
+        // The selector grammar forbids some things in some places and says
+        // only "invalid state"; name the cases rule authors meet.
+        "InvalidState" if has_in_has => "`:has()` cannot hold another `:has()`",
+        "InvalidState" => {
+            "a part of the selector that is not allowed where it stands (after a pseudo-element such as `::before`, or inside `:has()`)"
+        }
+        _ if squeezed.contains("()") => "empty parentheses: `:has()`, `:not()`, `:is()` need a selector inside",
         "ClassNeedsIdent" => "`.` must be followed by a class name",
         "EmptySelector" => "an empty selector (a stray comma?)",
         "DanglingCombinator" => "a combinator (`>`, `+`, `~`) with nothing after it",

@@ -7,6 +7,7 @@ mod condition;
 mod embedded;
 mod error;
 mod examples;
+mod inline_index;
 pub mod key;
 mod load;
 mod prefilter;
@@ -18,7 +19,7 @@ pub use error::{RuleError, RulesError};
 pub use load::RuleSource;
 pub use prefilter::{Prefilter, RuleIndex};
 
-use regex::RegexSet;
+pub use inline_index::InlineIndex;
 
 use crate::html::dom::Css;
 
@@ -116,9 +117,8 @@ pub struct Profile {
     pub shortcodes: Vec<usize>,
     pub blocks: Vec<usize>,
     pub inlines: Vec<usize>,
-    /// All inline patterns at once: most blocks hold none, and one pass over
-    /// the text tells so.
-    pub inline_set: Option<RegexSet>,
+    /// The inline rules that can match a block, in one pass over its text.
+    pub inline_index: InlineIndex,
 }
 
 /// Hints for generic main-content extraction, from `[extract]` in default.toml.
@@ -189,7 +189,7 @@ impl RuleSet {
             shortcodes: Vec::new(),
             blocks: Vec::new(),
             inlines: Vec::new(),
-            inline_set: None,
+            inline_index: InlineIndex::build(std::iter::empty()),
         };
         for i in order {
             match self.rules[i].matcher {
@@ -199,17 +199,10 @@ impl RuleSet {
                 Matcher::Inline(_) => profile.inlines.push(i),
             }
         }
-        let patterns: Vec<&str> = profile
-            .inlines
-            .iter()
-            .filter_map(|&i| match &self.rules[i].matcher {
-                Matcher::Inline(m) => Some(m.regex.as_str()),
-                _ => None,
-            })
-            .collect();
-        // Each pattern compiled alone already, so the set compiles too; if it
-        // somehow does not, rules are still tried one by one.
-        profile.inline_set = (patterns.len() > 1).then(|| RegexSet::new(&patterns).ok()).flatten();
+        profile.inline_index = InlineIndex::build(profile.inlines.iter().map(|&i| match &self.rules[i].matcher {
+            Matcher::Inline(m) => m.literals.as_deref(),
+            _ => None,
+        }));
         profile
     }
 

@@ -1,0 +1,150 @@
+//! Which inline rules can match a block, found in one pass over its text.
+//! Inline rules run on every kept block, so with thousands of them (rule
+//! sets imported from elsewhere) trying each rule's regex on each block is
+//! the cost. Each rule's pattern gives the literal text every match starts
+//! with; one Aho-Corasick automaton over all of them names the rules whose
+//! prefix occurs in the block, and only those (and rules without a literal
+//! prefix) run their regex.
+
+use aho_corasick::AhoCorasick;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The literal automaton of one profile's inline rules.
+#[derive(Debug)]
+pub struct InlineIndex {
+    automaton: Option<AhoCorasick>,
+    /// Automaton pattern → the rules (positions in the profile's inline
+    /// list) that need it. Imported rule sets repeat literals a lot.
+    owners: Vec<Vec<usize>>,
+    /// Positions of rules with no required literal: tried on every block.
+    always: Vec<usize>,
+}
+
+impl InlineIndex {
+    /// `literals[i]` is rule *i*'s required literals: per branch of its
+    /// pattern, runs of lower-case ASCII text each of which is in every
+    /// match of that branch; `None` for a rule to try on every block.
+    pub fn build<'a>(literals: impl IntoIterator<Item = Option<&'a [Vec<String>]>>) -> InlineIndex {
+        let rules: Vec<Option<&[Vec<String>]>> = literals.into_iter().collect();
+        // One run per branch is enough; the run fewest rules offer makes the
+        // best filter ("acme0)" rather than "(sponsored" in 40,000 rules that
+        // all say "(Sponsored N by acmeN)"), the longer one on a tie.
+        let mut offered: HashMap<&str, usize> = HashMap::new();
+        for branches in rules.iter().flatten() {
+            for run in branches.iter().flatten() {
+                *offered.entry(run.as_str()).or_default() += 1;
+            }
+        }
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut slot: HashMap<&str, usize> = HashMap::new();
+        let (mut owners, mut always): (Vec<Vec<usize>>, Vec<usize>) = (Vec::new(), Vec::new());
+        for (position, branches) in rules.iter().enumerate() {
+            let Some(branches) = branches else {
+                always.push(position);
+                continue;
+            };
+            for runs in branches.iter() {
+                let Some(best) = runs.iter().min_by_key(|r| (offered[r.as_str()], std::cmp::Reverse(r.len()))) else {
+                    continue;
+                };
+                let i = *slot.entry(best.as_str()).or_insert_with(|| {
+                    patterns.push(best.as_str());
+                    owners.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if owners[i].last() != Some(&position) {
+                    owners[i].push(position);
+                }
+            }
+        }
+        // The literals are ASCII, so ASCII case-insensitivity is the rules'
+        // own case-insensitivity (but for the two non-ASCII letters that fold
+        // to ASCII ones, handled in `candidates`).
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            match AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns) {
+                Ok(a) => Some(a),
+                Err(_) => {
+                    // Too large for the automaton: every rule is tried on every block.
+                    always.extend(owners.drain(..).flatten());
+                    always.sort_unstable();
+                    always.dedup();
+                    None
+                }
+            }
+        };
+        InlineIndex { automaton, owners, always }
+    }
+
+    /// Positions of the rules that may match `text`, ascending.
+    pub fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut out = self.always.clone();
+        if let Some(automaton) = &self.automaton {
+            let folded = fold_to_ascii(text);
+            for m in automaton.find_overlapping_iter(folded.as_ref()) {
+                out.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+            }
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
+    }
+
+    /// Literals in the automaton and rules tried on every block.
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.owners.len(), self.always.len())
+    }
+}
+
+/// KELVIN SIGN and LONG S match `k` and `s` in a case-insensitive regex;
+/// the ASCII automaton sees them as those letters.
+fn fold_to_ascii(text: &str) -> Cow<'_, str> {
+    if text.contains(['\u{212A}', '\u{17F}']) {
+        Cow::Owned(text.replace('\u{212A}', "k").replace('\u{17F}', "s"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(rules: &[Option<&[&[&str]]>]) -> InlineIndex {
+        let owned: Vec<Option<Vec<Vec<String>>>> = rules
+            .iter()
+            .map(|r| {
+                r.map(|branches| branches.iter().map(|runs| runs.iter().map(|s| s.to_string()).collect()).collect())
+            })
+            .collect();
+        InlineIndex::build(owned.iter().map(|o| o.as_deref()))
+    }
+
+    #[test]
+    fn names_rules_whose_literal_occurs_in_any_case() {
+        let ix =
+            index(&[Some(&[&["(advertisement)"]]), None, Some(&[&["promo code"], &["coupon"]]), Some(&[&["ask"]])]);
+        assert_eq!(ix.candidates("plain text"), [1]);
+        assert_eq!(ix.candidates("The (ADVERTISEMENT) and a Coupon"), [0, 1, 2]);
+        assert_eq!(ix.candidates("a\u{212A}\u{17F}"), [1], "ak-s is not 'ask'");
+        assert_eq!(ix.candidates("a\u{17F}\u{212A}"), [1, 3], "LONG S and KELVIN SIGN fold");
+    }
+
+    #[test]
+    fn picks_the_rarest_run_and_shares_literals() {
+        let a: &[&[&str]] = &[&["(sponsored", "acme1)"]];
+        let b: &[&[&str]] = &[&["(sponsored", "acme2)"]];
+        let c: &[&[&str]] = &[&["acme2)"]];
+        let ix = index(&[Some(a), Some(b), Some(c)]);
+        // a: acme1) (offered once); b: a tie at two offers, the longer run; c: its only run.
+        assert_eq!(ix.sizes(), (3, 0));
+        assert_eq!(ix.candidates("(Sponsored by ACME1)"), [0, 1]);
+        assert_eq!(ix.candidates("by acme2)"), [2]);
+        assert!(ix.candidates("by nobody").is_empty());
+        let d: &[&[&str]] = &[&["(sponsored", "acme4)"]];
+        let many: Vec<Option<&[&[&str]]>> = vec![Some(a), Some(d), Some(d)];
+        assert_eq!(index(&many).candidates("(sponsored by acme1)"), [0], "acme4) is rarer than (sponsored for d");
+    }
+}
