@@ -587,6 +587,18 @@ mod tests {
         assert!(records[0]["text"].as_str().unwrap().starts_with("Café crème"), "{}", records[0]);
     }
 
+    /// The HTTP charset still reaches the loader; one that would destroy the
+    /// text (UTF-16 on an ASCII body) is overruled there, and the report says so.
+    #[test]
+    fn a_destructive_http_charset_is_overruled_and_reported() {
+        let warc = response("https://example.com/u16", "text/html; charset=utf-16", PAGE);
+        let options = JsonlOptions { report: true, ..JsonlOptions::default() };
+        let (records, _) = run_with(&warc, &options);
+        assert_eq!(records[0]["text"], "A page with one full sentence of article text.\n");
+        assert_eq!(records[0]["encoding"]["overruled"]["name"], "UTF-16LE", "{}", records[0]["encoding"]);
+        assert_eq!(records[0]["encoding"]["overruled"]["source"], "caller");
+    }
+
     #[test]
     fn a_file_cut_mid_record_keeps_the_records_before_it() {
         let mut warc =
