@@ -7,17 +7,15 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CleanArgs, exit, report};
+use crate::limits::{WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, max_jobs};
 use crate::pipeline::files::temp_beside;
 use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
 pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[PathBuf]) -> u8 {
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
+    let pool = match thread_pool(args.jobs) {
         Ok(p) => p,
-        Err(e) => {
-            report(format!("cannot start worker threads: {e}"));
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
     let jobs = pool.current_num_threads();
     let options = JsonlOptions {
@@ -26,10 +24,11 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
         url_field: args.url_field.clone(),
         report: args.report,
         fail_fast: args.fail_fast,
-        max_bytes: args.max_bytes,
+        max_bytes: args.max_bytes.bytes(),
         // A few windows' worth of records per thread keeps every core busy
         // while memory stays bounded by the window, not by the stream.
-        window: 64 * jobs,
+        window: WINDOW_RECORDS_PER_THREAD * jobs,
+        window_bytes: WINDOW_BYTES,
     };
     let progress = Progress::new(args.quiet);
     let result = pool.install(|| match &args.output {
@@ -46,7 +45,7 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
     match result {
         Ok((summary, input_failed)) => {
             if !args.quiet {
-                eprintln!("{}", describe(&summary));
+                eprintln!("{}", describe(&summary, args.warc));
             }
             if summary.failed > 0 || input_failed { exit::INPUT_FAILED } else { exit::OK }
         }
@@ -111,10 +110,41 @@ fn write_file<T>(
     Ok(value)
 }
 
-fn describe(s: &Summary) -> String {
+/// The worker pool for `-j`: 0 or none means all cores, more than
+/// [`max_jobs`] is lowered with a warning (thousands of threads only cost
+/// start-up time and memory, and can exhaust the process table). A pool that
+/// cannot start is an error message (exit code 2, nothing was cleaned), never a panic.
+pub(super) fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, u8> {
+    let cap = max_jobs();
+    let requested = jobs.unwrap_or(0);
+    if requested > cap {
+        report(format!(
+            "warning: -j {requested} lowered to {cap} (at most {} threads per core and {} in all)",
+            crate::limits::JOBS_PER_CORE,
+            crate::limits::MAX_JOBS
+        ));
+    }
+    rayon::ThreadPoolBuilder::new().num_threads(requested.min(cap)).build().map_err(|e| {
+        report(format!("cannot start {} worker threads: {e}", requested.min(cap)));
+        exit::USAGE
+    })
+}
+
+fn describe(s: &Summary, warc: bool) -> String {
     let removals: Vec<String> = s.removals.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let mut notes = String::new();
+    if s.skipped > 0 {
+        let what = if warc { "records that are not HTML responses" } else { "blank lines" };
+        notes.push_str(&format!(", {} skipped ({what})", s.skipped));
+    }
+    if s.warnings > 0 {
+        notes.push_str(&format!(", {} cleaned from a damaged body (see their \"warning\")", s.warnings));
+    }
+    if s.renamed > 0 {
+        notes.push_str(&format!(", {} input fields renamed input_<name> (declutter writes that name)", s.renamed));
+    }
     format!(
-        "declutter: {} documents, {:.1} MB, {} failed; removals: {}",
+        "declutter: {} documents, {:.1} MB, {} failed{notes}; removals: {}",
         s.documents,
         s.bytes as f64 / 1e6,
         s.failed,

@@ -221,10 +221,13 @@ pub struct CleanArgs {
     /// JSONL: stop at the first record that fails.
     #[arg(long, help_heading = "Pipelines")]
     pub fail_fast: bool,
-    /// Refuse documents larger than this many bytes (an error record, the batch goes on).
-    #[arg(long, value_name = "BYTES", help_heading = "Pipelines")]
-    pub max_bytes: Option<usize>,
-    /// Worker threads (default: all cores).
+    /// Refuse documents larger than this (an error record, the batch goes on): bytes, or with
+    /// K/M/G (binary) or KB/MB/GB; `none` (or 0) for no limit. JSONL lines longer than twice this
+    /// (plus 1 MiB) and WARC blocks longer than this (plus 1 MiB) are passed over unread.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::ByteLimit::DEFAULT, help_heading = "Pipelines")]
+    pub max_bytes: crate::limits::ByteLimit,
+    /// Worker threads (default, or 0: all cores). At most 4 per core and 256 in all: a larger
+    /// value is lowered, with a warning.
     #[arg(long, short = 'j', value_name = "N", help_heading = "Pipelines")]
     pub jobs: Option<usize>,
     /// No progress bar and no closing summary on stderr.

@@ -12,13 +12,75 @@ pub fn open_input(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let magic = reader.fill_buf()?;
     if magic.starts_with(&[0x1f, 0x8b]) {
-        // Multi-member: concatenated gzip files (and WARC.gz records) read as one stream.
-        return Ok(Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader))));
+        return Ok(Box::new(BufReader::new(GzMembers::new(reader))));
     }
     if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         return Ok(Box::new(BufReader::new(zstd::stream::read::Decoder::with_buffer(reader)?)));
     }
     Ok(Box::new(reader))
+}
+
+/// Concatenated gzip members (concatenated gzip files, WARC.gz records) read
+/// as one stream, like `flate2`'s `MultiGzDecoder`, except that zero bytes
+/// after the last member end the stream instead of failing as a bad header:
+/// tape and block devices pad files that way, and `gzip -d` accepts it too.
+/// Anything else after a member must be another member.
+struct GzMembers<R: BufRead> {
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzMembers<R> {
+    fn new(input: R) -> Self {
+        GzMembers { member: Some(flate2::bufread::GzDecoder::new(input)) }
+    }
+}
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let Some(member) = self.member.as_mut() else { return Ok(0) };
+            let n = member.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            // The member ended: what follows is another member, zero padding, or the end.
+            let input = member.get_mut();
+            let next = input.fill_buf()?;
+            if next.is_empty() {
+                self.member = None;
+                return Ok(0);
+            }
+            if next[0] == 0 {
+                skip_zero_padding(input)?;
+                self.member = None;
+                return Ok(0);
+            }
+            if let Some(member) = self.member.take() {
+                self.member = Some(flate2::bufread::GzDecoder::new(member.into_inner()));
+            }
+        }
+    }
+}
+
+/// Reads zero bytes to the end of the input; anything else is an error.
+fn skip_zero_padding(input: &mut impl BufRead) -> io::Result<()> {
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        if chunk.iter().any(|&b| b != 0) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "data after the zero padding that ends the gzip stream",
+            ));
+        }
+        let n = chunk.len();
+        input.consume(n);
+    }
 }
 
 /// An output stream, compressed by the output file's extension (`.gz`,
@@ -88,6 +150,45 @@ mod tests {
             open_input(&file).unwrap().read_to_string(&mut text).unwrap();
             assert_eq!(text, "{\"a\":1}\n", "{ext}");
         }
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut out = Output::new(Some(Path::new("x.gz")), Vec::new()).unwrap();
+        out.write_all(data).unwrap();
+        out.finish().unwrap()
+    }
+
+    fn read_gz(bytes: &[u8]) -> io::Result<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x.gz");
+        std::fs::write(&file, bytes).unwrap();
+        let mut text = String::new();
+        open_input(&file)?.read_to_string(&mut text)?;
+        Ok(text)
+    }
+
+    #[test]
+    fn members_are_joined_and_zero_padding_after_the_last_is_accepted() {
+        let mut bytes = gzip(b"one\n");
+        bytes.extend(gzip(b""));
+        bytes.extend(gzip(b"two\n"));
+        assert_eq!(read_gz(&bytes).unwrap(), "one\ntwo\n");
+        // Padded to a 512-byte block, and to far more than one read buffer.
+        for padding in [1, 512 - bytes.len() % 512, 200_000] {
+            let mut padded = bytes.clone();
+            padded.resize(bytes.len() + padding, 0);
+            assert_eq!(read_gz(&padded).unwrap(), "one\ntwo\n", "{padding} zeros");
+        }
+    }
+
+    #[test]
+    fn garbage_after_a_member_or_after_the_padding_is_an_error() {
+        let mut bytes = gzip(b"one\n");
+        bytes.extend_from_slice(b"garbage");
+        assert!(read_gz(&bytes).is_err());
+        let mut bytes = gzip(b"one\n");
+        bytes.extend_from_slice(&[0, 0, 0, 7]);
+        assert!(read_gz(&bytes).is_err());
     }
 
     #[test]

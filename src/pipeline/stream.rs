@@ -1,6 +1,7 @@
 //! The driver every record stream shares: read a window of records, clean
 //! them on all cores, write the results in input order, repeat. Memory is
-//! bounded by the window, not by the length of the stream.
+//! bounded by the window — a number of records and a number of bytes — not by
+//! the length of the stream.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -13,6 +14,15 @@ pub struct Summary {
     pub documents: usize,
     pub failed: usize,
     pub bytes: u64,
+    /// Input passed over without an output record: blank JSONL lines, WARC
+    /// records that are not HTML responses.
+    pub skipped: usize,
+    /// Input fields kept as `input_<name>` because declutter writes a field
+    /// of that name (`text`, `error`, `line`, the report's fields).
+    pub renamed: usize,
+    /// Records cleaned from a best-effort reading of a damaged body (broken
+    /// chunked encoding, a cut gzip body), each marked with a `warning` field.
+    pub warnings: usize,
     /// Removals by category.
     pub removals: BTreeMap<String, usize>,
 }
@@ -21,9 +31,9 @@ impl Summary {
     pub(crate) fn add(&mut self, outcome: &RecordOutcome) {
         self.documents += 1;
         self.bytes += outcome.bytes as u64;
-        if outcome.failed {
-            self.failed += 1;
-        }
+        self.failed += usize::from(outcome.failed);
+        self.renamed += outcome.renamed;
+        self.warnings += usize::from(outcome.warned);
         for (cat, n) in &outcome.removals {
             *self.removals.entry(cat.clone()).or_default() += n;
         }
@@ -34,6 +44,9 @@ impl Summary {
         self.documents += other.documents;
         self.failed += other.failed;
         self.bytes += other.bytes;
+        self.skipped += other.skipped;
+        self.renamed += other.renamed;
+        self.warnings += other.warnings;
         for (cat, n) in &other.removals {
             *self.removals.entry(cat.clone()).or_default() += n;
         }
@@ -41,44 +54,75 @@ impl Summary {
 }
 
 /// One record's output line and what went into the totals.
+#[derive(Default)]
 pub(crate) struct RecordOutcome {
     pub line: String,
     pub failed: bool,
     pub bytes: usize,
     pub removals: Vec<(String, usize)>,
+    /// Input fields renamed to make room for ours.
+    pub renamed: usize,
+    /// The record carries a `warning`.
+    pub warned: bool,
+}
+
+impl RecordOutcome {
+    pub fn failure(line: String, bytes: usize) -> Self {
+        RecordOutcome { line, failed: true, bytes, ..RecordOutcome::default() }
+    }
 }
 
 pub(crate) struct StreamSettings {
+    /// Records in flight at most.
     pub window: usize,
+    /// Input bytes in flight at most (see [`crate::limits::WINDOW_BYTES`]).
+    pub window_bytes: usize,
     pub fail_fast: bool,
 }
 
 /// Pulls items from `next` (`Err` carries a final error line: the input broke
 /// and nothing follows), maps them with `process` in parallel a window at a
-/// time, and writes the lines in order.
-pub(crate) fn stream<T: Send + Sync, W: Write>(
+/// time, and writes the lines in order. A window closes at `window` items or
+/// once its items' `size`s reach `window_bytes`; an item that would take a
+/// non-empty window past the byte budget waits for the next window, so one
+/// larger than the whole budget is processed alone.
+pub(crate) fn stream<T: Send, W: Write>(
     mut next: impl FnMut() -> Option<Result<T, String>>,
-    process: impl Fn(&T) -> RecordOutcome + Sync,
+    size: impl Fn(&T) -> usize,
+    process: impl Fn(T) -> RecordOutcome + Sync + Send,
     out: &mut W,
     settings: StreamSettings,
     mut progress: impl FnMut(&Summary),
 ) -> io::Result<Summary> {
     let window = settings.window.max(1);
+    let budget = settings.window_bytes.max(1);
     let mut summary = Summary::default();
     let mut broken: Option<String> = None;
-    loop {
-        let mut batch = Vec::with_capacity(window);
-        while batch.len() < window {
+    let mut held: Option<(T, usize)> = None;
+    let mut ended = false;
+    while !ended && broken.is_none() || held.is_some() {
+        let mut batch = Vec::new();
+        let mut bytes = 0usize;
+        if let Some((item, n)) = held.take() {
+            batch.push(item);
+            bytes = n;
+        }
+        while !ended && broken.is_none() && batch.len() < window && bytes < budget {
             match next() {
-                None => break,
-                Some(Ok(item)) => batch.push(item),
-                Some(Err(line)) => {
-                    broken = Some(line);
-                    break;
+                None => ended = true,
+                Some(Ok(item)) => {
+                    let n = size(&item);
+                    if !batch.is_empty() && bytes.saturating_add(n) > budget {
+                        held = Some((item, n));
+                        break;
+                    }
+                    bytes = bytes.saturating_add(n);
+                    batch.push(item);
                 }
+                Some(Err(line)) => broken = Some(line),
             }
         }
-        let outcomes: Vec<RecordOutcome> = batch.par_iter().map(&process).collect();
+        let outcomes: Vec<RecordOutcome> = batch.into_par_iter().map(&process).collect();
         for outcome in &outcomes {
             out.write_all(outcome.line.as_bytes())?;
             out.write_all(b"\n")?;
@@ -89,9 +133,6 @@ pub(crate) fn stream<T: Send + Sync, W: Write>(
             }
         }
         progress(&summary);
-        if batch.len() < window || broken.is_some() {
-            break;
-        }
     }
     if let Some(line) = broken {
         out.write_all(line.as_bytes())?;
@@ -101,4 +142,61 @@ pub(crate) fn stream<T: Send + Sync, W: Write>(
         progress(&summary);
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items are their own sizes; returns the number of items in each window.
+    fn windows(sizes: &[usize], window: usize, window_bytes: usize) -> Vec<usize> {
+        let mut items = sizes.iter().copied();
+        let mut done = vec![0];
+        let mut out = Vec::new();
+        let settings = StreamSettings { window, window_bytes, fail_fast: false };
+        stream(
+            || items.next().map(Ok),
+            |n: &usize| *n,
+            |n: usize| RecordOutcome { line: n.to_string(), ..RecordOutcome::default() },
+            &mut out,
+            settings,
+            |s| done.push(s.documents),
+        )
+        .unwrap();
+        let lines: Vec<usize> = String::from_utf8(out).unwrap().lines().map(|l| l.parse().unwrap()).collect();
+        assert_eq!(lines, sizes, "every item, in order");
+        done.dedup();
+        done.windows(2).map(|w| w[1] - w[0]).collect()
+    }
+
+    #[test]
+    fn windows_close_at_the_record_count_or_the_byte_budget() {
+        // 256 records of "4 MB" with a 10 MB budget: two at a time, not the whole record window.
+        assert_eq!(windows(&[4; 10], 256, 10), [2; 5]);
+        assert_eq!(windows(&[1; 10], 4, 1000), [4, 4, 2]);
+    }
+
+    #[test]
+    fn a_record_over_the_budget_is_processed_alone() {
+        assert_eq!(windows(&[1, 50, 1, 1], 100, 10), [1, 1, 2]);
+        assert_eq!(windows(&[50, 50], 100, 10), [1, 1]);
+    }
+
+    #[test]
+    fn a_broken_input_ends_with_its_error_line() {
+        let mut items = vec![Ok(1usize), Ok(2), Err("broken".to_owned())].into_iter();
+        let mut out = Vec::new();
+        let settings = StreamSettings { window: 10, window_bytes: 10, fail_fast: false };
+        let summary = stream(
+            || items.next(),
+            |_| 1,
+            |n: usize| RecordOutcome { line: n.to_string(), ..RecordOutcome::default() },
+            &mut out,
+            settings,
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "1\n2\nbroken\n");
+        assert_eq!((summary.documents, summary.failed), (3, 1));
+    }
 }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::limits::{DEFAULT_MAX_BYTES, jsonl_line_limit};
 use crate::pipeline::files::{self, InputFile};
+use crate::pipeline::jsonl::{JsonlLine, LineReader};
 use crate::pipeline::open_input;
 use crate::pipeline::warc::{WarcItem, WarcReader};
 use crate::{Hints, InputFormat};
@@ -64,7 +66,7 @@ pub struct Corpus {
 }
 
 enum Stream {
-    Jsonl { name: String, input: Box<dyn BufRead + Send>, line: usize },
+    Jsonl { name: String, input: LineReader<Box<dyn BufRead + Send>> },
     Warc { name: String, reader: WarcReader<Box<dyn BufRead + Send>> },
 }
 
@@ -98,7 +100,10 @@ impl Corpus {
         match kind(&file.path, self.options.jsonl) {
             Kind::Jsonl => match open_input(&file.path) {
                 Ok(input) => {
-                    self.current = Some(Stream::Jsonl { name, input, line: 0 });
+                    // Lines as long as `clean --jsonl` reads by default; longer ones are error items.
+                    let input =
+                        LineReader::new(input, Some(jsonl_line_limit(DEFAULT_MAX_BYTES)), &self.options.url_field);
+                    self.current = Some(Stream::Jsonl { name, input });
                     None
                 }
                 Err(e) => Some(Err(format!("{name}: {e}"))),
@@ -127,19 +132,21 @@ impl Corpus {
     fn next_from_stream(&mut self) -> Option<Result<Document, String>> {
         let options = &self.options;
         match self.current.as_mut()? {
-            Stream::Jsonl { name, input, line } => loop {
-                let mut buf = Vec::new();
-                match input.read_until(b'\n', &mut buf) {
-                    Ok(0) => break,
-                    Ok(_) => {
-                        *line += 1;
-                        if buf.iter().all(u8::is_ascii_whitespace) {
-                            continue;
-                        }
-                        return Some(jsonl_document(&format!("{name}:{line}"), &buf, options));
+            Stream::Jsonl { name, input } => loop {
+                match input.next_line() {
+                    Ok(None) => break,
+                    Ok(Some(JsonlLine::Blank)) => continue,
+                    Ok(Some(JsonlLine::Record(buf))) => {
+                        return Some(jsonl_document(&format!("{name}:{}", input.line()), &buf, options));
+                    }
+                    Ok(Some(JsonlLine::TooLong { bytes, .. })) => {
+                        return Some(Err(format!(
+                            "{name}:{}: the line is {bytes} bytes, over the line limit",
+                            input.line()
+                        )));
                     }
                     Err(e) => {
-                        let at = format!("{name}:{}", *line + 1);
+                        let at = format!("{name}:{}", input.line() + 1);
                         self.current = None;
                         return Some(Err(format!("{at}: the input ends early or is corrupt: {e}")));
                     }
@@ -149,6 +156,7 @@ impl Corpus {
                 match reader.next() {
                     None => break,
                     Some(WarcItem::Skipped) => continue,
+                    Some(WarcItem::Failed(f)) => return Some(Err(format!("{name}#{}: {}", f.record, f.message))),
                     Some(WarcItem::Broken { record, message }) => {
                         return Some(Err(format!("{name}#{record}: {message}")));
                     }
@@ -293,6 +301,16 @@ mod tests {
         assert!(one.name.ends_with("b.jsonl:1"));
         assert!(docs[2].as_ref().unwrap_err().contains("b.jsonl:2: not a JSON record"));
         assert_eq!(docs[3].as_ref().unwrap().format, InputFormat::Text);
+    }
+
+    #[test]
+    fn a_jsonl_file_may_start_with_a_byte_order_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.jsonl"), "\u{feff}{\"text\":\"One\"}\n\n{\"text\":\"Three\"}\n").unwrap();
+        let docs: Vec<Result<Document, String>> =
+            Corpus::open(&[dir.path().to_path_buf()], None, CorpusOptions::default()).collect();
+        let names: Vec<String> = docs.into_iter().map(|d| d.unwrap().name).collect();
+        assert!(names[0].ends_with("b.jsonl:1") && names[1].ends_with("b.jsonl:3"), "{names:?}");
     }
 
     #[test]
