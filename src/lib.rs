@@ -20,6 +20,7 @@ pub mod clean;
 pub mod cli;
 pub mod document;
 pub mod html;
+pub mod limits;
 pub mod load;
 pub mod pipeline;
 pub mod review;
