@@ -1,13 +1,13 @@
 //! `declutter clean --jsonl` and `--warc`: streams of records for data pipelines.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CleanArgs, exit, report};
-use crate::pipeline::files::temp_beside;
+use crate::pipeline::files::{Durability, Sink};
 use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
@@ -26,21 +26,19 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
         url_field: args.url_field.clone(),
         report: args.report,
         fail_fast: args.fail_fast,
-        max_bytes: args.max_bytes,
+        max_bytes: Some(args.max_bytes),
         // A few windows' worth of records per thread keeps every core busy
         // while memory stays bounded by the window, not by the stream.
         window: 64 * jobs,
     };
     let progress = Progress::new(args.quiet);
-    let result = pool.install(|| match &args.output {
-        Some(path) => write_file(path, |out| stream_all(cleaner, hints, inputs, out, &options, args.warc, &progress)),
-        None => {
-            let stdout = io::stdout().lock();
-            let mut out = Output::new(None, io::BufWriter::with_capacity(1 << 16, stdout))?;
-            let summary = stream_all(cleaner, hints, inputs, &mut out, &options, args.warc, &progress);
-            out.finish()?;
-            summary
-        }
+    // The shared sink: a temporary file renamed into place only when everything was
+    // written (removed if interrupted), a FIFO or device written directly, or stdout.
+    let result = pool.install(|| {
+        let mut out = Output::new(args.output.as_deref(), Sink::open(args.output.as_deref(), Durability::Synced)?)?;
+        let summary = stream_all(cleaner, hints, inputs, &mut out, &options, args.warc, &progress)?;
+        out.finish()?.finish()?;
+        Ok::<_, io::Error>(summary)
     });
     progress.finish();
     match result {
@@ -50,10 +48,12 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
             }
             if summary.failed > 0 || input_failed { exit::INPUT_FAILED } else { exit::OK }
         }
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
         Err(e) => {
-            report(e);
-            exit::INPUT_FAILED
+            if super::output_failed(args.output.as_deref(), &e) {
+                exit::OUTPUT_FAILED
+            } else {
+                exit::OK
+            }
         }
     }
 }
@@ -93,22 +93,6 @@ fn stream_all<W: Write>(
         }
     }
     Ok((total, input_failed))
-}
-
-/// Streams into a temporary file beside `path`, renamed into place only when
-/// everything was written: a reader never sees half a file.
-fn write_file<T>(
-    path: &Path,
-    body: impl FnOnce(&mut Output<io::BufWriter<std::fs::File>>) -> io::Result<T>,
-) -> io::Result<T> {
-    let tmp = temp_beside(path)?;
-    let file = tmp.reopen()?;
-    let mut out = Output::new(Some(path), io::BufWriter::with_capacity(1 << 16, file))?;
-    let value = body(&mut out)?;
-    let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(value)
 }
 
 fn describe(s: &Summary) -> String {

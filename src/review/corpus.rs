@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::pipeline::files::{self, InputFile};
+use crate::pipeline::files::{self, InputFile, Line, WalkOptions};
 use crate::pipeline::open_input;
 use crate::pipeline::warc::{WarcItem, WarcReader};
 use crate::{Hints, InputFormat};
@@ -47,11 +47,22 @@ pub struct CorpusOptions {
     pub html_field: String,
     pub text_field: String,
     pub url_field: String,
+    /// Walk into symlinked folders (each once); without, they are skipped with a note.
+    pub follow_links: bool,
+    /// Largest document file or JSONL line, in bytes: a larger one is an error item, not read.
+    pub max_bytes: usize,
 }
 
 impl Default for CorpusOptions {
     fn default() -> Self {
-        CorpusOptions { jsonl: false, html_field: "html".into(), text_field: "text".into(), url_field: "url".into() }
+        CorpusOptions {
+            jsonl: false,
+            html_field: "html".into(),
+            text_field: "text".into(),
+            url_field: "url".into(),
+            follow_links: false,
+            max_bytes: crate::limits::DEFAULT_MAX_BYTES,
+        }
     }
 }
 
@@ -59,6 +70,7 @@ impl Default for CorpusOptions {
 pub struct Corpus {
     files: VecDeque<InputFile>,
     errors: VecDeque<String>,
+    notes: Vec<String>,
     current: Option<Stream>,
     options: CorpusOptions,
 }
@@ -77,20 +89,26 @@ impl Corpus {
             inputs.push(PathBuf::from("-"));
         }
         // Folders take corpus files too: JSONL and WARC beside HTML and text.
-        let mut walked = Vec::new();
-        let mut errors = Vec::new();
+        let corpus_files = corpus_matcher();
+        let mut walked = files::Walk::default();
         for input in &inputs {
+            let walk_options =
+                WalkOptions { glob: glob.or(corpus_files.as_ref()), follow_links: options.follow_links, skip: None };
+            let mut walk = files::expand(std::slice::from_ref(input), &walk_options);
             if input.is_dir() && glob.is_none() {
-                let (found, errs) = walk_corpus_folder(input);
-                walked.extend(found);
-                errors.extend(errs);
-            } else {
-                let (found, errs) = files::expand(std::slice::from_ref(input), glob);
-                walked.extend(found);
-                errors.extend(errs);
+                // A fixtures folder holds expected outputs beside the inputs: they are not documents.
+                walk.files.retain(|f| !f.path.file_name().is_some_and(|n| n.to_string_lossy().contains(".expected.")));
             }
+            walked.files.append(&mut walk.files);
+            walked.errors.append(&mut walk.errors);
+            walked.notes.append(&mut walk.notes);
         }
-        Corpus { files: walked.into(), errors: errors.into(), current: None, options }
+        Corpus { files: walked.files.into(), errors: walked.errors.into(), notes: walked.notes, current: None, options }
+    }
+
+    /// What the walk left out on purpose (symlinked folders): for the user, not errors.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     fn open_next(&mut self, file: InputFile) -> Option<Result<Document, String>> {
@@ -111,7 +129,7 @@ impl Corpus {
                 Err(e) => Some(Err(format!("{name}: {e}"))),
             },
             Kind::Document => Some(
-                files::read(&file.path)
+                files::read(&file.path, self.options.max_bytes)
                     .map(|bytes| Document {
                         name: name.clone(),
                         bytes,
@@ -129,9 +147,16 @@ impl Corpus {
         match self.current.as_mut()? {
             Stream::Jsonl { name, input, line } => loop {
                 let mut buf = Vec::new();
-                match input.read_until(b'\n', &mut buf) {
-                    Ok(0) => break,
-                    Ok(_) => {
+                match files::read_line(input, &mut buf, options.max_bytes) {
+                    Ok(Line::End) => break,
+                    Ok(Line::TooLong(length)) => {
+                        *line += 1;
+                        return Some(Err(format!(
+                            "{name}:{line}: the line is {length} bytes, over the --max-bytes limit of {} bytes; not read",
+                            options.max_bytes
+                        )));
+                    }
+                    Ok(Line::Read) => {
                         *line += 1;
                         if buf.iter().all(u8::is_ascii_whitespace) {
                             continue;
@@ -238,19 +263,10 @@ fn kind(path: &Path, force_jsonl: bool) -> Kind {
     }
 }
 
-/// A folder walked for documents and for JSONL/WARC files (fixture
-/// expectations, `*.expected.*`, left out).
-fn walk_corpus_folder(dir: &Path) -> (Vec<InputFile>, Vec<String>) {
+/// What a folder is walked for: documents, JSONL and WARC files.
+fn corpus_matcher() -> Option<globset::GlobMatcher> {
     let pattern = "*.{html,htm,xhtml,shtml,txt,text,jsonl,ndjson,warc,jsonl.gz,jsonl.zst,ndjson.gz,warc.gz}";
-    match globset::Glob::new(pattern) {
-        Ok(g) => {
-            let (mut found, errors) = files::expand(&[dir.to_path_buf()], Some(&g.compile_matcher()));
-            // A fixtures folder holds expected outputs beside the inputs: they are not documents.
-            found.retain(|f| !f.path.file_name().is_some_and(|n| n.to_string_lossy().contains(".expected.")));
-            (found, errors)
-        }
-        Err(e) => (Vec::new(), vec![format!("{}: {e}", dir.display())]),
-    }
+    globset::Glob::new(pattern).ok().map(|g| g.compile_matcher())
 }
 
 fn jsonl_document(name: &str, line: &[u8], options: &CorpusOptions) -> Result<Document, String> {
@@ -293,6 +309,23 @@ mod tests {
         assert!(one.name.ends_with("b.jsonl:1"));
         assert!(docs[2].as_ref().unwrap_err().contains("b.jsonl:2: not a JSON record"));
         assert_eq!(docs[3].as_ref().unwrap().format, InputFormat::Text);
+    }
+
+    #[test]
+    fn documents_and_lines_over_max_bytes_are_error_items() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.html"), "<p>".repeat(100)).unwrap();
+        std::fs::write(
+            dir.path().join("b.jsonl"),
+            format!("{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n", "x".repeat(100)),
+        )
+        .unwrap();
+        let options = CorpusOptions { max_bytes: 50, ..CorpusOptions::default() };
+        let docs: Vec<_> = Corpus::open(&[dir.path().to_path_buf()], None, options).collect();
+        assert_eq!(docs.len(), 3, "{docs:?}");
+        assert!(docs[0].as_ref().unwrap_err().contains("a.html: 300 bytes, over the --max-bytes limit of 50"));
+        assert!(docs[1].as_ref().unwrap_err().contains("b.jsonl:1: the line is 112 bytes"));
+        assert_eq!(docs[2].as_ref().unwrap().bytes, b"ok");
     }
 
     #[test]
