@@ -1,10 +1,11 @@
 //! `declutter clean`.
 
-use std::io::{self, Write};
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CleanArgs, exit, report};
-use crate::pipeline::files::{self, Durability, InputFile, write_atomically};
+use super::{CleanArgs, exit, output_failed, report};
+use crate::pipeline::files::{self, Durability, FileId, InputFile, Sink, WalkOptions, same_file, write_atomically};
 use crate::write::{self, Format};
 use crate::{Cleaner, Hints};
 
@@ -40,113 +41,196 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let (jobs, errors) = files::expand(&inputs, matcher.as_ref());
-    let mut failed = !errors.is_empty();
-    errors.into_iter().for_each(report);
-    if args.in_place {
-        if inputs.iter().any(|i| i == Path::new("-")) {
-            report("--in-place needs files, not standard input");
-            return exit::USAGE;
-        }
-        let results: Vec<Result<(), String>> = {
-            use rayon::prelude::*;
-            jobs.par_iter()
-                .map(|job| {
-                    let rendered = clean_one(&cleaner, &hints, args.format, job)?;
-                    write_atomically(&job.path, rendered.as_bytes(), Durability::Synced)
-                        .map_err(|e| format!("{}: {e}", job.path.display()))
-                })
-                .collect()
-        };
-        for r in results {
-            if let Err(e) = r {
-                report(e);
-                failed = true;
-            }
-        }
-        return if failed { exit::INPUT_FAILED } else { exit::OK };
-    }
     if let Some(dir) = &args.output_dir {
         if args.output.is_some() {
             report("--output and --output-dir exclude each other");
             return exit::USAGE;
         }
-        let batch_failed = clean_to_dir(&cleaner, &hints, args.format, &jobs, dir);
-        return if failed || batch_failed { exit::INPUT_FAILED } else { exit::OK };
+        if let Some(folder) = inputs.iter().find(|i| i.is_dir() && same_file(i, dir)) {
+            report(format!(
+                "--output-dir {} is the input folder {}: the outputs would mix with the inputs (and be read as inputs next time); choose another folder",
+                dir.display(),
+                folder.display()
+            ));
+            return exit::USAGE;
+        }
     }
+    if args.in_place && inputs.iter().any(|i| i == Path::new("-")) {
+        report("--in-place needs files, not standard input");
+        return exit::USAGE;
+    }
+    let walk = files::expand(
+        &inputs,
+        &WalkOptions { glob: matcher.as_ref(), follow_links: args.follow_links, skip: args.output_dir.as_deref() },
+    );
+    walk.notes.iter().for_each(|n| report(format!("note: {n}")));
+    let walk_failed = !walk.errors.is_empty();
+    walk.errors.into_iter().for_each(report);
+    let job = Job {
+        cleaner: &cleaner,
+        hints: &hints,
+        format: args.format,
+        max_bytes: args.max_bytes.bytes().unwrap_or(usize::MAX),
+    };
+    let code = if args.in_place {
+        in_place(&job, &walk.files)
+    } else if let Some(dir) = &args.output_dir {
+        to_dir(&job, &walk.files, dir)
+    } else {
+        to_stream(&job, &walk.files, args.output.as_deref())
+    };
+    if walk_failed { code.max(exit::INPUT_FAILED) } else { code }
+}
 
-    let many = jobs.len() > 1;
-    let mut output = String::new();
-    for job in &jobs {
-        let name = job.path.display().to_string();
-        match clean_one(&cleaner, &hints, args.format, job) {
-            Ok(rendered) => {
-                if args.format == Format::Json {
-                    output.push_str(&rendered);
-                    output.push('\n');
-                } else {
-                    if many {
-                        if !output.is_empty() {
-                            output.push('\n');
-                        }
-                        output.push_str(&format!("==> {name} <==\n"));
-                    }
-                    output.push_str(&rendered);
-                }
-            }
+/// What every input is cleaned with.
+struct Job<'a> {
+    cleaner: &'a Cleaner,
+    hints: &'a Hints,
+    format: Format,
+    max_bytes: usize,
+}
+
+impl Job<'_> {
+    fn clean(&self, input: &InputFile) -> Result<String, String> {
+        let name = input.path.display().to_string();
+        let bytes = files::read(&input.path, self.max_bytes).map_err(|e| format!("{name}: {e}"))?;
+        let cleaned = self.cleaner.clean(&bytes, self.hints).map_err(|e| format!("{name}: {e}"))?;
+        Ok(write::render(&cleaned, self.format, Some(&name)))
+    }
+}
+
+/// Every output written as soon as its input is cleaned, in input order, so
+/// memory holds one document, however many there are.
+fn to_stream(job: &Job, inputs: &[InputFile], output: Option<&Path>) -> u8 {
+    let mut sink = match Sink::open(output, Durability::Synced) {
+        Ok(s) => s,
+        Err(e) => {
+            output_failed(output, &e);
+            return exit::OUTPUT_FAILED;
+        }
+    };
+    let many = inputs.len() > 1;
+    let mut wrote_any = false;
+    let mut failed = false;
+    for input in inputs {
+        let rendered = match job.clean(input) {
+            Ok(r) => r,
             Err(e) => {
                 report(e);
+                failed = true;
+                continue;
+            }
+        };
+        let written = if job.format == Format::Json {
+            sink.write_all(rendered.as_bytes()).and_then(|()| sink.write_all(b"\n"))
+        } else {
+            let separator = if wrote_any { "\n" } else { "" };
+            let header = if many { format!("{separator}==> {} <==\n", input.path.display()) } else { String::new() };
+            sink.write_all(header.as_bytes()).and_then(|()| sink.write_all(rendered.as_bytes()))
+        };
+        // Each document as it is done: a reader downstream gets it now, not at the end.
+        let written = written.and_then(|()| sink.flush());
+        wrote_any = true;
+        if let Err(e) = written {
+            // A closed pipe: nobody reads the rest, so it is not cleaned; dropping the
+            // sink removes a temporary file, leaving `-o FILE` as it was.
+            return if output_failed(output, &e) { exit::OUTPUT_FAILED } else { exit_code(failed) };
+        }
+    }
+    if let Err(e) = sink.finish()
+        && output_failed(output, &e)
+    {
+        return exit::OUTPUT_FAILED;
+    }
+    exit_code(failed)
+}
+
+/// Each input rewritten with its output. A symlink keeps pointing where it
+/// did and its target is rewritten; a file named twice (two paths, a link
+/// and its target, hard links) is cleaned once.
+fn in_place(job: &Job, inputs: &[InputFile]) -> u8 {
+    let mut failed = false;
+    let mut seen: HashMap<FileId, &Path> = HashMap::new();
+    let mut todo = Vec::new();
+    for input in inputs {
+        match std::fs::metadata(&input.path) {
+            Ok(m) if !m.is_file() => {
+                report(format!("{}: not a regular file; --in-place rewrites regular files only", input.path.display()));
+                failed = true;
+            }
+            Ok(_) => match FileId::of(&input.path) {
+                Ok(id) => match seen.get(&id) {
+                    Some(first) => report(format!(
+                        "note: {}: the same file as {}; cleaned once",
+                        input.path.display(),
+                        first.display()
+                    )),
+                    None => {
+                        seen.insert(id, &input.path);
+                        todo.push(input);
+                    }
+                },
+                Err(e) => {
+                    report(format!("{}: {}", input.path.display(), files::ReadError::from(e)));
+                    failed = true;
+                }
+            },
+            Err(e) => {
+                report(format!("{}: {}", input.path.display(), files::ReadError::from(e)));
                 failed = true;
             }
         }
     }
-    let written = match &args.output {
-        Some(path) => write_atomically(path, output.as_bytes(), Durability::Synced)
-            .map_err(|e| format!("{}: {e}", path.display())),
-        None => write_stdout(output.as_bytes()).map_err(|e| format!("standard output: {e}")),
+    let results: Vec<Result<(), String>> = {
+        use rayon::prelude::*;
+        todo.par_iter()
+            .map(|input| {
+                let rendered = job.clean(input)?;
+                write_atomically(&input.path, rendered.as_bytes(), Durability::Synced)
+                    .map_err(|e| format!("cannot write {}: {e}", input.path.display()))
+            })
+            .collect()
     };
-    if let Err(e) = written {
-        report(e);
-        return exit::INPUT_FAILED;
+    for r in results {
+        if let Err(e) = r {
+            report(e);
+            failed = true;
+        }
     }
-    if failed { exit::INPUT_FAILED } else { exit::OK }
+    exit_code(failed)
 }
 
-fn clean_one(cleaner: &Cleaner, hints: &Hints, format: Format, job: &InputFile) -> Result<String, String> {
-    let name = job.path.display().to_string();
-    let bytes = files::read(&job.path).map_err(|e| format!("{name}: {e}"))?;
-    let cleaned = cleaner.clean(&bytes, hints).map_err(|e| format!("{name}: {e}"))?;
-    Ok(write::render(&cleaned, format, Some(&name)))
-}
-
-/// Cleans every job into `dir`, mirroring the input tree, on all cores.
-/// Returns whether any job failed.
-fn clean_to_dir(cleaner: &Cleaner, hints: &Hints, format: Format, jobs: &[InputFile], dir: &Path) -> bool {
+/// Cleans every input into `dir`, mirroring the input tree, on all cores.
+/// Every output path is planned before anything is written: inputs whose
+/// outputs would share a path (`a.html` and `a.htm`, `d1/a.html` and
+/// `d2/a.html`) are all refused, by name, so no run depends on which one
+/// finishes last; an output that would land on an input is refused too.
+fn to_dir(job: &Job, inputs: &[InputFile], dir: &Path) -> u8 {
     use rayon::prelude::*;
-    let extension = match format {
+    let extension = match job.format {
         Format::Text => "txt",
         Format::Markdown => "md",
         Format::Json => "json",
     };
-    let results: Vec<Result<(), String>> = jobs
+    let targets: Vec<PathBuf> = inputs.iter().map(|i| dir.join(i.relative.with_extension(extension))).collect();
+    let refused = plan(inputs, &targets);
+    let results: Vec<Result<(), String>> = inputs
         .par_iter()
-        .map(|job| {
-            let target = dir.join(job.relative.with_extension(extension));
-            if same_file(&job.path, &target) || job.path == target {
-                return Err(format!(
-                    "{}: the output would overwrite the input; choose another --output-dir",
-                    job.path.display()
-                ));
+        .zip(&targets)
+        .zip(&refused)
+        .map(|((input, target), refused)| {
+            if let Some(why) = refused {
+                return Err(why.clone());
             }
-            let mut rendered = clean_one(cleaner, hints, format, job)?;
-            if format == Format::Json {
+            let mut rendered = job.clean(input)?;
+            if job.format == Format::Json {
                 rendered.push('\n');
             }
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
             }
-            write_atomically(&target, rendered.as_bytes(), Durability::RenameOnly)
-                .map_err(|e| format!("{}: {e}", target.display()))
+            write_atomically(target, rendered.as_bytes(), Durability::RenameOnly)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))
         })
         .collect();
     let mut failed = false;
@@ -156,7 +240,51 @@ fn clean_to_dir(cleaner: &Cleaner, hints: &Hints, format: Format, jobs: &[InputF
             failed = true;
         }
     }
-    failed
+    exit_code(failed)
+}
+
+/// Per input, why its output is not written (`None`: it is).
+fn plan(inputs: &[InputFile], targets: &[PathBuf]) -> Vec<Option<String>> {
+    let mut refused: Vec<Option<String>> = vec![None; inputs.len()];
+    let mut by_target: HashMap<&Path, Vec<usize>> = HashMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        by_target.entry(t.as_path()).or_default().push(i);
+    }
+    for (target, sharing) in &by_target {
+        if sharing.len() < 2 {
+            continue;
+        }
+        for &i in sharing {
+            let others: Vec<String> =
+                sharing.iter().filter(|&&j| j != i).map(|&j| inputs[j].path.display().to_string()).collect();
+            refused[i] = Some(format!(
+                "{}: its output {} would also be the output of {}; none of them is written (rename one, or clean them into different folders)",
+                inputs[i].path.display(),
+                target.display(),
+                others.join(", ")
+            ));
+        }
+    }
+    let by_id: HashMap<FileId, &Path> =
+        inputs.iter().filter_map(|i| FileId::of(&i.path).ok().map(|id| (id, i.path.as_path()))).collect();
+    for (i, target) in targets.iter().enumerate() {
+        if refused[i].is_none()
+            && let Ok(id) = FileId::of(target)
+            && let Some(input) = by_id.get(&id)
+        {
+            refused[i] = Some(format!(
+                "{}: its output {} is the input {}; not written over it (choose another --output-dir)",
+                inputs[i].path.display(),
+                target.display(),
+                input.display()
+            ));
+        }
+    }
+    refused
+}
+
+fn exit_code(failed: bool) -> u8 {
+    if failed { exit::INPUT_FAILED } else { exit::OK }
 }
 
 fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
@@ -175,23 +303,4 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
         eprintln!("{e}");
         exit::USAGE
     })
-}
-
-pub(super) fn same_file(a: &Path, b: &Path) -> bool {
-    if a == Path::new("-") {
-        return false;
-    }
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// A closed pipe (`declutter clean … | head`) is not an error worth a message.
-fn write_stdout(bytes: &[u8]) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
 }

@@ -1,14 +1,14 @@
 //! `declutter clean --jsonl` and `--warc`: streams of records for data pipelines.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CleanArgs, exit, report};
 use crate::limits::{WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, max_jobs};
-use crate::pipeline::files::temp_beside;
+use crate::pipeline::files::{Durability, Sink};
 use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
@@ -31,15 +31,13 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
         window_bytes: WINDOW_BYTES,
     };
     let progress = Progress::new(args.quiet);
-    let result = pool.install(|| match &args.output {
-        Some(path) => write_file(path, |out| stream_all(cleaner, hints, inputs, out, &options, args.warc, &progress)),
-        None => {
-            let stdout = io::stdout().lock();
-            let mut out = Output::new(None, io::BufWriter::with_capacity(1 << 16, stdout))?;
-            let summary = stream_all(cleaner, hints, inputs, &mut out, &options, args.warc, &progress);
-            out.finish()?;
-            summary
-        }
+    // The shared sink: a temporary file renamed into place only when everything was
+    // written (removed if interrupted), a FIFO or device written directly, or stdout.
+    let result = pool.install(|| {
+        let mut out = Output::new(args.output.as_deref(), Sink::open(args.output.as_deref(), Durability::Synced)?)?;
+        let summary = stream_all(cleaner, hints, inputs, &mut out, &options, args.warc, &progress)?;
+        out.finish()?.finish()?;
+        Ok::<_, io::Error>(summary)
     });
     progress.finish();
     match result {
@@ -49,10 +47,12 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
             }
             if summary.failed > 0 || input_failed { exit::INPUT_FAILED } else { exit::OK }
         }
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
         Err(e) => {
-            report(e);
-            exit::INPUT_FAILED
+            if super::output_failed(args.output.as_deref(), &e) {
+                exit::OUTPUT_FAILED
+            } else {
+                exit::OK
+            }
         }
     }
 }
@@ -92,22 +92,6 @@ fn stream_all<W: Write>(
         }
     }
     Ok((total, input_failed))
-}
-
-/// Streams into a temporary file beside `path`, renamed into place only when
-/// everything was written: a reader never sees half a file.
-fn write_file<T>(
-    path: &Path,
-    body: impl FnOnce(&mut Output<io::BufWriter<std::fs::File>>) -> io::Result<T>,
-) -> io::Result<T> {
-    let tmp = temp_beside(path)?;
-    let file = tmp.reopen()?;
-    let mut out = Output::new(Some(path), io::BufWriter::with_capacity(1 << 16, file))?;
-    let value = body(&mut out)?;
-    let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(value)
 }
 
 /// The worker pool for `-j`: 0 or none means all cores, more than

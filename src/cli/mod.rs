@@ -29,8 +29,11 @@ use crate::write::Format;
 pub mod exit {
     /// Every input was cleaned.
     pub const OK: u8 = 0;
-    /// At least one input failed (missing, unreadable, binary); the others were cleaned.
+    /// At least one input failed (missing, unreadable, binary, over `--max-bytes`); the others were cleaned.
     pub const INPUT_FAILED: u8 = 1;
+    /// The output could not be written (a full disk, `/dev/full`): the same code as a failed
+    /// input, for every command. A closed pipe (`| head`) is not a failure.
+    pub const OUTPUT_FAILED: u8 = 1;
     /// Bad usage or bad rules: nothing was cleaned.
     pub const USAGE: u8 = 2;
 }
@@ -38,7 +41,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(name = "declutter", version, about = "Turn scraped web pages and scraped article text into clean article text.", long_about = None)]
 #[command(
-    after_help = "Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\nExit codes: 0 ok, 1 some inputs failed, 2 usage or rule errors."
+    after_help = "Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\nExit codes: 0 ok, 1 some inputs failed or the output could not be written (every command), 2 usage or rule errors."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -49,7 +52,7 @@ pub struct Cli {
 pub enum Command {
     /// Clean HTML pages or article text.
     #[command(
-        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors."
+        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written) or the output could not be written, 2 usage or rule errors."
     )]
     Clean(Box<CleanArgs>),
     /// Show each document before and after: removed parts marked with their rule.
@@ -98,6 +101,13 @@ pub struct CorpusArgs {
     /// With folder inputs, take only files whose name matches this pattern.
     #[arg(long, value_name = "PATTERN")]
     pub glob: Option<String>,
+    /// Walk into symlinked folders (each folder once); without, they are skipped with a note.
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Refuse documents larger than this (a file, or a JSONL record): an error naming it, the
+    /// others go on. Bytes, or with K/M/G (binary) or KB/MB/GB; `none` (or 0) for no limit.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::ByteLimit::DEFAULT)]
+    pub max_bytes: crate::limits::ByteLimit,
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +172,9 @@ pub struct ExplainArgs {
     pub cleaner: CleanerArgs,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Refuse a document larger than this: bytes, or with K/M/G (binary) or KB/MB/GB; `none` (or 0) for no limit.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::ByteLimit::DEFAULT)]
+    pub max_bytes: crate::limits::ByteLimit,
 }
 
 #[derive(Debug, Args)]
@@ -183,13 +196,20 @@ pub struct CleanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write one output file per input into DIR, mirroring folders given as inputs
-    /// (`page.html` becomes `DIR/page.txt`, `.md` or `.json`). Runs on all cores.
+    /// (`page.html` becomes `DIR/page.txt`, `.md` or `.json`). Runs on all cores. Inputs whose
+    /// outputs would share a name, or land on an input, are refused by name; DIR inside an input
+    /// folder is not read as input.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// With folder inputs, take only files whose name matches this pattern (`*.html`, `page-??.htm`).
     #[arg(long, value_name = "PATTERN")]
     pub glob: Option<String>,
-    /// Replace each input file by its cleaned output (atomically: temp file + rename). Files only.
+    /// Walk into symlinked folders (each folder once, so a link loop cannot repeat the walk);
+    /// without, they are skipped with a note on stderr.
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Replace each input file by its cleaned output (atomically: temp file + rename; a symlink
+    /// is kept and its target rewritten). Regular files only.
     #[arg(long, conflicts_with_all = ["output", "output_dir", "jsonl", "warc"])]
     pub in_place: bool,
     /// Keep the whole page body: no main-content extraction (selector and block rules still apply).
@@ -362,6 +382,10 @@ pub enum SuggestFormat {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    // Before any output file is opened: an interrupt must not leave a temporary file behind.
+    if let Err(e) = crate::pipeline::files::remove_temp_files_on_signal() {
+        report(format!("cannot watch for interrupts (temporary files may be left behind): {e}"));
+    }
     let code = match cli.command {
         Command::Clean(args) => clean::run(&args),
         Command::Rules(RulesCommand::Check { dir, format }) => rules::check(dir.as_deref(), format),
@@ -391,21 +415,48 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff(args) => review::diff(&args),
         Command::Explain(args) => review::explain(&args),
     };
-    ExitCode::from(code)
+    ExitCode::from(finish_stdout(code))
 }
 
+/// Set when a write to standard output failed with anything but a closed pipe.
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Writes to standard output; a closed pipe is not an error worth a message,
-/// any other failure (a full disk) is said once on stderr.
+/// any other failure (a full disk) is said once on stderr and makes the
+/// command exit with [`exit::OUTPUT_FAILED`].
 pub(crate) fn write_out(text: &str) {
     use std::io::Write;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static FAILED: AtomicBool = AtomicBool::new(false);
-    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-        && !FAILED.swap(true, Ordering::Relaxed)
-    {
-        report(format!("cannot write to standard output: {e}"));
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        output_failed(None, &e);
     }
+}
+
+/// Reports a failed write once; returns false for a closed pipe (`| head`),
+/// which is no failure: the reader has what it wanted.
+/// `to` is the `-o` file, `None` for standard output.
+pub(crate) fn output_failed(to: Option<&std::path::Path>, e: &std::io::Error) -> bool {
+    use std::sync::atomic::Ordering;
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return false;
+    }
+    match to {
+        Some(path) => report(format!("cannot write {}: {e}", path.display())),
+        None if !STDOUT_FAILED.swap(true, Ordering::Relaxed) => report(format!("cannot write to standard output: {e}")),
+        None => {}
+    }
+    true
+}
+
+/// The exit code once standard output is flushed: a line still buffered may
+/// only fail here (`> /dev/full`), and any failed write makes it at least
+/// [`exit::OUTPUT_FAILED`].
+fn finish_stdout(code: u8) -> u8 {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    if let Err(e) = std::io::stdout().lock().flush() {
+        output_failed(None, &e);
+    }
+    if STDOUT_FAILED.load(Ordering::Relaxed) { code.max(exit::OUTPUT_FAILED) } else { code }
 }
 
 /// Usage problems in the hints (unknown publisher, unknown encoding) stop a

@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use super::{CleanerArgs, ColorChoice, CorpusArgs, DiffArgs, DiffFormat, ExplainArgs, ReportFormat, exit, report};
-use crate::pipeline::files::{self, temp_beside};
+use crate::pipeline::files::{self, Durability, Sink};
 use crate::review::compare::{self, Change, Tally};
 use crate::review::corpus::{self, Corpus, CorpusOptions};
 use crate::review::report::Report;
@@ -46,58 +46,43 @@ pub(super) fn open_corpus(args: &CorpusArgs) -> Result<Corpus, u8> {
             return Err(exit::USAGE);
         }
     };
-    let options = CorpusOptions { jsonl: args.jsonl, ..CorpusOptions::default() };
-    Ok(Corpus::open(&args.inputs, glob.as_ref(), options))
+    let options = CorpusOptions {
+        jsonl: args.jsonl,
+        follow_links: args.follow_links,
+        max_bytes: args.max_bytes.bytes().unwrap_or(usize::MAX),
+        ..CorpusOptions::default()
+    };
+    let mut corpus = Corpus::open(&args.inputs, glob.as_ref(), options);
+    corpus.take_notes().into_iter().for_each(|n| report(format!("note: {n}")));
+    Ok(corpus)
 }
 
-/// Standard output, or a temporary file renamed onto `-o FILE` at the end
-/// (so a failed run never leaves a half-written report).
-pub(super) enum Sink {
-    Stdout(io::BufWriter<io::StdoutLock<'static>>),
-    File(io::BufWriter<tempfile::NamedTempFile>, std::path::PathBuf),
+/// The `-o FILE` (or standard output) sink; a failure to open it is reported.
+fn open_sink(path: Option<&Path>) -> Result<Sink, u8> {
+    Sink::open(path, Durability::Synced).map_err(|e| {
+        super::output_failed(path, &e);
+        exit::OUTPUT_FAILED
+    })
 }
 
-impl Sink {
-    pub(super) fn open(path: Option<&Path>) -> Result<Sink, u8> {
-        match path {
-            None => Ok(Sink::Stdout(io::BufWriter::new(io::stdout().lock()))),
-            Some(p) => match temp_beside(p) {
-                Ok(t) => Ok(Sink::File(io::BufWriter::new(t), p.to_path_buf())),
-                Err(e) => {
-                    report(format!("{}: {e}", p.display()));
-                    Err(exit::USAGE)
-                }
-            },
-        }
+/// Writes `text`, remembering the first failure; later writes are skipped.
+fn write_to(sink: &mut Sink, text: &str, failure: &mut Option<io::Error>) {
+    if failure.is_none()
+        && let Err(e) = sink.write_all(text.as_bytes())
+    {
+        *failure = Some(e);
     }
+}
 
-    pub(super) fn write(&mut self, text: &str) -> io::Result<()> {
-        let result = match self {
-            Sink::Stdout(w) => w.write_all(text.as_bytes()),
-            Sink::File(w, _) => w.write_all(text.as_bytes()),
-        };
-        // `declutter diff … | head` closes the pipe: not worth a message.
-        match result {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            other => other,
-        }
-    }
-
-    /// Flushes; for a file, syncs and renames it into place.
-    pub(super) fn finish(self) -> Result<(), String> {
-        match self {
-            Sink::Stdout(mut w) => match w.flush() {
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("standard output: {e}")),
-                _ => Ok(()),
-            },
-            Sink::File(w, path) => {
-                let name = path.display().to_string();
-                let tmp = w.into_inner().map_err(|e| format!("{name}: {}", e.error()))?;
-                tmp.as_file().sync_all().map_err(|e| format!("{name}: {e}"))?;
-                tmp.persist(&path).map_err(|e| format!("{name}: {}", e.error))?;
-                Ok(())
-            }
-        }
+/// Finishes the sink: the exit code for `code`, or for a failed write.
+fn finish_sink(sink: Sink, to: Option<&Path>, failure: Option<io::Error>, code: u8) -> u8 {
+    let result = match failure {
+        Some(e) => Err(e),
+        None => sink.finish(),
+    };
+    match result {
+        Err(e) if super::output_failed(to, &e) => exit::OUTPUT_FAILED,
+        _ => code,
     }
 }
 
@@ -111,7 +96,7 @@ fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 
 pub(super) fn diff(args: &DiffArgs) -> u8 {
     if let Some(out) = &args.output
-        && let Some(clash) = args.corpus.inputs.iter().find(|i| super::clean::same_file(i, out))
+        && let Some(clash) = args.corpus.inputs.iter().find(|i| files::same_file(i, out))
     {
         report(format!("{} is also an input: refusing to write over it", clash.display()));
         return exit::USAGE;
@@ -123,8 +108,7 @@ pub(super) fn diff(args: &DiffArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let (corpus, mut sink) = match open_corpus(&args.corpus).and_then(|c| Ok((c, Sink::open(args.output.as_deref())?)))
-    {
+    let (corpus, mut sink) = match open_corpus(&args.corpus).and_then(|c| Ok((c, open_sink(args.output.as_deref())?))) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -133,7 +117,7 @@ pub(super) fn diff(args: &DiffArgs) -> u8 {
         render::Style { color: use_color(args.color, args.output.is_some()), context: args.context, full: args.full };
     let mut html = (args.format == DiffFormat::Html).then(|| Report::new(args.title.clone()));
     let mut failed = false;
-    let mut write_failed: Option<String> = None;
+    let mut write_failed: Option<io::Error> = None;
     corpus::process(
         corpus,
         |doc| cleaner.clean(&doc.bytes, &doc.hints(&base)),
@@ -170,27 +154,14 @@ pub(super) fn diff(args: &DiffArgs) -> u8 {
                     return;
                 }
             };
-            if write_failed.is_none()
-                && let Err(e) = sink.write(&text)
-            {
-                write_failed = Some(e.to_string());
-            }
+            write_to(&mut sink, &text, &mut write_failed);
         },
     );
-    if let Some(r) = html
-        && let Err(e) = sink.write(&r.finish())
-    {
-        write_failed = Some(e.to_string());
+    if let Some(r) = html {
+        write_to(&mut sink, &r.finish(), &mut write_failed);
     }
-    if let Some(e) = write_failed {
-        report(format!("cannot write the output: {e}"));
-        return exit::INPUT_FAILED;
-    }
-    if let Err(e) = sink.finish() {
-        report(e);
-        return exit::INPUT_FAILED;
-    }
-    if failed { exit::INPUT_FAILED } else { exit::OK }
+    let code = if failed { exit::INPUT_FAILED } else { exit::OK };
+    finish_sink(sink, args.output.as_deref(), write_failed, code)
 }
 
 /// `diff --rules-before A --rules-after B`: only documents whose output changed.
@@ -203,8 +174,7 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let (corpus, mut sink) = match open_corpus(&args.corpus).and_then(|c| Ok((c, Sink::open(args.output.as_deref())?)))
-    {
+    let (corpus, mut sink) = match open_corpus(&args.corpus).and_then(|c| Ok((c, open_sink(args.output.as_deref())?))) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -253,11 +223,10 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
         }
         _ => text.push_str(&printable(&describe_tally(&tally))),
     }
-    if let Err(e) = sink.write(&text).map_err(|e| e.to_string()).and_then(|()| sink.finish()) {
-        report(e);
-        return exit::INPUT_FAILED;
-    }
-    if failed { exit::INPUT_FAILED } else { exit::OK }
+    let mut write_failed = None;
+    write_to(&mut sink, &text, &mut write_failed);
+    let code = if failed { exit::INPUT_FAILED } else { exit::OK };
+    finish_sink(sink, args.output.as_deref(), write_failed, code)
 }
 
 fn describe_change(change: &compare::DocumentChange, paint: &dyn Fn(&str, &str) -> String) -> String {
@@ -312,7 +281,7 @@ pub(super) fn explain(args: &ExplainArgs) -> u8 {
         Err(code) => return code,
     };
     let name = args.input.display().to_string();
-    let bytes = match files::read(&args.input) {
+    let bytes = match files::read(&args.input, args.max_bytes.bytes().unwrap_or(usize::MAX)) {
         Ok(b) => b,
         Err(e) => {
             report(format!("{name}: {e}"));
@@ -332,10 +301,8 @@ pub(super) fn explain(args: &ExplainArgs) -> u8 {
         ReportFormat::Text => e.to_text(),
         ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&e).unwrap_or_default()),
     };
-    let mut sink = Sink::Stdout(io::BufWriter::new(io::stdout().lock()));
-    if let Err(e) = sink.write(&text).map_err(|e| e.to_string()).and_then(|()| sink.finish()) {
-        report(e);
-        return exit::INPUT_FAILED;
-    }
-    exit::OK
+    let mut sink = Sink::stdout();
+    let mut write_failed = None;
+    write_to(&mut sink, &text, &mut write_failed);
+    finish_sink(sink, None, write_failed, exit::OK)
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{CleanerArgs, CorpusArgs, ReportFormat, SuggestFormat, exit, report};
-use crate::pipeline::files::{Durability, temp_beside, write_atomically};
+use crate::pipeline::files::{Durability, write_atomically, write_new};
 use crate::review::explain::kind;
 use crate::review::stats::Stats;
 use crate::review::suggest::{self, Collector, SuggestOptions};
@@ -348,13 +348,7 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, forma
     let written = if force {
         write_atomically(&path, text.as_bytes(), Durability::Synced)
     } else {
-        // Written beside, then linked into place only if nothing is there: never over a user's file.
-        temp_beside(&path).and_then(|mut tmp| {
-            use std::io::Write;
-            tmp.write_all(text.as_bytes())?;
-            tmp.as_file().sync_all()?;
-            tmp.persist_noclobber(&path).map(|_| ()).map_err(|e| e.error)
-        })
+        write_new(&path, text.as_bytes())
     };
     match written {
         Ok(()) => {

@@ -1,8 +1,22 @@
-//! Input files: paths as given, folders walked recursively in sorted order,
-//! so every command that takes files sees them in the same stable order.
+//! Input files and output files, shared by every command, so that each one
+//! walks folders, bounds what it reads and writes its outputs the same way.
+//!
+//! Inputs: paths as given, folders walked recursively in sorted order (every
+//! command sees the same files in the same order), symlinked folders not
+//! followed unless asked (a link to `.` would otherwise multiply the walk),
+//! files read with a size limit checked before the bytes are held.
+//!
+//! Outputs: a regular file (or a new path) is written through a temporary file
+//! beside it and renamed into place, so no reader sees half a file and a
+//! failure or an interrupt leaves the old file as it was; a symlink is written
+//! through to its target (the link stays); a FIFO or device is written
+//! directly (renaming over `/dev/null` would replace the device node).
 
-use std::io::{self, Read, Write};
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// One input file, and where it sits relative to the folder given.
 #[derive(Debug, Clone)]
@@ -15,75 +29,257 @@ pub struct InputFile {
 /// Extensions taken from folders; files named on the command line are taken whatever their name.
 pub const FOLDER_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt", "text"];
 
-/// Files as given, folders walked recursively (sorted). With `glob`, only
-/// files whose path below the folder (or name) matches are taken; without,
-/// only [`FOLDER_EXTENSIONS`]. Returns the files and one message per folder
-/// that could not be read or held nothing to take.
-pub fn expand(inputs: &[PathBuf], glob: Option<&globset::GlobMatcher>) -> (Vec<InputFile>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// How folders are walked.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions<'a> {
+    /// Only files whose path below the folder (or name) matches; without, only [`FOLDER_EXTENSIONS`].
+    pub glob: Option<&'a globset::GlobMatcher>,
+    /// Walk into symlinked folders too, each folder once (by device and inode),
+    /// so a link to `.` or to a parent cannot loop.
+    pub follow_links: bool,
+    /// A folder never walked: `--output-dir` inside an input folder, whose
+    /// files are earlier outputs, not inputs.
+    pub skip: Option<&'a Path>,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<InputFile>,
+    /// A folder that could not be read or held nothing to take: the run fails (exit 1).
+    pub errors: Vec<String>,
+    /// What was left out on purpose (symlinked folders, the output folder): said, not a failure.
+    pub notes: Vec<String>,
+}
+
+/// Files as given, folders walked recursively (sorted), see [`WalkOptions`].
+pub fn expand(inputs: &[PathBuf], options: &WalkOptions) -> Walk {
+    let mut walk = Walk::default();
+    let skip = options.skip.and_then(|p| FileId::of(p).ok());
     for input in inputs {
         if !input.is_dir() {
             let relative = input.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("stdin"));
-            files.push(InputFile { path: input.clone(), relative });
+            walk.files.push(InputFile { path: input.clone(), relative });
             continue;
         }
-        let before = files.len();
-        let mut stack = vec![input.clone()];
-        while let Some(dir) = stack.pop() {
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(format!("{}: {e}", dir.display()));
-                    continue;
-                }
-            };
-            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            for p in paths.into_iter().rev() {
-                if p.is_dir() {
-                    stack.push(p);
-                    continue;
-                }
-                let relative = p.strip_prefix(input).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
-                let wanted = match glob {
-                    Some(g) => g.is_match(&relative) || p.file_name().is_some_and(|n| g.is_match(n)),
-                    None => p
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
-                };
-                if wanted {
-                    files.push(InputFile { path: p, relative });
-                }
-            }
-        }
-        files[before..].sort_by(|a, b| a.path.cmp(&b.path));
-        if files.len() == before {
-            let what = glob
+        let before = walk.files.len();
+        walk_folder(input, options, skip.as_ref(), &mut walk);
+        walk.files[before..].sort_by(|a, b| a.path.cmp(&b.path));
+        if walk.files.len() == before {
+            let what = options
+                .glob
                 .map_or_else(|| ".html or .txt files".to_owned(), |g| format!("files matching {:?}", g.glob().glob()));
-            errors.push(format!("{}: no {what} in this folder", input.display()));
+            walk.errors.push(format!("{}: no {what} in this folder", input.display()));
         }
     }
-    (files, errors)
+    walk
 }
 
-/// Reads a file, or standard input for `-`, with messages a user can act on.
-pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    if path == Path::new("-") {
-        let mut buf = Vec::new();
-        io::stdin().lock().read_to_end(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(buf);
+fn walk_folder(root: &Path, options: &WalkOptions, skip: Option<&FileId>, walk: &mut Walk) {
+    // Folders already walked, by identity: with `follow_links`, two links to
+    // the same folder (or a link to an ancestor) would walk it again and again.
+    let mut visited: HashSet<FileId> = HashSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if options.follow_links
+            && let Ok(id) = FileId::of(&dir)
+            && !visited.insert(id)
+        {
+            walk.notes.push(format!(
+                "{}: a folder already walked (a symlink loop or a second link), not walked again",
+                dir.display()
+            ));
+            continue;
+        }
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                walk.errors.push(format!("{}: {e}", dir.display()));
+                continue;
+            }
+        };
+        let mut found: Vec<(PathBuf, Option<fs::FileType>)> =
+            entries.filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok()))).collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        for (p, file_type) in found.into_iter().rev() {
+            let is_link = file_type.is_some_and(|t| t.is_symlink());
+            // `is_dir` follows the link: a link to a file is a file.
+            if p.is_dir() {
+                if skip.is_some_and(|s| FileId::of(&p).is_ok_and(|id| id == *s)) {
+                    walk.notes.push(format!("{}: not read: it is the output folder", p.display()));
+                    continue;
+                }
+                if is_link && !options.follow_links {
+                    walk.notes.push(format!(
+                        "{}: a symlink to a folder, not followed (--follow-links walks it)",
+                        p.display()
+                    ));
+                    continue;
+                }
+                stack.push(p);
+                continue;
+            }
+            let relative = p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
+            let wanted = match options.glob {
+                Some(g) => g.is_match(&relative) || p.file_name().is_some_and(|n| g.is_match(n)),
+                None => p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+            };
+            if wanted {
+                walk.files.push(InputFile { path: p, relative });
+            }
+        }
     }
-    std::fs::read(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_owned(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
+}
+
+/// A file's identity: two paths name the same file exactly when their ids
+/// are equal (hard links, symlinks, `./a` and `a` included).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The id of the file `path` names, symlinks followed.
+    pub fn of(path: &Path) -> io::Result<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = fs::metadata(path)?;
+            Ok(FileId((m.dev(), m.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(FileId(path.canonicalize()?))
+        }
+    }
+}
+
+/// Whether `a` and `b` are the same existing file (`-` never is).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    if a == Path::new("-") || b == Path::new("-") {
+        return false;
+    }
+    matches!((FileId::of(a), FileId::of(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("no such file")]
+    NotFound,
+    #[error("permission denied")]
+    PermissionDenied,
+    #[error("is a folder")]
+    Folder,
+    /// Over the limit: nothing past `limit + 1` bytes was read.
+    #[error("{}over the --max-bytes limit of {limit} bytes; not read (raise --max-bytes to clean it)", size.map(|s| format!("{s} bytes, ")).unwrap_or_default())]
+    TooLarge { limit: usize, size: Option<u64> },
+    #[error("cannot read standard input: {0}")]
+    Stdin(io::Error),
+    #[error("{0}")]
+    Io(io::Error),
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        match e.kind() {
+            io::ErrorKind::NotFound => ReadError::NotFound,
+            io::ErrorKind::PermissionDenied => ReadError::PermissionDenied,
+            io::ErrorKind::IsADirectory => ReadError::Folder,
+            _ => ReadError::Io(e),
+        }
+    }
+}
+
+/// Reads a file, or standard input for `-`, holding at most `limit` bytes: a
+/// regular file is refused by its size before any byte is read, anything else
+/// (stdin, a pipe) is read up to `limit + 1` bytes and refused past `limit`.
+pub fn read(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    if path == Path::new("-") {
+        return read_bounded(io::stdin().lock(), limit, 1 << 16).map_err(|e| match e {
+            ReadError::Io(e) => ReadError::Stdin(e),
+            other => other,
+        });
+    }
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(ReadError::Folder);
+    }
+    if meta.is_file() && meta.len() > limit as u64 {
+        return Err(ReadError::TooLarge { limit, size: Some(meta.len()) });
+    }
+    let expected = if meta.is_file() { meta.len() as usize } else { 1 << 16 };
+    read_bounded(file, limit, expected)
+}
+
+fn read_bounded(input: impl Read, limit: usize, expected: usize) -> Result<Vec<u8>, ReadError> {
+    // One byte more than `expected`, so a file read whole needs no growth for
+    // the end-of-file probe; `take` keeps a file growing under us in bounds.
+    let mut buf = Vec::with_capacity(expected.min(limit).saturating_add(1));
+    input.take(limit as u64 + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
+    if buf.len() > limit {
+        return Err(ReadError::TooLarge { limit, size: None });
+    }
+    Ok(buf)
+}
+
+/// What [`read_line`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// The end of the input.
+    End,
+    /// A line (with its `\n`, if any) in the buffer.
+    Read,
+    /// A line longer than the limit: skipped to its end, not kept. Holds its length.
+    TooLong(u64),
+}
+
+/// Reads one line of at most `limit` bytes into `buf` (cleared first). A
+/// longer line is consumed to its end without being held, so a one-line
+/// gigabyte costs a buffer, not a gigabyte.
+pub fn read_line(input: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Result<Line> {
+    buf.clear();
+    let mut length = 0u64;
+    let mut too_long = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        length += take as u64;
+        if !too_long {
+            if length > limit as u64 {
+                too_long = true;
+                buf.clear();
+                buf.shrink_to(1 << 16);
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        input.consume(take);
+        if done {
+            break;
+        }
+    }
+    Ok(match (length, too_long) {
+        (0, _) => Line::End,
+        (n, true) => Line::TooLong(n),
+        (_, false) => Line::Read,
     })
 }
 
 /// How hard a write insists on reaching the disk.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
     /// fsync before the rename: for a user's own file (`-o`, `--in-place`).
     Synced,
@@ -93,44 +289,395 @@ pub enum Durability {
     RenameOnly,
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a
-/// reader never sees a half-written file and a failure leaves the old one intact.
-pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)?;
-    if durability == Durability::Synced {
-        tmp.as_file().sync_all()?;
+/// Where a command's output goes: standard output, or a file written as
+/// the module comment says. Write to it, then [`Sink::finish`]; dropped
+/// unfinished (an error, a closed pipe), a temporary file is removed and
+/// the target is left as it was.
+pub struct Sink {
+    kind: SinkKind,
+}
+
+enum SinkKind {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// A FIFO, a device: opened and written as it is.
+    Direct(BufWriter<File>),
+    /// A regular file or a new path: a temporary file renamed onto `target`.
+    Replace(BufWriter<Temp>, PathBuf, Durability),
+}
+
+impl Sink {
+    pub fn stdout() -> Sink {
+        Sink { kind: SinkKind::Stdout(BufWriter::with_capacity(1 << 16, io::stdout().lock())) }
     }
-    tmp.persist(path).map_err(|e| e.error)?;
+
+    /// Standard output for `None`.
+    pub fn open(path: Option<&Path>, durability: Durability) -> io::Result<Sink> {
+        match path {
+            None => Ok(Sink::stdout()),
+            Some(p) => Sink::create(p, durability),
+        }
+    }
+
+    /// A sink for the file `path`: nothing is written to `path` before
+    /// [`Sink::finish`] unless it is a FIFO or a device.
+    pub fn create(path: &Path, durability: Durability) -> io::Result<Sink> {
+        let target = resolve_links(path)?;
+        let kind = match fs::metadata(&target) {
+            Ok(m) if m.is_dir() => return Err(io::Error::new(io::ErrorKind::IsADirectory, "is a folder")),
+            Ok(m) if !m.is_file() => {
+                let file = fs::OpenOptions::new().write(true).open(&target)?;
+                SinkKind::Direct(BufWriter::with_capacity(1 << 16, file))
+            }
+            _ => SinkKind::Replace(BufWriter::with_capacity(1 << 16, Temp::beside(&target)?), target, durability),
+        };
+        Ok(Sink { kind })
+    }
+
+    /// Flushes; for a regular file, syncs (when [`Durability::Synced`]) and
+    /// renames the temporary file onto the target.
+    pub fn finish(self) -> io::Result<()> {
+        match self.kind {
+            SinkKind::Stdout(mut w) => w.flush(),
+            SinkKind::Direct(mut w) => w.flush(),
+            SinkKind::Replace(w, target, durability) => {
+                let tmp = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+                if durability == Durability::Synced {
+                    tmp.file().sync_all()?;
+                }
+                tmp.persist(&target)
+            }
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.kind {
+            SinkKind::Stdout(w) => w.write(buf),
+            SinkKind::Direct(w) => w.write(buf),
+            SinkKind::Replace(w, _, _) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.kind {
+            SinkKind::Stdout(w) => w.write_all(buf),
+            SinkKind::Direct(w) => w.write_all(buf),
+            SinkKind::Replace(w, _, _) => w.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.kind {
+            SinkKind::Stdout(w) => w.flush(),
+            SinkKind::Direct(w) => w.flush(),
+            // Flushing the buffer into the temporary file; the target is only touched by `finish`.
+            SinkKind::Replace(w, _, _) => w.flush(),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a [`Sink`].
+pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
+    let mut sink = Sink::create(path, durability)?;
+    sink.write_all(bytes)?;
+    sink.finish()
+}
+
+/// Writes `bytes` to a new file `path`, synced; fails with
+/// [`io::ErrorKind::AlreadyExists`] if anything is there (a user's file is
+/// never replaced, not even in a race: the file is linked into place).
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = Temp::beside(path)?;
+    tmp.write_all(bytes)?;
+    tmp.file().sync_all()?;
+    tmp.persist_noclobber(path)
+}
+
+/// `path` with every symlink on its last component followed, so a write
+/// replaces the link's target and keeps the link. A link to a missing file
+/// resolves to that file's path (as `> link` in a shell creates it).
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) if to.is_relative() => parent.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Temporary files not yet renamed into place, removed by the signal handler
+/// that [`remove_temp_files_on_signal`] installs: a `NamedTempFile` removes
+/// itself on drop, but an interrupted process runs no drops.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A temporary file in its target's folder (so the rename is atomic),
+/// registered for removal on a signal while it exists.
+struct Temp {
+    // Dropped in this order: the file (removing it, unless renamed away), then its registration.
+    file: tempfile::NamedTempFile,
+    _registered: Registered,
+}
+
+/// A path in [`PENDING`] while this lives.
+struct Registered(PathBuf);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut list = pending();
+        if let Some(i) = list.iter().position(|p| *p == self.0) {
+            list.swap_remove(i);
+        }
+    }
+}
+
+impl Temp {
+    /// It takes the permissions of the file it will replace, or the usual
+    /// 0644 for a new one (a temporary file starts private, 0600).
+    fn beside(target: &Path) -> io::Result<Temp> {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        // Created and registered under the lock: a signal in between waits
+        // for the registration, then removes the file.
+        let mut list = pending();
+        let file = tempfile::NamedTempFile::new_in(dir)?;
+        list.push(file.path().to_path_buf());
+        let registered = Registered(file.path().to_path_buf());
+        drop(list);
+        let permissions = match fs::metadata(target) {
+            Ok(m) => Some(m.permissions()),
+            Err(_) => default_permissions(),
+        };
+        if let Some(p) = permissions {
+            file.as_file().set_permissions(p)?;
+        }
+        Ok(Temp { file, _registered: registered })
+    }
+
+    fn file(&self) -> &File {
+        self.file.as_file()
+    }
+
+    /// Unregistered only after the rename: a signal in between removes a
+    /// path already renamed away, which is harmless.
+    fn persist(self, target: &Path) -> io::Result<()> {
+        let Temp { file, _registered } = self;
+        file.persist(target).map(drop).map_err(|e| e.error)
+    }
+
+    fn persist_noclobber(self, target: &Path) -> io::Result<()> {
+        let Temp { file, _registered } = self;
+        file.persist_noclobber(target).map(drop).map_err(|e| e.error)
+    }
+}
+
+impl Write for Temp {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, removes every temporary file not yet renamed
+/// into place, then dies of the signal as it would have (exit status 128 + n
+/// for the shell). Installed once by the command line; a library user who
+/// wants the same calls it too.
+#[cfg(unix)]
+pub fn remove_temp_files_on_signal() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use std::sync::OnceLock;
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    if INSTALLED.get().is_some() {
+        return Ok(());
+    }
+    // A signal the parent had ignored stays ignored: `nohup` (SIGHUP) and a
+    // non-interactive shell's `cmd &` (SIGINT) mean the run must go on.
+    let watched: Vec<i32> = [SIGINT, SIGTERM, SIGHUP].into_iter().filter(|&s| !ignored(s)).collect();
+    let mut signals = signal_hook::iterator::Signals::new(watched)?;
+    let _ = INSTALLED.set(());
+    std::thread::Builder::new().name("declutter-signals".into()).spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // The lock is kept to the end: no thread registers a new temporary file meanwhile.
+            let list = pending();
+            for path in list.iter() {
+                let _ = fs::remove_file(path);
+            }
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    })?;
     Ok(())
 }
 
-/// A temporary file in `path`'s folder, so renaming it onto `path` is
-/// atomic. It takes the permissions of the file it will replace, or the usual
-/// 0644 for a new one (a temporary file starts private, 0600).
-pub fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::NamedTempFile::new_in(dir)?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(p) = permissions {
-        tmp.as_file().set_permissions(p)?;
-    }
-    Ok(tmp)
-}
-
+/// Whether `signal` is ignored (`SIG_IGN`), as inherited from the parent.
 #[cfg(unix)]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
+fn ignored(signal: i32) -> bool {
+    let mut current = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: a null new action only reads the current one into `current`,
+    // which is a valid, zeroed `sigaction` to write to.
+    let ok = unsafe { libc::sigaction(signal, std::ptr::null(), current.as_mut_ptr()) } == 0;
+    // SAFETY: zeroed is a valid `sigaction`, and sigaction filled it on success.
+    ok && unsafe { current.assume_init() }.sa_sigaction == libc::SIG_IGN
 }
 
 #[cfg(not(unix))]
-fn default_permissions() -> Option<std::fs::Permissions> {
+pub fn remove_temp_files_on_signal() -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<fs::Permissions> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_stops_one_byte_past_the_limit() {
+        // An endless input: a read without a bound would never return.
+        match read_bounded(io::repeat(b'x'), 1000, 1 << 16) {
+            Err(ReadError::TooLarge { limit: 1000, size: None }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(read_bounded(&b"12345"[..], 5, 0).unwrap(), b"12345");
+    }
+
+    #[test]
+    fn a_regular_file_over_the_limit_is_refused_by_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.html");
+        std::fs::write(&path, "x".repeat(101)).unwrap();
+        let e = read(&path, 100).unwrap_err();
+        assert!(matches!(e, ReadError::TooLarge { limit: 100, size: Some(101) }));
+        assert_eq!(
+            e.to_string(),
+            "101 bytes, over the --max-bytes limit of 100 bytes; not read (raise --max-bytes to clean it)"
+        );
+        assert_eq!(read(&path, 101).unwrap().len(), 101);
+        assert!(matches!(read(dir.path(), 100), Err(ReadError::Folder)));
+        assert!(matches!(read(&dir.path().join("none"), 100), Err(ReadError::NotFound)));
+    }
+
+    #[test]
+    fn a_long_line_is_skipped_without_being_held() {
+        let input = format!("short\n{}\nafter", "y".repeat(10_000));
+        let mut reader = io::BufReader::with_capacity(64, input.as_bytes());
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut reader, &mut buf, 100).unwrap(), Line::Read);
+        assert_eq!(buf, b"short\n");
+        assert_eq!(read_line(&mut reader, &mut buf, 100).unwrap(), Line::TooLong(10_001));
+        assert!(buf.is_empty());
+        assert_eq!(read_line(&mut reader, &mut buf, 100).unwrap(), Line::Read);
+        assert_eq!(buf, b"after");
+        assert_eq!(read_line(&mut reader, &mut buf, 100).unwrap(), Line::End);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_folders_are_noted_not_walked_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/a.html"), "a").unwrap();
+        for link in ["loop", "again"] {
+            std::os::unix::fs::symlink(".", dir.path().join(link)).unwrap();
+        }
+        std::os::unix::fs::symlink("sub", dir.path().join("to-sub")).unwrap();
+        let root = [dir.path().to_path_buf()];
+        let walk = expand(&root, &WalkOptions::default());
+        assert_eq!(walk.files.len(), 1);
+        assert_eq!(walk.notes.len(), 3, "{:?}", walk.notes);
+        assert!(walk.errors.is_empty());
+        // Followed: every folder once, whatever the links (`.` twice, `sub` twice).
+        let walk = expand(&root, &WalkOptions { follow_links: true, ..WalkOptions::default() });
+        assert_eq!(walk.files.len(), 1, "{:?}", walk.files);
+        assert_eq!(walk.notes.len(), 3, "{:?}", walk.notes);
+    }
+
+    #[test]
+    fn the_skipped_folder_is_not_walked() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        std::fs::write(dir.path().join("a.html"), "a").unwrap();
+        std::fs::write(dir.path().join("out/a.txt"), "a").unwrap();
+        let out = dir.path().join("out");
+        let walk = expand(&[dir.path().to_path_buf()], &WalkOptions { skip: Some(&out), ..WalkOptions::default() });
+        assert_eq!(walk.files.len(), 1);
+        assert_eq!(walk.notes.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_target_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        std::fs::write(&target, "old").unwrap();
+        {
+            let mut sink = Sink::create(&target, Durability::RenameOnly).unwrap();
+            sink.write_all(b"new, never finished").unwrap();
+            assert_eq!(pending().iter().filter(|p| p.starts_with(dir.path())).count(), 1);
+        }
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(pending().iter().filter(|p| p.starts_with(dir.path())).count(), 0);
+        write_atomically(&target, b"new", Durability::Synced).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(write_new(&target, b"x").unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        assert!(Sink::create(dir.path(), Durability::Synced).is_err(), "a folder is no output file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_directly() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_atomically(&fifo, b"through the pipe", Durability::Synced).unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_resolve_to_their_targets_even_missing_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("target", &link).unwrap();
+        assert_eq!(resolve_links(&link).unwrap(), dir.path().join("target"));
+        write_atomically(&link, b"made", Durability::RenameOnly).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(dir.path().join("target")).unwrap(), b"made");
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("a", &a).unwrap();
+        assert!(resolve_links(&a).is_err(), "a link to itself");
+    }
 }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::limits::{DEFAULT_MAX_BYTES, jsonl_line_limit};
-use crate::pipeline::files::{self, InputFile};
+use crate::limits::jsonl_line_limit;
+use crate::pipeline::files::{self, InputFile, WalkOptions};
 use crate::pipeline::jsonl::{JsonlLine, LineReader};
 use crate::pipeline::open_input;
 use crate::pipeline::warc::{WarcItem, WarcReader};
@@ -49,11 +49,22 @@ pub struct CorpusOptions {
     pub html_field: String,
     pub text_field: String,
     pub url_field: String,
+    /// Walk into symlinked folders (each once); without, they are skipped with a note.
+    pub follow_links: bool,
+    /// Largest document file or JSONL line, in bytes: a larger one is an error item, not read.
+    pub max_bytes: usize,
 }
 
 impl Default for CorpusOptions {
     fn default() -> Self {
-        CorpusOptions { jsonl: false, html_field: "html".into(), text_field: "text".into(), url_field: "url".into() }
+        CorpusOptions {
+            jsonl: false,
+            html_field: "html".into(),
+            text_field: "text".into(),
+            url_field: "url".into(),
+            follow_links: false,
+            max_bytes: crate::limits::DEFAULT_MAX_BYTES,
+        }
     }
 }
 
@@ -61,6 +72,7 @@ impl Default for CorpusOptions {
 pub struct Corpus {
     files: VecDeque<InputFile>,
     errors: VecDeque<String>,
+    notes: Vec<String>,
     current: Option<Stream>,
     options: CorpusOptions,
 }
@@ -79,20 +91,26 @@ impl Corpus {
             inputs.push(PathBuf::from("-"));
         }
         // Folders take corpus files too: JSONL and WARC beside HTML and text.
-        let mut walked = Vec::new();
-        let mut errors = Vec::new();
+        let corpus_files = corpus_matcher();
+        let mut walked = files::Walk::default();
         for input in &inputs {
+            let walk_options =
+                WalkOptions { glob: glob.or(corpus_files.as_ref()), follow_links: options.follow_links, skip: None };
+            let mut walk = files::expand(std::slice::from_ref(input), &walk_options);
             if input.is_dir() && glob.is_none() {
-                let (found, errs) = walk_corpus_folder(input);
-                walked.extend(found);
-                errors.extend(errs);
-            } else {
-                let (found, errs) = files::expand(std::slice::from_ref(input), glob);
-                walked.extend(found);
-                errors.extend(errs);
+                // A fixtures folder holds expected outputs beside the inputs: they are not documents.
+                walk.files.retain(|f| !f.path.file_name().is_some_and(|n| n.to_string_lossy().contains(".expected.")));
             }
+            walked.files.append(&mut walk.files);
+            walked.errors.append(&mut walk.errors);
+            walked.notes.append(&mut walk.notes);
         }
-        Corpus { files: walked.into(), errors: errors.into(), current: None, options }
+        Corpus { files: walked.files.into(), errors: walked.errors.into(), notes: walked.notes, current: None, options }
+    }
+
+    /// What the walk left out on purpose (symlinked folders): for the user, not errors.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     fn open_next(&mut self, file: InputFile) -> Option<Result<Document, String>> {
@@ -100,9 +118,9 @@ impl Corpus {
         match kind(&file.path, self.options.jsonl) {
             Kind::Jsonl => match open_input(&file.path) {
                 Ok(input) => {
-                    // Lines as long as `clean --jsonl` reads by default; longer ones are error items.
+                    // Lines up to the limit `clean --jsonl` reads them by; longer ones are error items.
                     let input =
-                        LineReader::new(input, Some(jsonl_line_limit(DEFAULT_MAX_BYTES)), &self.options.url_field);
+                        LineReader::new(input, Some(jsonl_line_limit(self.options.max_bytes)), &self.options.url_field);
                     self.current = Some(Stream::Jsonl { name, input });
                     None
                 }
@@ -110,13 +128,16 @@ impl Corpus {
             },
             Kind::Warc => match open_input(&file.path) {
                 Ok(input) => {
-                    self.current = Some(Stream::Warc { name, reader: WarcReader::new(input) });
+                    self.current = Some(Stream::Warc {
+                        name,
+                        reader: WarcReader::with_max_bytes(input, Some(self.options.max_bytes)),
+                    });
                     None
                 }
                 Err(e) => Some(Err(format!("{name}: {e}"))),
             },
             Kind::Document => Some(
-                files::read(&file.path)
+                files::read(&file.path, self.options.max_bytes)
                     .map(|bytes| Document {
                         name: name.clone(),
                         bytes,
@@ -141,8 +162,9 @@ impl Corpus {
                     }
                     Ok(Some(JsonlLine::TooLong { bytes, .. })) => {
                         return Some(Err(format!(
-                            "{name}:{}: the line is {bytes} bytes, over the line limit",
-                            input.line()
+                            "{name}:{}: the line is {bytes} bytes, over the line limit of {} bytes; not read",
+                            input.line(),
+                            jsonl_line_limit(options.max_bytes)
                         )));
                     }
                     Err(e) => {
@@ -246,19 +268,10 @@ fn kind(path: &Path, force_jsonl: bool) -> Kind {
     }
 }
 
-/// A folder walked for documents and for JSONL/WARC files (fixture
-/// expectations, `*.expected.*`, left out).
-fn walk_corpus_folder(dir: &Path) -> (Vec<InputFile>, Vec<String>) {
+/// What a folder is walked for: documents, JSONL and WARC files.
+fn corpus_matcher() -> Option<globset::GlobMatcher> {
     let pattern = "*.{html,htm,xhtml,shtml,txt,text,jsonl,ndjson,warc,jsonl.gz,jsonl.zst,ndjson.gz,warc.gz}";
-    match globset::Glob::new(pattern) {
-        Ok(g) => {
-            let (mut found, errors) = files::expand(&[dir.to_path_buf()], Some(&g.compile_matcher()));
-            // A fixtures folder holds expected outputs beside the inputs: they are not documents.
-            found.retain(|f| !f.path.file_name().is_some_and(|n| n.to_string_lossy().contains(".expected.")));
-            (found, errors)
-        }
-        Err(e) => (Vec::new(), vec![format!("{}: {e}", dir.display())]),
-    }
+    globset::Glob::new(pattern).ok().map(|g| g.compile_matcher())
 }
 
 fn jsonl_document(name: &str, line: &[u8], options: &CorpusOptions) -> Result<Document, String> {
@@ -275,6 +288,13 @@ fn jsonl_document(name: &str, line: &[u8], options: &CorpusOptions) -> Result<Do
             ));
         }
     };
+    if bytes.len() > options.max_bytes {
+        return Err(format!(
+            "{name}: the document is {} bytes, over the --max-bytes limit of {} bytes",
+            bytes.len(),
+            options.max_bytes
+        ));
+    }
     Ok(Document { name: name.to_owned(), bytes, url, content_type: None, format })
 }
 
@@ -311,6 +331,23 @@ mod tests {
             Corpus::open(&[dir.path().to_path_buf()], None, CorpusOptions::default()).collect();
         let names: Vec<String> = docs.into_iter().map(|d| d.unwrap().name).collect();
         assert!(names[0].ends_with("b.jsonl:1") && names[1].ends_with("b.jsonl:3"), "{names:?}");
+    }
+
+    #[test]
+    fn documents_and_lines_over_max_bytes_are_error_items() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.html"), "<p>".repeat(100)).unwrap();
+        std::fs::write(
+            dir.path().join("b.jsonl"),
+            format!("{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n", "x".repeat(100)),
+        )
+        .unwrap();
+        let options = CorpusOptions { max_bytes: 50, ..CorpusOptions::default() };
+        let docs: Vec<_> = Corpus::open(&[dir.path().to_path_buf()], None, options).collect();
+        assert_eq!(docs.len(), 3, "{docs:?}");
+        assert!(docs[0].as_ref().unwrap_err().contains("a.html: 300 bytes, over the --max-bytes limit of 50"));
+        assert!(docs[1].as_ref().unwrap_err().contains("b.jsonl:1: the document is 100 bytes, over the --max-bytes"));
+        assert_eq!(docs[2].as_ref().unwrap().bytes, b"ok");
     }
 
     #[test]
