@@ -86,3 +86,24 @@ fn inline_rules_match_in_any_case_among_many_rules() {
     assert_eq!(report["text"], "Use the and read on about the budget.\n", "{report}");
     assert_eq!(report["removals"][1]["rule"], "joined");
 }
+
+/// `clean` to a terminal shows the page's escapes instead of obeying them
+/// (through `script`, which gives the binary a pseudo-terminal); into a pipe
+/// the text is data and stays as it was.
+#[test]
+fn clean_shows_escapes_on_a_terminal_and_keeps_them_in_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("evil.txt");
+    std::fs::write(&page, "The council met \x1b]0;pwned\x07 on Tuesday \x1b[2J and voted.\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin!("declutter");
+    let command = format!("{} clean {}", bin.display(), page.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("script (util-linux) runs the binary on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("␛]0;pwned␇") && shown.contains("␛[2J"), "{shown:?}");
+    assert!(!shown.contains('\x07'), "{shown:?}");
+    let piped = declutter().arg("clean").arg(&page).output().unwrap();
+    assert!(String::from_utf8_lossy(&piped.stdout).contains("\x1b]0;pwned\x07"), "a pipe gets the text as it is");
+}

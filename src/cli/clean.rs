@@ -1,11 +1,12 @@
 //! `declutter clean`.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::{CleanArgs, exit, output_failed, report};
 use crate::pipeline::files::{self, Durability, FileId, InputFile, Sink, WalkOptions, same_file, write_atomically};
+use crate::write::terminal::printable;
 use crate::write::{self, Format};
 use crate::{Cleaner, Hints};
 
@@ -110,6 +111,9 @@ fn to_stream(job: &Job, inputs: &[InputFile], output: Option<&Path>) -> u8 {
         }
     };
     let many = inputs.len() > 1;
+    // Text and Markdown read on a terminal show control characters instead
+    // of letting the page's escapes drive it; into a pipe or file they are data.
+    let for_person = output.is_none() && job.format != Format::Json && std::io::stdout().is_terminal();
     let mut wrote_any = false;
     let mut failed = false;
     for input in inputs {
@@ -126,7 +130,8 @@ fn to_stream(job: &Job, inputs: &[InputFile], output: Option<&Path>) -> u8 {
         } else {
             let separator = if wrote_any { "\n" } else { "" };
             let header = if many { format!("{separator}==> {} <==\n", input.path.display()) } else { String::new() };
-            sink.write_all(header.as_bytes()).and_then(|()| sink.write_all(rendered.as_bytes()))
+            let body = if for_person { printable(&rendered) } else { rendered.as_str().into() };
+            sink.write_all(printable(&header).as_bytes()).and_then(|()| sink.write_all(body.as_bytes()))
         };
         // Each document as it is done: a reader downstream gets it now, not at the end.
         let written = written.and_then(|()| sink.flush());
