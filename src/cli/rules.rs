@@ -1,8 +1,8 @@
 //! `declutter rules check|list|test|stats|suggest|new`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{CleanerArgs, CorpusArgs, ReportFormat, SuggestFormat, exit, report};
+use super::{CleanerArgs, CorpusArgs, ReportFormat, RulesArgs, SuggestFormat, exit, report};
 use crate::pipeline::files::{Durability, write_atomically, write_new};
 use crate::review::explain::kind;
 use crate::review::stats::Stats;
@@ -11,17 +11,30 @@ use crate::review::{corpus, fixtures, scaffold};
 use crate::rules::{RuleSet, RulesError};
 use crate::{Cleaner, Hints, InputFormat};
 
-/// Loads the folder given, else `./rules`, else the embedded rules.
-pub(super) fn load(dir: Option<&Path>) -> Result<RuleSet, RulesError> {
-    match dir {
-        Some(d) => RuleSet::from_dir(d),
-        None if Path::new("rules/default.toml").is_file() => RuleSet::from_dir(Path::new("rules")),
+/// The environment variable naming the rules folder when no `--rules` is given.
+pub(super) const RULES_ENV: &str = "DECLUTTER_RULES";
+
+/// The rules folder a command uses: `--rules DIR` (or the positional `DIR` of
+/// `rules check`/`rules test`), else `$DECLUTTER_RULES`, else none (the
+/// built-in rules). Never `./rules` unless named: a command's output must not
+/// change with the directory it runs in. Every command resolves through here.
+pub(super) fn rules_dir(args: &RulesArgs, positional: Option<&Path>) -> Option<PathBuf> {
+    positional
+        .or(args.dir.as_deref())
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os(RULES_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+}
+
+/// Loads the rules [`rules_dir`] resolves to.
+pub(super) fn load(args: &RulesArgs, positional: Option<&Path>) -> Result<RuleSet, RulesError> {
+    match rules_dir(args, positional) {
+        Some(d) => RuleSet::from_dir(&d),
         None => RuleSet::embedded(),
     }
 }
 
-pub(super) fn check(dir: Option<&Path>, format: ReportFormat) -> u8 {
-    let loaded = load(dir);
+pub(super) fn check(rules: &RulesArgs, dir: Option<&Path>, format: ReportFormat) -> u8 {
+    let loaded = load(rules, dir);
     if format == ReportFormat::Json {
         let v = match &loaded {
             Ok(set) => serde_json::json!({
@@ -74,8 +87,8 @@ fn examples(set: &RuleSet) -> usize {
     set.rules().iter().map(|r| r.examples.remove.len() + r.examples.keep.len()).sum()
 }
 
-pub(super) fn list(dir: Option<&Path>, format: ReportFormat) -> u8 {
-    let set = match load(dir) {
+pub(super) fn list(rules: &RulesArgs, format: ReportFormat) -> u8 {
+    let set = match load(rules, None) {
         Ok(s) => s,
         Err(e) => {
             report(e);
@@ -106,8 +119,15 @@ pub(super) fn list(dir: Option<&Path>, format: ReportFormat) -> u8 {
 }
 
 /// `rules test`: examples (run while loading) and every fixture case.
-pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, format: ReportFormat) -> u8 {
-    let set = match load(dir) {
+pub(super) fn test(
+    rules: &RulesArgs,
+    dir: Option<&Path>,
+    fixtures: Option<&Path>,
+    update: bool,
+    format: ReportFormat,
+) -> u8 {
+    let rules_dir = rules_dir(rules, dir);
+    let set = match load(rules, dir) {
         Ok(s) => s,
         Err(e) => {
             for line in e.to_string().lines() {
@@ -120,7 +140,7 @@ pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, fo
     let examples = examples(&set);
     let root = match fixtures {
         Some(f) => f.to_path_buf(),
-        None => match dir.and_then(Path::parent).map(|p| p.join("fixtures")) {
+        None => match rules_dir.as_deref().and_then(Path::parent).map(|p| p.join("fixtures")) {
             Some(beside) if beside.is_dir() => beside,
             _ => Path::new("fixtures").to_path_buf(),
         },
@@ -229,13 +249,13 @@ pub(super) fn stats(corpus_args: &CorpusArgs, cleaner_args: &CleanerArgs, long: 
 /// `rules suggest CORPUS`.
 pub(super) fn suggest(
     corpus_args: &CorpusArgs,
-    dir: Option<&Path>,
+    rules: &RulesArgs,
     publisher: Option<&str>,
     no_extract: bool,
     options: &SuggestOptions,
     format: SuggestFormat,
 ) -> u8 {
-    let set = match load(dir) {
+    let set = match load(rules, None) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -328,7 +348,9 @@ pub(super) fn suggest(
 }
 
 /// `rules new`: a commented publisher file; never over an existing one unless `force`.
-pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, format: ReportFormat) -> u8 {
+pub(super) fn new(name: &str, domains: &[String], dir: Option<&Path>, force: bool, format: ReportFormat) -> u8 {
+    let dir = rules_dir(&RulesArgs { dir: dir.map(Path::to_path_buf) }, None).unwrap_or_else(|| PathBuf::from("rules"));
+    let dir = dir.as_path();
     if let Some(problem) = scaffold::name_problem(name) {
         report(problem);
         return exit::USAGE;

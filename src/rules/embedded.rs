@@ -4,5 +4,5 @@ use super::RuleSource;
 const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 pub fn sources() -> Vec<RuleSource> {
-    FILES.iter().map(|(path, text)| RuleSource::new(format!("rules/{path}"), *text)).collect()
+    FILES.iter().map(|(path, text)| RuleSource::new(format!("<built-in>/{path}"), *text)).collect()
 }
