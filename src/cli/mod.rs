@@ -12,12 +12,15 @@ macro_rules! outln {
     ($($arg:tt)*) => {{ let mut line = format!($($arg)*); line.push('\n'); $crate::cli::write_out(&line) }};
 }
 
-/// How every command finds its rules, for `--help` (see [`rules::load`], the one place they are resolved).
+/// How every command finds its rules, for `--help` (see `rules::resolve`, the one place they are resolved).
 macro_rules! rules_help {
     () => {
-        "Rules: the rules built into the binary, or the folder given with --rules DIR (default.toml, \
-publishers/*.toml); without --rules, the folder named by the DECLUTTER_RULES environment variable. A \
-./rules folder is read only when named (--rules rules), so no output depends on the current directory."
+        "Rules: the rules built into the binary, with each --rules DIR layered over them (later folders over \
+earlier); without --rules, the folders in the DECLUTTER_RULES environment variable (separated by ':'). A \
+folder holds default.toml (extra default rules; one with a built-in rule's id replaces it) and/or \
+publishers/*.toml (new publishers; one named like a built-in file replaces it). --no-builtin-rules leaves \
+the built-in rules out. A ./rules folder is read only when named (--rules rules), so no output depends on \
+the current directory; `declutter rules check` shows the sources in use."
     };
 }
 
@@ -79,13 +82,19 @@ pub enum Command {
     Rules(RulesCommand),
 }
 
-/// Which rules a command uses; every command takes the same flags, resolved by [`rules::load`].
+/// Which rules a command uses; every command takes the same flags, resolved by `rules::resolve`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RulesArgs {
-    /// Use the rules in DIR (default.toml, publishers/*.toml) instead of the built-in ones.
-    /// Without it: the folder in $DECLUTTER_RULES, else the built-in rules (./rules only when named).
+    /// A rules folder layered over the built-in rules: default.toml adds default rules (same id as a
+    /// built-in one: replaces it), publishers/NAME.toml adds a publisher (same NAME as a built-in
+    /// one: replaces it). Repeat for more folders, each over the ones before. Without --rules: the
+    /// folders in $DECLUTTER_RULES (':'-separated). ./rules is read only when named.
     #[arg(long = "rules", id = "rules", value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub dirs: Vec<PathBuf>,
+    /// Leave the built-in rules out: only the --rules (or $DECLUTTER_RULES) folders, one of which
+    /// must hold default.toml.
+    #[arg(long)]
+    pub no_builtin_rules: bool,
 }
 
 /// The rules and options documents are cleaned with (shared by the review commands).
@@ -144,11 +153,12 @@ pub struct DiffArgs {
     /// Show long removed texts whole.
     #[arg(long)]
     pub full: bool,
-    /// Compare two rule sets: the rules before an edit…
-    #[arg(long, value_name = "DIR", requires = "rules_after", conflicts_with = "rules")]
+    /// Compare two rule sets: the rules folder before an edit… (layered like --rules, over the
+    /// built-in rules and any --rules folders; with --no-builtin-rules, two complete folders).
+    #[arg(long, value_name = "DIR", requires = "rules_after")]
     pub rules_before: Option<PathBuf>,
     /// …and after it. Only documents whose output changed are shown.
-    #[arg(long, value_name = "DIR", requires = "rules_before", conflicts_with = "rules")]
+    #[arg(long, value_name = "DIR", requires = "rules_before")]
     pub rules_after: Option<PathBuf>,
     /// The HTML report's title.
     #[arg(long, default_value = "declutter review")]
@@ -292,8 +302,7 @@ pub enum RulesCommand {
         after_help = concat!("Examples:\n  declutter rules check            # the rules every command uses ($DECLUTTER_RULES, else built-in)\n  declutter rules check my-rules/\n\n", rules_help!(), "\n\nErrors are printed as FILE:LINE:COLUMN: rule `ID`: message. Exit code 2 when any is found.")
     )]
     Check {
-        /// The rules folder (the same as --rules DIR).
-        #[arg(conflicts_with = "rules")]
+        /// A rules folder, the same as --rules DIR (after any --rules).
         dir: Option<PathBuf>,
         #[command(flatten)]
         rules: RulesArgs,
@@ -314,8 +323,7 @@ pub enum RulesCommand {
         after_help = "Examples:\n  declutter rules test                      # the rules every command uses, and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage."
     )]
     Test {
-        /// The rules folder (the same as --rules DIR).
-        #[arg(conflicts_with = "rules")]
+        /// A rules folder, the same as --rules DIR (after any --rules).
         dir: Option<PathBuf>,
         #[command(flatten)]
         rules: RulesArgs,
@@ -382,7 +390,8 @@ pub enum RulesCommand {
         /// A domain of the publisher (repeat for more).
         #[arg(long = "domain", required = true)]
         domains: Vec<String>,
-        /// The rules folder the file goes into (default: the folder in $DECLUTTER_RULES, else ./rules).
+        /// The rules folder the file goes into (default: the last folder in $DECLUTTER_RULES, else
+        /// ./rules). Use it with --rules DIR: it is layered over the built-in rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
         /// Replace an existing file.

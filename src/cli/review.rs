@@ -276,6 +276,7 @@ fn one_line(text: &str) -> String {
 }
 
 pub(super) fn explain(args: &ExplainArgs) -> u8 {
+    super::rules::resolve(&args.cleaner.rules, None).note_unread_local_rules();
     let cleaner = match cleaner(&args.cleaner, None) {
         Ok(c) => c,
         Err(code) => return code,
