@@ -347,3 +347,50 @@ fn rule_change_review_of_a_user_folder() {
     assert!(out.contains("- [acme-insider · newsletter] newly removed: Acme Insider: get the newsletter."), "{out}");
     assert!(!out.contains("share-this"), "the built-in rules are under both sides: {out}");
 }
+
+/// Item 3: `rules check` stopped at a file's first TOML error. Now every
+/// table is read on its own: every error is reported with file:line:column,
+/// and a misspelt key or value gets the nearest known one.
+#[test]
+fn rules_check_reports_every_error_with_suggestions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        &dir.join("mine/default.toml"),
+        "[[rule]]\nid = \"one\"\ncategroy = \"ad\"\nblock = { equals = \"buy now\" }\n\n\
+         [[rule]]\nid = \"two\"\ncategory = \"advertisment\"\nblock = { equals = \"promo\" }\n\n\
+         [[rule]]\nid = \"three\"\ncategory = \"ad\"\nblock = { equals = [\"deal\" }\n\n\
+         [[rule]]\nid = \"four\"\ncategory = \"ad\"\nblock = { startswith = \"sale\", max_char = 40 }\n\n\
+         [[rule]]\nid = \"fine\"\ncategory = \"ad\"\nblock = { equals = \"sponsored link\" }\n",
+    );
+    write(
+        &dir.join("mine/publishers/acme.toml"),
+        "[publisher]\nname = \"Acme\"\ndomain = [\"acme.example\"]\n\n[[rule]]\nid = \"acme-x\"\ncategory = \"ad\"\nselektor = \"div.x\"\n",
+    );
+    let err = fails(declutter(dir).args(["rules", "check", "mine"]), 2);
+    let want = [
+        "mine/default.toml:3:1: rule `one`: unknown field `categroy`, did you mean `category`?",
+        "mine/default.toml:8:12: rule `two`: unknown value `advertisment`, did you mean `ad`?",
+        "mine/default.toml:14:28: rule `three`:",
+        "mine/default.toml:19:11: rule `four`: unknown field `startswith`, did you mean `starts_with`?",
+        "mine/default.toml:19:32: rule `four`: unknown field `max_char`, did you mean `max_chars`?",
+        "mine/publishers/acme.toml:3:1: unknown field `domain`, did you mean `domains`?",
+        "mine/publishers/acme.toml:8:1: rule `acme-x`: unknown field `selektor`, did you mean `selector`?",
+    ];
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(".toml:")).collect();
+    assert_eq!(lines.len(), want.len(), "{err}");
+    for (line, want) in lines.iter().zip(want) {
+        assert!(line.starts_with(want), "{want:?} not at\n{line}\nin\n{err}");
+    }
+    assert!(!err.contains("missing field"), "a misspelt key is not also reported missing: {err}");
+    assert!(err.contains("7 errors in the rules"), "{err}");
+    let check = serde_json::from_slice::<serde_json::Value>(
+        &declutter(dir).args(["rules", "check", "mine", "--format", "json"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert_eq!(check["errors"].as_array().unwrap().len(), 7, "{check}");
+    assert_eq!(check["errors"][0]["line"], 3);
+    // Every command loads the same way and refuses the same rules.
+    let err = fails(declutter(dir).args(["clean", "-", "--rules", "mine"]).write_stdin("x"), 2);
+    assert!(err.contains("did you mean `category`?"), "{err}");
+}

@@ -160,15 +160,11 @@ impl<'a> Positions<'a> {
 /// Collects errors for one file.
 struct FileErrors<'a> {
     source: &'a RuleSource,
-    positions: Positions<'a>,
+    positions: &'a Positions<'a>,
     errors: &'a mut Vec<RuleError>,
 }
 
-impl<'a> FileErrors<'a> {
-    fn new(source: &'a RuleSource, errors: &'a mut Vec<RuleError>) -> Self {
-        FileErrors { source, positions: Positions::new(&source.text), errors }
-    }
-
+impl FileErrors<'_> {
     fn push(&mut self, span: Range<usize>, rule: Option<&str>, message: impl Into<String>) {
         let (line, column) = self.positions.at(span.start);
         self.errors.push(RuleError {
@@ -208,6 +204,7 @@ pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
 struct Parsed<'a> {
     layer: usize,
     source: &'a RuleSource,
+    positions: Positions<'a>,
     file: RuleFile,
     default: bool,
 }
@@ -218,8 +215,13 @@ impl Parsed<'_> {
         Path::new(&self.source.path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
     }
 
+    /// Where this file's errors go.
+    fn errs<'e>(&'e self, errors: &'e mut Vec<RuleError>) -> FileErrors<'e> {
+        FileErrors { source: self.source, positions: &self.positions, errors }
+    }
+
     fn location(&self, offset: usize) -> String {
-        let (line, column) = Positions::new(&self.source.text).at(offset);
+        let (line, column) = self.positions.at(offset);
         format!("{}:{line}:{column}", self.source.path)
     }
 }
@@ -240,12 +242,16 @@ pub fn compile_layers(layers: &[Layer]) -> Result<Compiled, RulesError> {
     }
     let mut errors = Vec::new();
     let mut parsed: Vec<Parsed> = Vec::new();
+    // A default rule that did not parse is unknown: `disable` is not checked against a partial list.
+    let mut defaults_complete = true;
     for (layer_index, layer) in layers.iter().enumerate() {
         let mut has_default = false;
         for source in &layer.sources {
-            let mut errs = FileErrors::new(source, &mut errors);
-            let Some(file) = parse_file(source, &mut errs) else { continue };
+            let positions = Positions::new(&source.text);
+            let mut errs = FileErrors { source, positions: &positions, errors: &mut errors };
+            let (file, complete) = parse_file(source, &mut errs);
             let default = source.is_default();
+            defaults_complete &= complete || !default;
             if default && std::mem::replace(&mut has_default, true) {
                 errs.push(0..0, None, format!("a second default.toml in {}", layer.name));
                 continue;
@@ -259,12 +265,12 @@ pub fn compile_layers(layers: &[Layer]) -> Result<Compiled, RulesError> {
                 (Some(p), true) => {
                     errs.push(p.span(), None, "default.toml applies to every page and cannot have a [publisher] table")
                 }
-                (None, false) => {
+                (None, false) if !file.publisher_written => {
                     errs.push(0..0, None, "a publisher file needs a [publisher] table with name and domains")
                 }
                 _ => {}
             }
-            parsed.push(Parsed { layer: layer_index, source, file, default });
+            parsed.push(Parsed { layer: layer_index, source, positions, file, default });
         }
     }
     if !parsed.iter().any(|p| p.default) && errors.is_empty() {
@@ -292,7 +298,7 @@ pub fn compile_layers(layers: &[Layer]) -> Result<Compiled, RulesError> {
             let id_span = table.get_ref().id.span();
             if let Some(first) = here.get(id) {
                 let message = format!("duplicate rule id (first defined in {first})");
-                FileErrors::new(p.source, &mut errors).push(id_span, Some(id), message);
+                p.errs(&mut errors).push(id_span, Some(id), message);
                 continue;
             }
             here.insert(id, p.location(id_span.start));
@@ -324,7 +330,7 @@ pub fn compile_layers(layers: &[Layer]) -> Result<Compiled, RulesError> {
     for p in parsed.iter().filter(|p| p.default) {
         default_files.push(p.source.path.clone());
         if let Some(table) = &p.file.extract {
-            let mut errs = FileErrors::new(p.source, &mut errors);
+            let mut errs = p.errs(&mut errors);
             extend_extract(&mut extract, compile_extract(table.get_ref(), &mut errs));
         }
     }
@@ -335,23 +341,22 @@ pub fn compile_layers(layers: &[Layer]) -> Result<Compiled, RulesError> {
         let p = &parsed[f];
         let table = &p.file.rules[t];
         seen_ids.insert(table.get_ref().id.get_ref().clone(), p.location(table.get_ref().id.span().start));
-        if let Some(rule) = compile_rule(table, &mut FileErrors::new(p.source, &mut errors)) {
+        if let Some(rule) = compile_rule(table, &mut p.errs(&mut errors)) {
             infos[p.layer].rules += 1;
             rules.push(rule);
         }
     }
     let default_count = rules.len();
-    let default_ids: Vec<&String> = seen_ids.keys().collect::<Vec<_>>();
-    let default_ids: std::collections::HashSet<String> = default_ids.into_iter().cloned().collect();
+    let default_ids: std::collections::HashSet<String> = seen_ids.keys().cloned().collect();
 
     let mut publishers = Vec::new();
     let mut claims: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
     for &f in publisher_files.values() {
         let p = &parsed[f];
         let Some(table) = &p.file.publisher else { continue };
-        let mut errs = FileErrors::new(p.source, &mut errors);
+        let mut errs = p.errs(&mut errors);
         let compiled = compile_publisher(table, p.source, &mut errs);
-        for d in &compiled.disables {
+        for d in compiled.disables.iter().filter(|_| defaults_complete) {
             if !default_ids.contains(d.get_ref()) {
                 let message = format!("`disable` names {:?}, which is not a default rule", d.get_ref());
                 errs.push(d.span(), None, message);
@@ -418,7 +423,7 @@ fn check_claims(
                         publishers[other].key,
                         o.location(at)
                     );
-                    FileErrors::new(p.source, errors).push(spans.get(d).cloned().unwrap_or(0..0), None, message);
+                    p.errs(errors).push(spans.get(d).cloned().unwrap_or(0..0), None, message);
                 }
                 Some(_) => {}
                 None => {
@@ -434,7 +439,7 @@ fn check_claims(
                     "publisher name {:?} is also the name of `{}` ({}): publishers are chosen by name, so names differ",
                     publisher.name, publishers[other].key, publishers[other].file
                 );
-                FileErrors::new(p.source, errors).push(span, None, message);
+                p.errs(errors).push(span, None, message);
             }
             None => {
                 names.insert(name, i);
@@ -465,17 +470,15 @@ fn extend_extract(into: &mut ExtractHints, more: ExtractHints) {
     }
 }
 
-/// Parses a file, reporting what does not parse.
-fn parse_file(source: &RuleSource, errs: &mut FileErrors) -> Option<RuleFile> {
-    match toml::from_str(&source.text) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let rule = rule_id_around(&source.text, span.start);
-            errs.push(span, rule.as_deref(), e.message().trim().to_owned());
-            None
-        }
+/// Parses a file, reporting every problem found; the tables that read, and
+/// whether that is all of them.
+fn parse_file(source: &RuleSource, errs: &mut FileErrors) -> (RuleFile, bool) {
+    let (file, errors) = super::parse::parse(&source.text);
+    let complete = errors.is_empty();
+    for e in errors {
+        errs.push(e.span, e.rule.as_deref(), e.message);
     }
+    (file, complete)
 }
 
 /// A publisher file's table, compiled, with what is checked once every file is known.
@@ -722,20 +725,6 @@ fn compile_extract(table: &super::schema::ExtractTable, errs: &mut FileErrors) -
 
 fn keep_inner(t: &RuleTable) -> bool {
     t.keep_inner.as_ref().is_some_and(|k| *k.get_ref())
-}
-
-/// Best effort for parse errors: the id of the `[[rule]]` table around `offset`.
-fn rule_id_around(text: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind("[[rule]]")?;
-    let body = &text[start + 8..];
-    let end = body.find("\n[").unwrap_or(body.len());
-    body[..end].lines().find_map(|line| {
-        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let inner = &rest[1..];
-        Some(inner[..inner.find(quote)?].to_owned())
-    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod examples;
 mod inline_index;
 pub mod key;
 mod load;
+mod parse;
 mod prefilter;
 pub mod schema;
 
