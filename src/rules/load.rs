@@ -33,7 +33,7 @@ impl RuleSource {
 }
 
 /// One source of rules: the built-in rules, or one folder. Layers are applied
-/// in order, each over the ones before it (see [`compile_layers`]).
+/// in order, each over the ones before it (see [`RuleSet::from_layers`](super::RuleSet::from_layers)).
 #[derive(Debug, Clone)]
 pub struct Layer {
     /// How messages and `rules check` name it: `built-in`, or the folder as given.
