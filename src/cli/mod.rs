@@ -299,14 +299,14 @@ pub enum Captions {
 pub enum RulesCommand {
     /// Validate rule files and run every rule's examples.
     #[command(
-        after_help = concat!("Examples:\n  declutter rules check            # the rules every command uses ($DECLUTTER_RULES, else built-in)\n  declutter rules check my-rules/\n\n", rules_help!(), "\n\nErrors are printed as FILE:LINE:COLUMN: rule `ID`: message. Exit code 2 when any is found.")
+        after_help = concat!("Examples:\n  declutter rules check            # the rules every command uses (built-in, then any $DECLUTTER_RULES folders)\n  declutter rules check my-rules/\n\n", rules_help!(), "\n\nErrors are printed as FILE:LINE:COLUMN: rule `ID`: message. Exit code 2 when any is found.")
     )]
     Check {
         /// A rules folder, the same as --rules DIR (after any --rules).
         dir: Option<PathBuf>,
         #[command(flatten)]
         rules: RulesArgs,
-        /// `json`: `{"ok", "rules", "files", "publishers", "examples", "errors": [{file, line, column, rule, message}]}`.
+        /// `json`: `{"ok", "sources": [{name, files, rules, publishers, replaces}], "rules", "files", "publishers", "examples", "errors": [{file, line, column, rule, message}]}`.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
