@@ -131,7 +131,9 @@ impl CleanerBuilder {
         self
     }
 
-    /// Load rules from a folder (`default.toml`, `publishers/*.toml`).
+    /// Load one complete rules folder alone (`default.toml`, `publishers/*.toml`). To layer a
+    /// folder over the built-in rules, as the CLI's `--rules` does, pass
+    /// [`RuleSet::over_builtin`] to [`CleanerBuilder::rules`].
     pub fn rules_dir(self, dir: impl AsRef<Path>) -> Result<Self, RulesError> {
         Ok(self.rules(RuleSet::from_dir(dir.as_ref())?))
     }

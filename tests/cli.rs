@@ -194,13 +194,22 @@ fn custom_rules_dir_and_broken_rules() {
         "[[rule]]\nid = \"promo\"\ncategory = \"ad\"\nblock = { equals = \"buy now\" }\n",
     )
     .unwrap();
+    // Alone (--no-builtin-rules), only its rule applies; layered over the
+    // built-in rules (the default), the built-in `advertisement-label` too.
+    declutter()
+        .args(["clean", "-", "--no-builtin-rules", "--rules"])
+        .arg(dir.path())
+        .write_stdin("Buy now\n\nAdvertisement\n\nText.")
+        .assert()
+        .success()
+        .stdout("Advertisement\n\nText.\n");
     declutter()
         .args(["clean", "-", "--rules"])
         .arg(dir.path())
         .write_stdin("Buy now\n\nAdvertisement\n\nText.")
         .assert()
         .success()
-        .stdout("Advertisement\n\nText.\n");
+        .stdout("Text.\n");
     std::fs::write(dir.path().join("default.toml"), "[[rule]]\nid = \"promo\"\n").unwrap();
     declutter()
         .args(["clean", "-", "--rules"])

@@ -61,7 +61,7 @@ fn inline_rules_match_in_any_case_among_many_rules() {
     }
     std::fs::write(dir.path().join("default.toml"), rules).unwrap();
     let out = declutter()
-        .args(["clean", "--format", "json", "--rules"])
+        .args(["clean", "--format", "json", "--no-builtin-rules", "--rules"])
         .arg(dir.path())
         .arg("-")
         .write_stdin(
@@ -76,7 +76,7 @@ fn inline_rules_match_in_any_case_among_many_rules() {
     // A cut joins the text around it; a later rule matching the joined text
     // (its literal "promocode " is nowhere in the input) still fires.
     let out = declutter()
-        .args(["clean", "--format", "json", "--rules"])
+        .args(["clean", "--format", "json", "--no-builtin-rules", "--rules"])
         .arg(dir.path())
         .arg("-")
         .write_stdin("Use the promo(Advertisement)code now2 and read on about the budget.\n")

@@ -293,19 +293,19 @@ fn exit_code(failed: bool) -> u8 {
 }
 
 fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
-    let mut builder = Cleaner::builder()
+    let rules = super::rules::load(&args.rules, None).map_err(|e| {
+        eprintln!("{e}");
+        report("the rules have errors; nothing was cleaned");
+        exit::USAGE
+    })?;
+    Cleaner::builder()
+        .rules(rules)
         .normalize_whitespace(args.normalize_whitespace)
         .extract(!args.no_extract)
-        .keep_captions(args.captions == super::Captions::Keep);
-    if let Some(dir) = &args.rules {
-        builder = builder.rules_dir(dir).map_err(|e| {
+        .keep_captions(args.captions == super::Captions::Keep)
+        .build()
+        .map_err(|e| {
             eprintln!("{e}");
-            report("the rules have errors; nothing was cleaned");
             exit::USAGE
-        })?;
-    }
-    builder.build().map_err(|e| {
-        eprintln!("{e}");
-        exit::USAGE
-    })
+        })
 }

@@ -12,6 +12,18 @@ macro_rules! outln {
     ($($arg:tt)*) => {{ let mut line = format!($($arg)*); line.push('\n'); $crate::cli::write_out(&line) }};
 }
 
+/// How every command finds its rules, for `--help` (see `rules::resolve`, the one place they are resolved).
+macro_rules! rules_help {
+    () => {
+        "Rules: the rules built into the binary, with each --rules DIR layered over them (later folders over \
+earlier); without --rules, the folders in the DECLUTTER_RULES environment variable (separated by ':'). A \
+folder holds default.toml (extra default rules; one with a built-in rule's id replaces it) and/or \
+publishers/*.toml (new publishers; one named like a built-in file replaces it). --no-builtin-rules leaves \
+the built-in rules out. A ./rules folder is read only when named (--rules rules), so no output depends on \
+the current directory; `declutter rules check` shows the sources in use."
+    };
+}
+
 mod clean;
 mod jsonl;
 mod review;
@@ -41,7 +53,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(name = "declutter", version, about = "Turn scraped web pages and scraped article text into clean article text.", long_about = None)]
 #[command(
-    after_help = "Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\nExit codes: 0 ok, 1 some inputs failed or the output could not be written (every command), 2 usage or rule errors."
+    after_help = concat!("Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\n", rules_help!(), "\n\nExit codes: 0 ok, 1 some inputs failed or the output could not be written (every command), 2 usage or rule errors.")
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -70,12 +82,26 @@ pub enum Command {
     Rules(RulesCommand),
 }
 
+/// Which rules a command uses; every command takes the same flags, resolved by `rules::resolve`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RulesArgs {
+    /// A rules folder layered over the built-in rules: default.toml adds default rules (same id as a
+    /// built-in one: replaces it), publishers/NAME.toml adds a publisher (same NAME as a built-in
+    /// one: replaces it). Repeat for more folders, each over the ones before. Without --rules: the
+    /// folders in $DECLUTTER_RULES (':'-separated). ./rules is read only when named.
+    #[arg(long = "rules", id = "rules", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Leave the built-in rules out: only the --rules (or $DECLUTTER_RULES) folders, one of which
+    /// must hold default.toml.
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+}
+
 /// The rules and options documents are cleaned with (shared by the review commands).
 #[derive(Debug, Args, Clone)]
 pub struct CleanerArgs {
-    /// Use the rules in DIR (default.toml, publishers/*.toml) instead of the shipped ones.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
     /// The document's URL (JSONL and WARC records carry their own).
     #[arg(long)]
     pub url: Option<String>,
@@ -127,11 +153,12 @@ pub struct DiffArgs {
     /// Show long removed texts whole.
     #[arg(long)]
     pub full: bool,
-    /// Compare two rule sets: the rules before an edit…
-    #[arg(long, value_name = "DIR", requires = "rules_after", conflicts_with = "rules")]
+    /// Compare two rule sets: the rules folder before an edit… (layered like --rules, over the
+    /// built-in rules and any --rules folders; with --no-builtin-rules, two complete folders).
+    #[arg(long, value_name = "DIR", requires = "rules_after")]
     pub rules_before: Option<PathBuf>,
     /// …and after it. Only documents whose output changed are shown.
-    #[arg(long, value_name = "DIR", requires = "rules_before", conflicts_with = "rules")]
+    #[arg(long, value_name = "DIR", requires = "rules_before")]
     pub rules_after: Option<PathBuf>,
     /// The HTML report's title.
     #[arg(long, default_value = "declutter review")]
@@ -187,9 +214,8 @@ pub struct CleanArgs {
     /// Apply this publisher's rules (its name or file stem), whatever the URL.
     #[arg(long)]
     pub publisher: Option<String>,
-    /// Use the rules in DIR (default.toml, publishers/*.toml) instead of the shipped ones.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output.
@@ -273,30 +299,34 @@ pub enum Captions {
 pub enum RulesCommand {
     /// Validate rule files and run every rule's examples.
     #[command(
-        after_help = "Examples:\n  declutter rules check            # ./rules if present, else the shipped rules\n  declutter rules check my-rules/\n\nErrors are printed as FILE:LINE:COLUMN: rule `ID`: message. Exit code 2 when any is found."
+        after_help = concat!("Examples:\n  declutter rules check            # the rules every command uses (built-in, then any $DECLUTTER_RULES folders)\n  declutter rules check my-rules/\n\n", rules_help!(), "\n\nErrors are printed as FILE:LINE:COLUMN: rule `ID`: message. Exit code 2 when any is found.")
     )]
     Check {
-        /// The rules folder (default: ./rules, else the rules built into the binary).
+        /// A rules folder, the same as --rules DIR (after any --rules).
         dir: Option<PathBuf>,
-        /// `json`: `{"ok", "rules", "files", "publishers", "examples", "errors": [{file, line, column, rule, message}]}`.
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// `json`: `{"ok", "sources": [{name, files, rules, publishers, replaces}], "rules", "files", "publishers", "examples", "errors": [{file, line, column, rule, message}]}`.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
     /// List publishers and rules.
     #[command(after_help = "Example:\n  declutter rules list --rules my-rules/")]
     List {
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
     /// Run every rule's examples and every fixture case (`fixtures/<publisher>/*.{html,txt}` with `.expected.txt`).
     #[command(
-        after_help = "Examples:\n  declutter rules test                      # ./rules and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage."
+        after_help = "Examples:\n  declutter rules test                      # the rules every command uses, and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage."
     )]
     Test {
-        /// The rules folder (default: ./rules, else the rules built into the binary).
+        /// A rules folder, the same as --rules DIR (after any --rules).
         dir: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
         /// The fixtures folder (default: `fixtures` beside the rules folder, else ./fixtures).
         #[arg(long, value_name = "DIR")]
         fixtures: Option<PathBuf>,
@@ -328,9 +358,8 @@ pub enum RulesCommand {
     Suggest {
         #[command(flatten)]
         corpus: CorpusArgs,
-        /// The rules the pages are cleaned with first (default: ./rules, else the shipped ones).
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
         /// Only this publisher's pages: a publisher's name or file stem, or a domain.
         #[arg(long)]
         publisher: Option<String>,
@@ -361,9 +390,10 @@ pub enum RulesCommand {
         /// A domain of the publisher (repeat for more).
         #[arg(long = "domain", required = true)]
         domains: Vec<String>,
-        /// The rules folder the file goes into.
-        #[arg(long, value_name = "DIR", default_value = "rules")]
-        rules: PathBuf,
+        /// The rules folder the file goes into (default: the last folder in $DECLUTTER_RULES, else
+        /// ./rules). Use it with --rules DIR: it is layered over the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
@@ -388,10 +418,10 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     let code = match cli.command {
         Command::Clean(args) => clean::run(&args),
-        Command::Rules(RulesCommand::Check { dir, format }) => rules::check(dir.as_deref(), format),
-        Command::Rules(RulesCommand::List { rules, format }) => rules::list(rules.as_deref(), format),
-        Command::Rules(RulesCommand::Test { dir, fixtures, update, format }) => {
-            rules::test(dir.as_deref(), fixtures.as_deref(), update, format)
+        Command::Rules(RulesCommand::Check { dir, rules, format }) => rules::check(&rules, dir.as_deref(), format),
+        Command::Rules(RulesCommand::List { rules, format }) => rules::list(&rules, format),
+        Command::Rules(RulesCommand::Test { dir, rules, fixtures, update, format }) => {
+            rules::test(&rules, dir.as_deref(), fixtures.as_deref(), update, format)
         }
         Command::Rules(RulesCommand::Stats { corpus, cleaner, long, format }) => {
             rules::stats(&corpus, &cleaner, long, format)
@@ -407,10 +437,10 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
         }) => {
             let options = crate::review::suggest::SuggestOptions { min_pages, min_share, max_rules };
-            rules::suggest(&corpus, rules.as_deref(), publisher.as_deref(), no_extract, &options, format)
+            rules::suggest(&corpus, &rules, publisher.as_deref(), no_extract, &options, format)
         }
         Command::Rules(RulesCommand::New { publisher, domains, rules, force, format }) => {
-            rules::new(&publisher, &domains, &rules, force, format)
+            rules::new(&publisher, &domains, rules.as_deref(), force, format)
         }
         Command::Diff(args) => review::diff(&args),
         Command::Explain(args) => review::explain(&args),

@@ -15,7 +15,7 @@ use crate::{Cleaned, Cleaner, Hints};
 
 /// A cleaner from `--rules DIR` (or `dir`), `--no-extract`; rule errors printed.
 pub(super) fn cleaner(args: &CleanerArgs, dir: Option<&Path>) -> Result<Cleaner, u8> {
-    let set = super::rules::load(dir.or(args.rules.as_deref())).map_err(|e| {
+    let set = super::rules::load(&args.rules, dir).map_err(|e| {
         eprintln!("{e}");
         report("the rules have errors; nothing was done");
         exit::USAGE
@@ -276,6 +276,7 @@ fn one_line(text: &str) -> String {
 }
 
 pub(super) fn explain(args: &ExplainArgs) -> u8 {
+    super::rules::resolve(&args.cleaner.rules, None).note_unread_local_rules();
     let cleaner = match cleaner(&args.cleaner, None) {
         Ok(c) => c,
         Err(code) => return code,

@@ -1,31 +1,74 @@
 //! `declutter rules check|list|test|stats|suggest|new`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{CleanerArgs, CorpusArgs, ReportFormat, SuggestFormat, exit, report};
+use super::{CleanerArgs, CorpusArgs, ReportFormat, RulesArgs, SuggestFormat, exit, report};
 use crate::pipeline::files::{Durability, write_atomically, write_new};
 use crate::review::explain::kind;
 use crate::review::stats::Stats;
 use crate::review::suggest::{self, Collector, SuggestOptions};
 use crate::review::{corpus, fixtures, scaffold};
-use crate::rules::{RuleSet, RulesError};
+use crate::rules::{Layer, RuleSet, RuleSource, RulesError};
 use crate::{Cleaner, Hints, InputFormat};
 
-/// Loads the folder given, else `./rules`, else the embedded rules.
-pub(super) fn load(dir: Option<&Path>) -> Result<RuleSet, RulesError> {
-    match dir {
-        Some(d) => RuleSet::from_dir(d),
-        None if Path::new("rules/default.toml").is_file() => RuleSet::from_dir(Path::new("rules")),
-        None => RuleSet::embedded(),
+/// The environment variable naming the rules folders when no `--rules` is given.
+pub(super) const RULES_ENV: &str = "DECLUTTER_RULES";
+
+/// Where a command's rules come from.
+#[derive(Debug, Clone)]
+pub(super) struct Sources {
+    pub builtin: bool,
+    /// Lowest first: each is layered over the built-in rules and the folders before it.
+    pub folders: Vec<PathBuf>,
+}
+
+/// The one resolution every command's rules go through: the built-in rules
+/// (unless `--no-builtin-rules`), then the `--rules` folders and `extra` (the
+/// positional `DIR` of `rules check`/`rules test`, or a `diff --rules-before`/
+/// `--rules-after` side), or, when none is named, the folders in
+/// `$DECLUTTER_RULES`. Never `./rules` unless named: a command's output must
+/// not change with the directory it runs in.
+pub(super) fn resolve(args: &RulesArgs, extra: Option<&Path>) -> Sources {
+    let mut folders = args.dirs.clone();
+    folders.extend(extra.map(Path::to_path_buf));
+    if folders.is_empty()
+        && let Some(value) = std::env::var_os(RULES_ENV)
+    {
+        folders = std::env::split_paths(&value).filter(|p| !p.as_os_str().is_empty()).collect();
+    }
+    Sources { builtin: !args.no_builtin_rules, folders }
+}
+
+impl Sources {
+    pub fn load(&self) -> Result<RuleSet, RulesError> {
+        if self.builtin { RuleSet::over_builtin(&self.folders) } else { RuleSet::from_folders(&self.folders) }
+    }
+
+    /// With no folder named, a `./rules` folder that is not read can surprise
+    /// whoever expected it to be: the diagnostic commands say so.
+    pub fn note_unread_local_rules(&self) {
+        let local = Path::new("rules");
+        let looks_like_rules = local.join("default.toml").is_file() || local.join("publishers").is_dir();
+        if looks_like_rules && self.folders.is_empty() {
+            report("note: ./rules is not read unless named: --rules rules (or DECLUTTER_RULES=rules)");
+        }
     }
 }
 
-pub(super) fn check(dir: Option<&Path>, format: ReportFormat) -> u8 {
-    let loaded = load(dir);
+/// Loads the rules [`resolve`] finds.
+pub(super) fn load(args: &RulesArgs, extra: Option<&Path>) -> Result<RuleSet, RulesError> {
+    resolve(args, extra).load()
+}
+
+pub(super) fn check(rules: &RulesArgs, dir: Option<&Path>, format: ReportFormat) -> u8 {
+    let sources = resolve(rules, dir);
+    sources.note_unread_local_rules();
+    let loaded = sources.load();
     if format == ReportFormat::Json {
         let v = match &loaded {
             Ok(set) => serde_json::json!({
                 "ok": true,
+                "sources": set.layers(),
                 "rules": set.rules().len(),
                 "files": set.files(),
                 "publishers": set.publishers().len(),
@@ -48,6 +91,7 @@ pub(super) fn check(dir: Option<&Path>, format: ReportFormat) -> u8 {
     }
     match loaded {
         Ok(set) => {
+            out!("{}", crate::write::terminal::printable(&crate::rules::describe_layers(set.layers())));
             outln!(
                 "ok: {} rules in {} files ({} publishers), {} examples pass",
                 set.rules().len(),
@@ -74,8 +118,8 @@ fn examples(set: &RuleSet) -> usize {
     set.rules().iter().map(|r| r.examples.remove.len() + r.examples.keep.len()).sum()
 }
 
-pub(super) fn list(dir: Option<&Path>, format: ReportFormat) -> u8 {
-    let set = match load(dir) {
+pub(super) fn list(rules: &RulesArgs, format: ReportFormat) -> u8 {
+    let set = match load(rules, None) {
         Ok(s) => s,
         Err(e) => {
             report(e);
@@ -93,7 +137,7 @@ pub(super) fn list(dir: Option<&Path>, format: ReportFormat) -> u8 {
             .iter()
             .map(|r| serde_json::json!({"id": r.id, "category": r.category, "kind": kind(r), "location": r.location.to_string(), "description": r.description}))
             .collect();
-        outln!("{}", serde_json::json!({"publishers": publishers, "rules": rules}));
+        outln!("{}", serde_json::json!({"sources": set.layers(), "publishers": publishers, "rules": rules}));
         return exit::OK;
     }
     for p in set.publishers() {
@@ -106,8 +150,16 @@ pub(super) fn list(dir: Option<&Path>, format: ReportFormat) -> u8 {
 }
 
 /// `rules test`: examples (run while loading) and every fixture case.
-pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, format: ReportFormat) -> u8 {
-    let set = match load(dir) {
+pub(super) fn test(
+    rules: &RulesArgs,
+    dir: Option<&Path>,
+    fixtures: Option<&Path>,
+    update: bool,
+    format: ReportFormat,
+) -> u8 {
+    let sources = resolve(rules, dir);
+    sources.note_unread_local_rules();
+    let set = match sources.load() {
         Ok(s) => s,
         Err(e) => {
             for line in e.to_string().lines() {
@@ -120,7 +172,7 @@ pub(super) fn test(dir: Option<&Path>, fixtures: Option<&Path>, update: bool, fo
     let examples = examples(&set);
     let root = match fixtures {
         Some(f) => f.to_path_buf(),
-        None => match dir.and_then(Path::parent).map(|p| p.join("fixtures")) {
+        None => match sources.folders.last().and_then(|d| d.parent()).map(|p| p.join("fixtures")) {
             Some(beside) if beside.is_dir() => beside,
             _ => Path::new("fixtures").to_path_buf(),
         },
@@ -229,13 +281,13 @@ pub(super) fn stats(corpus_args: &CorpusArgs, cleaner_args: &CleanerArgs, long: 
 /// `rules suggest CORPUS`.
 pub(super) fn suggest(
     corpus_args: &CorpusArgs,
-    dir: Option<&Path>,
+    rules: &RulesArgs,
     publisher: Option<&str>,
     no_extract: bool,
     options: &SuggestOptions,
     format: SuggestFormat,
 ) -> u8 {
-    let set = match load(dir) {
+    let set = match load(rules, None) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -327,8 +379,13 @@ pub(super) fn suggest(
     if failed > 0 { exit::INPUT_FAILED } else { exit::OK }
 }
 
-/// `rules new`: a commented publisher file; never over an existing one unless `force`.
-pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, format: ReportFormat) -> u8 {
+/// `rules new`: a commented publisher file; never over an existing one unless
+/// `force`, and never one that would not load where it will be used (over
+/// the built-in rules and the folder's other files).
+pub(super) fn new(name: &str, domains: &[String], dir: Option<&Path>, force: bool, format: ReportFormat) -> u8 {
+    let env_folders = resolve(&RulesArgs::default(), None).folders;
+    let dir = dir.map(Path::to_path_buf).or_else(|| env_folders.last().cloned()).unwrap_or_else(|| "rules".into());
+    let in_env = env_folders.last() == Some(&dir);
     if let Some(problem) = scaffold::name_problem(name) {
         report(problem);
         return exit::USAGE;
@@ -340,11 +397,43 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, forma
     }
     let folder = dir.join("publishers");
     let path = folder.join(format!("{stem}.toml"));
+    if !force && path.exists() {
+        report(format!("{} exists; not overwriting it (--force replaces it)", path.display()));
+        return exit::USAGE;
+    }
+    let text = scaffold::publisher_file(name, domains);
+    // The set the file will be part of: the built-in rules, the lower
+    // $DECLUTTER_RULES folders when it goes into the last of them, and its folder.
+    let lower: &[PathBuf] = if in_env { &env_folders[..env_folders.len() - 1] } else { &[] };
+    let checked = (|| {
+        let mut layers = vec![Layer::builtin()];
+        for f in lower {
+            layers.push(Layer::read(f)?);
+        }
+        let mut own = Layer::read(&dir).unwrap_or_else(|_| Layer::new(dir.display().to_string(), Vec::new()));
+        own.sources.retain(|s| Path::new(&s.path) != path);
+        own.sources.push(RuleSource::new(path.display().to_string(), text.clone()));
+        layers.push(own);
+        RuleSet::from_layers(layers)
+    })();
+    let replaces = match &checked {
+        Ok(set) => set.layers().last().map(|l| l.replaces.clone()).unwrap_or_default(),
+        Err(e) => {
+            let own = path.display().to_string();
+            if e.errors().iter().any(|r| r.file == own) {
+                for r in e.errors().iter().filter(|r| r.file == own) {
+                    eprintln!("{r}");
+                }
+                report(format!("{} would not load; nothing written", path.display()));
+                return exit::USAGE;
+            }
+            Vec::new()
+        }
+    };
     if let Err(e) = std::fs::create_dir_all(&folder) {
         report(format!("{}: {e}", folder.display()));
         return exit::USAGE;
     }
-    let text = scaffold::publisher_file(name, domains);
     let written = if force {
         write_atomically(&path, text.as_bytes(), Durability::Synced)
     } else {
@@ -353,14 +442,36 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, forma
     match written {
         Ok(()) => {
             match format {
-                ReportFormat::Json => {
-                    outln!("{}", serde_json::json!({"path": path, "publisher": name, "domains": domains}))
-                }
+                ReportFormat::Json => outln!(
+                    "{}",
+                    serde_json::json!({"path": path, "publisher": name, "key": stem, "domains": domains, "replaces": replaces})
+                ),
                 ReportFormat::Text => {
-                    outln!("wrote {}; check it with `declutter rules test {}`", path.display(), dir.display());
+                    let shown = dir.display();
+                    outln!("wrote {} (publisher `{stem}`)", path.display());
+                    for r in &replaces {
+                        outln!("  it replaces the {r}: that file's rules no longer apply unless you copy them in");
+                    }
+                    if in_env {
+                        outln!("{shown} is in ${RULES_ENV}: every command reads it, over the built-in rules");
+                    } else {
+                        outln!(
+                            "use it with --rules {shown} (over the built-in rules), e.g. `declutter clean page.html --rules {shown} --url https://{}/…`",
+                            domains.first().map(String::as_str).unwrap_or("example.com")
+                        );
+                    }
+                    outln!("check it with `declutter rules test {shown}`");
+                    let fixtures = dir.parent().unwrap_or(Path::new("")).join("fixtures").join(&stem);
                     outln!(
-                        "add pages with their expected text under fixtures/{stem}/ (page.html + page.expected.txt): rules test runs them with these rules"
-                    )
+                        "add pages with their expected text under {}/ (page.html + page.expected.txt): rules test runs them with these rules",
+                        fixtures.display()
+                    );
+                    if let Err(e) = &checked {
+                        report(format!(
+                            "note: the rules it is used with do not load yet ({}); see `declutter rules check {shown}`",
+                            first_line(e)
+                        ));
+                    }
                 }
             }
             exit::OK
@@ -374,4 +485,11 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, forma
             exit::USAGE
         }
     }
+}
+
+fn first_line(e: &RulesError) -> String {
+    let text = e.to_string();
+    let n = e.errors().len();
+    let first = text.lines().next().unwrap_or_default().to_owned();
+    if n > 1 { format!("{first}, and {} more", n - 1) } else { first }
 }

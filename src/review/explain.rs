@@ -23,6 +23,8 @@ pub struct Explanation {
     /// A declared encoding passed over because it would have destroyed the text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_overruled: Option<crate::load::Overruled>,
+    /// Where the rules came from, lowest layer first (the built-in rules, `--rules` folders).
+    pub sources: Vec<crate::rules::LayerInfo>,
     pub files: Vec<FileUse>,
     pub content: Content,
     pub fired: Vec<Fired>,
@@ -97,9 +99,10 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
         .collect();
 
     let mut files = Vec::new();
-    let default_file = set.files().first().cloned().unwrap_or_else(|| "default.toml".into());
-    let default_rules = active.iter().filter(|r| r.location.file == default_file).count();
-    files.push(FileUse { file: default_file, why: "applies to every document".into(), rules: default_rules });
+    for default_file in set.default_files() {
+        let rules = active.iter().filter(|r| &r.location.file == default_file).count();
+        files.push(FileUse { file: default_file.clone(), why: "applies to every document".into(), rules });
+    }
     let mut disabled = Vec::new();
     if let Some(p) = publisher.map(|p| &set.publishers()[p]) {
         let why = match (&hints.publisher, hints.url.as_deref().and_then(host_of)) {
@@ -200,6 +203,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default(),
         encoding_overruled: cleaned.encoding.overruled.clone(),
+        sources: set.layers().to_vec(),
         files,
         content,
         fired,
@@ -260,6 +264,7 @@ impl Explanation {
                 o2.reason
             );
         }
+        let _ = write!(o, "\n{}", crate::rules::describe_layers(&self.sources));
         let _ = writeln!(o, "\nRule files:");
         for f in &self.files {
             let _ = writeln!(o, "  {:<34} {} ({} rules)", f.file, f.why, f.rules);

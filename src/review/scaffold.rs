@@ -60,8 +60,10 @@ pub fn publisher_file(name: &str, domains: &[String]) -> String {
         r#"# {name}: publisher rules for declutter.
 # Applies to pages whose URL host is one of `domains` or below it (www., m., …),
 # or to any page cleaned with `--publisher {stem}`. Rules here run before the
-# default rules. Check with `declutter rules test`, review with
-# `declutter diff --rules-before OLD --rules-after rules/ CORPUS`.
+# default rules. Read when its folder is named (`--rules DIR`, or in
+# DECLUTTER_RULES), over the built-in rules; a built-in publisher file of the
+# same name is replaced by this one. Check with `declutter rules test DIR`,
+# review with `declutter diff --rules-before OLD --rules-after DIR CORPUS`.
 # The format, by example: rules/README.md.
 
 [publisher]

@@ -32,6 +32,15 @@ pub enum RulesError {
     },
     #[error("{0} has no default.toml: a rules folder holds default.toml and publishers/*.toml")]
     MissingDefault(PathBuf),
+    #[error("{} is a publishers/ folder: the rules folder is the one holding it ({})", .0.display(), .0.parent().map(|p| p.display().to_string()).filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into()))]
+    PublishersFolder(PathBuf),
+    #[error("{0} holds no rule files: a rules folder holds default.toml and/or publishers/*.toml")]
+    Empty(PathBuf),
+    #[error("no rules: the built-in rules are left out and no rules folder is given")]
+    NoLayers,
+    /// Without the built-in rules, one of the folders must give the default rules.
+    #[error("no default.toml in {0}: a rule set needs default rules (the built-in ones, or a default.toml)")]
+    NoDefault(String),
     #[error("{}", list(.0))]
     Invalid(Vec<RuleError>),
 }

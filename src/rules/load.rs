@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::condition::{Condition, InlineMatcher};
 use super::error::{RuleError, RulesError};
 use super::schema::{RuleFile, RuleTable};
-use super::{Examples, ExtractHints, Location, Matcher, Publisher, Rule, ShortcodeMatcher};
+use super::{Examples, ExtractHints, LayerInfo, Location, Matcher, Publisher, Rule, ShortcodeMatcher};
 use crate::clean::shortcode;
 
 /// One rule file's text and the path to show in messages.
@@ -26,30 +26,71 @@ impl RuleSource {
         RuleSource { path: path.into(), text: text.into() }
     }
 
-    fn is_default(&self) -> bool {
+    pub(crate) fn is_default(&self) -> bool {
         Path::new(&self.path).file_name().is_some_and(|n| n == "default.toml")
             && !self.path.replace('\\', "/").contains("publishers/")
     }
 }
 
-/// Reads `dir/default.toml` and `dir/publishers/*.toml` (sorted by name).
+/// One source of rules: the built-in rules, or one folder. Layers are applied
+/// in order, each over the ones before it (see [`RuleSet::from_layers`](super::RuleSet::from_layers)).
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// How messages and `rules check` name it: `built-in`, or the folder as given.
+    pub name: String,
+    /// Its `default.toml` (optional but for a lone layer) and `publishers/*.toml`.
+    pub sources: Vec<RuleSource>,
+}
+
+impl Layer {
+    pub fn new(name: impl Into<String>, sources: Vec<RuleSource>) -> Self {
+        Layer { name: name.into(), sources }
+    }
+
+    /// A rules folder to layer over others: `default.toml` and `publishers/` are
+    /// each optional, but a folder with neither is refused (a mistyped path
+    /// would otherwise change nothing, silently).
+    pub fn read(dir: &Path) -> Result<Layer, RulesError> {
+        let sources = read_folder(dir, false)?;
+        Ok(Layer::new(dir.display().to_string(), sources))
+    }
+}
+
+/// Reads `dir/default.toml` and `dir/publishers/*.toml` (sorted by name): a
+/// complete rule set, so `default.toml` is required.
 pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RulesError> {
+    read_folder(dir, true)
+}
+
+fn read_folder(dir: &Path, require_default: bool) -> Result<Vec<RuleSource>, RulesError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| RulesError::Io { path, source }
     };
+    if !dir.is_dir() {
+        return Err(RulesError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
     let default = dir.join("default.toml");
-    if !default.is_file() {
-        if !dir.is_dir() {
-            return Err(RulesError::Io {
-                path: dir.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
-            });
-        }
+    if require_default && !default.is_file() {
         return Err(RulesError::MissingDefault(dir.to_path_buf()));
     }
-    let mut sources = vec![RuleSource::new(default.display().to_string(), read_text(&default).map_err(io(&default))?)];
+    let mut sources = Vec::new();
+    if default.is_file() {
+        sources.push(RuleSource::new(default.display().to_string(), read_text(&default).map_err(io(&default))?));
+    }
+    // A publisher file put beside default.toml instead of in publishers/ would
+    // never be read: say so rather than load without it.
+    let mut stray: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml") && p.file_name() != default.file_name())
+        .collect();
+    stray.sort();
     let publishers = dir.join("publishers");
+    let mut publisher_files = Vec::new();
     if publishers.is_dir() {
         let mut paths: Vec<_> = std::fs::read_dir(&publishers)
             .map_err(io(&publishers))?
@@ -59,9 +100,32 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RulesError> {
         paths.sort();
         for p in paths {
             let text = read_text(&p).map_err(io(&p))?;
-            sources.push(RuleSource::new(p.display().to_string(), text));
+            publisher_files.push(RuleSource::new(p.display().to_string(), text));
         }
     }
+    if !stray.is_empty() && sources.is_empty() && dir.file_name().is_some_and(|n| n == "publishers") {
+        return Err(RulesError::PublishersFolder(dir.to_path_buf()));
+    }
+    if !stray.is_empty() {
+        let errors = stray
+            .iter()
+            .map(|p| RuleError {
+                file: p.display().to_string(),
+                line: 1,
+                column: 1,
+                rule: None,
+                message: format!(
+                    "not read: a rules folder holds default.toml and publishers/*.toml (move it to {})",
+                    publishers.join(p.file_name().unwrap_or_default()).display()
+                ),
+            })
+            .collect();
+        return Err(RulesError::Invalid(errors));
+    }
+    if sources.is_empty() && publisher_files.is_empty() {
+        return Err(RulesError::Empty(dir.to_path_buf()));
+    }
+    sources.extend(publisher_files);
     Ok(sources)
 }
 
@@ -96,7 +160,7 @@ impl<'a> Positions<'a> {
 /// Collects errors for one file.
 struct FileErrors<'a> {
     source: &'a RuleSource,
-    positions: Positions<'a>,
+    positions: &'a Positions<'a>,
     errors: &'a mut Vec<RuleError>,
 }
 
@@ -113,105 +177,323 @@ impl FileErrors<'_> {
     }
 }
 
-/// What [`compile`] builds: the rules (default ones first), the publishers,
-/// and the files in load order.
+/// What [`compile_layers`] builds: the rules (default ones first), the
+/// publishers (by key), the files in effect, and what each layer brought.
 pub struct Compiled {
     pub extract: ExtractHints,
     pub rules: Vec<Rule>,
+    /// How many of `rules` are default rules (they come first).
+    pub default_count: usize,
     pub publishers: Vec<Publisher>,
+    /// Every file whose rules are in effect: default files (layer order), then publisher files.
     pub files: Vec<String>,
+    pub default_files: Vec<String>,
+    pub layers: Vec<LayerInfo>,
 }
 
-/// Validates and compiles all sources: default first, then publishers.
+/// Validates and compiles one complete rule set (it must have a default.toml).
+#[cfg(test)]
 pub fn compile(sources: &[RuleSource]) -> Result<Compiled, RulesError> {
-    let mut ordered: Vec<&RuleSource> = sources.iter().filter(|s| s.is_default()).collect();
-    if ordered.len() != 1 {
+    if sources.iter().filter(|s| s.is_default()).count() != 1 {
         return Err(RulesError::MissingDefault(sources.first().map(|s| s.path.clone().into()).unwrap_or_default()));
     }
-    ordered.extend(sources.iter().filter(|s| !s.is_default()));
+    compile_layers(&[Layer::new("rules", sources.to_vec())])
+}
 
+/// One parsed file and where it stands.
+struct Parsed<'a> {
+    layer: usize,
+    source: &'a RuleSource,
+    positions: Positions<'a>,
+    file: RuleFile,
+    default: bool,
+}
+
+impl Parsed<'_> {
+    /// The publisher key: the file stem.
+    fn key(&self) -> String {
+        Path::new(&self.source.path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+
+    /// Where this file's errors go.
+    fn errs<'e>(&'e self, errors: &'e mut Vec<RuleError>) -> FileErrors<'e> {
+        FileErrors { source: self.source, positions: &self.positions, errors }
+    }
+
+    fn location(&self, offset: usize) -> String {
+        let (line, column) = self.positions.at(offset);
+        format!("{}:{line}:{column}", self.source.path)
+    }
+}
+
+/// Validates and compiles layers, each over the ones before it:
+///
+/// - default rules add up; a default rule with the id of one in a lower layer
+///   replaces it in place (an id twice in one file is an error);
+/// - a publisher file replaces the lower layers' file of the same name (key);
+/// - `[extract]` token lists add up;
+/// - across what is in effect, rule ids are unique and a domain belongs to one
+///   publisher: two files claiming it are an error naming both.
+///
+/// Every problem found is reported, sorted by file and position.
+pub fn compile_layers(layers: &[Layer]) -> Result<Compiled, RulesError> {
+    if layers.is_empty() {
+        return Err(RulesError::NoLayers);
+    }
     let mut errors = Vec::new();
-    let mut rules = Vec::new();
-    let mut publishers = Vec::new();
-    let mut seen_ids: HashMap<String, String> = HashMap::new();
-    let mut default_ids = Vec::new();
-    let mut pending_disables = Vec::new();
-    let mut extract = ExtractHints::default();
-
-    for (file_index, source) in ordered.iter().enumerate() {
-        let mut errs = FileErrors { source, positions: Positions::new(&source.text), errors: &mut errors };
-        let parsed: RuleFile = match toml::from_str(&source.text) {
-            Ok(p) => p,
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                let rule = rule_id_around(&source.text, span.start);
-                errs.push(span, rule.as_deref(), e.message().trim().to_owned());
+    let mut parsed: Vec<Parsed> = Vec::new();
+    // A default rule that did not parse is unknown: `disable` is not checked against a partial list.
+    let mut defaults_complete = true;
+    for (layer_index, layer) in layers.iter().enumerate() {
+        let mut has_default = false;
+        for source in &layer.sources {
+            let positions = Positions::new(&source.text);
+            let mut errs = FileErrors { source, positions: &positions, errors: &mut errors };
+            let (file, complete) = parse_file(source, &mut errs);
+            let default = source.is_default();
+            defaults_complete &= complete || !default;
+            if default && std::mem::replace(&mut has_default, true) {
+                errs.push(0..0, None, format!("a second default.toml in {}", layer.name));
                 continue;
             }
-        };
-        let is_default = file_index == 0;
-        if let Some(table) = &parsed.extract {
-            if is_default {
-                extract = compile_extract(table.get_ref(), &mut errs);
-            } else {
+            if let Some(table) = &file.extract
+                && !default
+            {
                 errs.push(table.span(), None, "[extract] hints belong in default.toml");
             }
-        }
-        match (&parsed.publisher, is_default) {
-            (Some(p), true) => {
-                errs.push(p.span(), None, "default.toml applies to every page and cannot have a [publisher] table")
+            match (&file.publisher, default) {
+                (Some(p), true) => {
+                    errs.push(p.span(), None, "default.toml applies to every page and cannot have a [publisher] table")
+                }
+                (None, false) if !file.publisher_written => {
+                    errs.push(0..0, None, "a publisher file needs a [publisher] table with name and domains")
+                }
+                _ => {}
             }
-            (None, false) => errs.push(0..0, None, "a publisher file needs a [publisher] table with name and domains"),
-            (Some(p), false) => {
-                let (publisher, disables) = compile_publisher(p, source, &mut errs);
-                pending_disables.push((file_index, disables));
-                publishers.push(publisher);
-            }
-            (None, true) => {}
+            parsed.push(Parsed { layer: layer_index, source, positions, file, default });
         }
-        for table in &parsed.rules {
-            let id = table.get_ref().id.get_ref().clone();
+    }
+    if !parsed.iter().any(|p| p.default) && errors.is_empty() {
+        let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
+        return Err(RulesError::NoDefault(names.join(", ")));
+    }
+    let mut infos: Vec<LayerInfo> = layers
+        .iter()
+        .map(|l| LayerInfo {
+            name: l.name.clone(),
+            files: l.sources.iter().map(|s| s.path.clone()).collect(),
+            rules: 0,
+            publishers: Vec::new(),
+            replaces: Vec::new(),
+        })
+        .collect();
+
+    // The default rules in effect: (file, rule table), in order.
+    let mut defaults: Vec<(usize, usize)> = Vec::new();
+    let mut default_at: HashMap<String, usize> = HashMap::new();
+    for (f, p) in parsed.iter().enumerate().filter(|(_, p)| p.default) {
+        let mut here: HashMap<&str, String> = HashMap::new();
+        for (t, table) in p.file.rules.iter().enumerate() {
+            let id = table.get_ref().id.get_ref().as_str();
             let id_span = table.get_ref().id.span();
-            if let Some(first) = seen_ids.get(&id) {
-                errs.push(id_span.clone(), Some(&id), format!("duplicate rule id (first defined in {first})"));
-            } else {
-                let (line, column) = errs.positions.at(id_span.start);
-                seen_ids.insert(id.clone(), format!("{}:{line}:{column}", source.path));
+            if let Some(first) = here.get(id) {
+                let message = format!("duplicate rule id (first defined in {first})");
+                p.errs(&mut errors).push(id_span, Some(id), message);
+                continue;
             }
-            if is_default {
-                default_ids.push(id.clone());
+            here.insert(id, p.location(id_span.start));
+            match default_at.get(id) {
+                Some(&i) => {
+                    let (old_f, old_t) = defaults[i];
+                    let old = &parsed[old_f];
+                    let old_at = old.location(old.file.rules[old_t].get_ref().id.span().start);
+                    infos[p.layer].replaces.push(format!("rule `{id}` ({old_at})"));
+                    defaults[i] = (f, t);
+                }
+                None => {
+                    default_at.insert(id.to_owned(), defaults.len());
+                    defaults.push((f, t));
+                }
+            }
+        }
+    }
+    // The publisher files in effect, by key.
+    let mut publisher_files: std::collections::BTreeMap<String, usize> = Default::default();
+    for (f, p) in parsed.iter().enumerate().filter(|(_, p)| !p.default && p.file.publisher.is_some()) {
+        if let Some(old) = publisher_files.insert(p.key(), f) {
+            infos[p.layer].replaces.push(format!("publisher `{}` ({})", p.key(), parsed[old].source.path));
+        }
+    }
+
+    let mut extract = ExtractHints::default();
+    let mut default_files = Vec::new();
+    for p in parsed.iter().filter(|p| p.default) {
+        default_files.push(p.source.path.clone());
+        if let Some(table) = &p.file.extract {
+            let mut errs = p.errs(&mut errors);
+            extend_extract(&mut extract, compile_extract(table.get_ref(), &mut errs));
+        }
+    }
+
+    let mut rules = Vec::new();
+    let mut seen_ids: HashMap<String, String> = HashMap::new();
+    for &(f, t) in &defaults {
+        let p = &parsed[f];
+        let table = &p.file.rules[t];
+        seen_ids.insert(table.get_ref().id.get_ref().clone(), p.location(table.get_ref().id.span().start));
+        if let Some(rule) = compile_rule(table, &mut p.errs(&mut errors)) {
+            infos[p.layer].rules += 1;
+            rules.push(rule);
+        }
+    }
+    let default_count = rules.len();
+    let default_ids: std::collections::HashSet<String> = seen_ids.keys().cloned().collect();
+
+    let mut publishers = Vec::new();
+    let mut claims: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
+    for &f in publisher_files.values() {
+        let p = &parsed[f];
+        let Some(table) = &p.file.publisher else { continue };
+        let mut errs = p.errs(&mut errors);
+        let compiled = compile_publisher(table, p.source, &mut errs);
+        for d in compiled.disables.iter().filter(|_| defaults_complete) {
+            if !default_ids.contains(d.get_ref()) {
+                let message = format!("`disable` names {:?}, which is not a default rule", d.get_ref());
+                errs.push(d.span(), None, message);
+            }
+        }
+        for table in &p.file.rules {
+            let id = table.get_ref().id.get_ref();
+            let id_span = table.get_ref().id.span();
+            if let Some(first) = seen_ids.get(id) {
+                errs.push(id_span, Some(id), format!("duplicate rule id (first defined in {first})"));
+            } else {
+                seen_ids.insert(id.clone(), p.location(id_span.start));
             }
             if let Some(rule) = compile_rule(table, &mut errs) {
+                infos[p.layer].rules += 1;
                 rules.push(rule);
             }
         }
+        infos[p.layer].publishers.push(compiled.publisher.key.clone());
+        claims.push((f, compiled.domain_spans));
+        publishers.push(compiled.publisher);
     }
-    // `disable` can only be checked once every default id is known.
-    for (file_index, disables) in pending_disables {
-        let source = ordered[file_index];
-        let mut errs = FileErrors { source, positions: Positions::new(&source.text), errors: &mut errors };
-        for d in disables {
-            if !default_ids.contains(d.get_ref()) {
-                errs.push(
-                    d.span(),
-                    None,
-                    format!("`disable` names {:?}, which is not a rule in default.toml", d.get_ref()),
+    check_claims(&parsed, &publishers, &claims, &mut errors);
+
+    if errors.is_empty() {
+        let mut files = default_files.clone();
+        files.extend(publishers.iter().map(|p| p.file.clone()));
+        Ok(Compiled { extract, rules, default_count, publishers, files, default_files, layers: infos })
+    } else {
+        sort_errors(&mut errors, layers);
+        Err(RulesError::Invalid(errors))
+    }
+}
+
+/// Two publishers in effect claiming one domain, or one name, would leave the
+/// choice to file order: an error at the claim in the higher layer (the later
+/// file in one layer), naming the other file.
+fn check_claims(
+    parsed: &[Parsed],
+    publishers: &[Publisher],
+    claims: &[(usize, Vec<Range<usize>>)],
+    errors: &mut Vec<RuleError>,
+) {
+    let mut order: Vec<usize> = (0..publishers.len()).collect();
+    order.sort_by_key(|&i| parsed[claims[i].0].layer);
+    let mut domains: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    for &i in &order {
+        let (f, spans) = &claims[i];
+        let p = &parsed[*f];
+        let publisher = &publishers[i];
+        for (d, domain) in publisher.domains.iter().enumerate() {
+            match domains.get(domain.as_str()) {
+                Some(&(other, other_d)) if other != i => {
+                    let o = &parsed[claims[other].0];
+                    let at = claims[other].1.get(other_d).map_or(0, |s| s.start);
+                    let hint = if o.layer < p.layer {
+                        format!("; to replace that file, name this one {}.toml", o.key())
+                    } else {
+                        String::new()
+                    };
+                    let message = format!(
+                        "domain {domain:?} is also claimed by publisher `{}` ({}): a domain belongs to one publisher{hint}",
+                        publishers[other].key,
+                        o.location(at)
+                    );
+                    p.errs(errors).push(spans.get(d).cloned().unwrap_or(0..0), None, message);
+                }
+                Some(_) => {}
+                None => {
+                    domains.insert(domain, (i, d));
+                }
+            }
+        }
+        let name = publisher.name.to_lowercase();
+        match names.get(&name) {
+            Some(&other) => {
+                let span = p.file.publisher.as_ref().map_or(0..0, |t| t.get_ref().name.span());
+                let message = format!(
+                    "publisher name {:?} is also the name of `{}` ({}): publishers are chosen by name, so names differ",
+                    publisher.name, publishers[other].key, publishers[other].file
                 );
+                p.errs(errors).push(span, None, message);
+            }
+            None => {
+                names.insert(name, i);
             }
         }
     }
-    if errors.is_empty() {
-        Ok(Compiled { extract, rules, publishers, files: ordered.iter().map(|s| s.path.clone()).collect() })
-    } else {
-        Err(RulesError::Invalid(errors))
+}
+
+/// Errors by layer, file and position, so a file's problems read top to bottom.
+fn sort_errors(errors: &mut [RuleError], layers: &[Layer]) {
+    let rank: HashMap<&str, usize> =
+        layers.iter().flat_map(|l| &l.sources).enumerate().map(|(i, s)| (s.path.as_str(), i)).collect();
+    errors.sort_by_key(|e| (rank.get(e.file.as_str()).copied().unwrap_or(usize::MAX), e.line, e.column));
+}
+
+fn extend_extract(into: &mut ExtractHints, more: ExtractHints) {
+    into.boilerplate_tokens.extend(more.boilerplate_tokens);
+    into.content_tokens.extend(more.content_tokens);
+    for (list, add) in [
+        (&mut into.boilerplate_roles, more.boilerplate_roles),
+        (&mut into.boilerplate_elements, more.boilerplate_elements),
+    ] {
+        for item in add {
+            if !list.contains(&item) {
+                list.push(item);
+            }
+        }
     }
+}
+
+/// Parses a file, reporting every problem found; the tables that read, and
+/// whether that is all of them.
+fn parse_file(source: &RuleSource, errs: &mut FileErrors) -> (RuleFile, bool) {
+    let (file, errors) = super::parse::parse(&source.text);
+    let complete = errors.is_empty();
+    for e in errors {
+        errs.push(e.span, e.rule.as_deref(), e.message);
+    }
+    (file, complete)
+}
+
+/// A publisher file's table, compiled, with what is checked once every file is known.
+struct CompiledPublisher {
+    publisher: Publisher,
+    disables: Vec<Spanned<String>>,
+    /// The span of each of `publisher.domains`.
+    domain_spans: Vec<Range<usize>>,
 }
 
 fn compile_publisher(
     table: &Spanned<super::schema::PublisherTable>,
     source: &RuleSource,
     errs: &mut FileErrors,
-) -> (Publisher, Vec<Spanned<String>>) {
+) -> CompiledPublisher {
     let p = table.get_ref();
     if p.name.get_ref().trim().is_empty() {
         errs.push(p.name.span(), None, "publisher name is empty");
@@ -220,6 +502,7 @@ fn compile_publisher(
         errs.push(p.domains.span(), None, "a publisher needs at least one domain");
     }
     let mut domains = Vec::new();
+    let mut domain_spans = Vec::new();
     for d in p.domains.get_ref() {
         let domain = d.get_ref().trim().trim_end_matches('.').to_ascii_lowercase();
         let valid = !domain.is_empty()
@@ -227,6 +510,7 @@ fn compile_publisher(
             && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
         if valid {
             domains.push(domain);
+            domain_spans.push(d.span());
         } else {
             errs.push(
                 d.span(),
@@ -256,7 +540,7 @@ fn compile_publisher(
         disable: disables.iter().map(|d| d.get_ref().clone()).collect(),
         file: source.path.clone(),
     };
-    (publisher, disables)
+    CompiledPublisher { publisher, disables, domain_spans }
 }
 
 fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rule> {
@@ -441,20 +725,6 @@ fn compile_extract(table: &super::schema::ExtractTable, errs: &mut FileErrors) -
 
 fn keep_inner(t: &RuleTable) -> bool {
     t.keep_inner.as_ref().is_some_and(|k| *k.get_ref())
-}
-
-/// Best effort for parse errors: the id of the `[[rule]]` table around `offset`.
-fn rule_id_around(text: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind("[[rule]]")?;
-    let body = &text[start + 8..];
-    let end = body.find("\n[").unwrap_or(body.len());
-    body[..end].lines().find_map(|line| {
-        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let inner = &rest[1..];
-        Some(inner[..inner.find(quote)?].to_owned())
-    })
 }
 
 #[cfg(test)]

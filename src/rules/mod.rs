@@ -10,13 +10,14 @@ mod examples;
 mod inline_index;
 pub mod key;
 mod load;
+mod parse;
 mod prefilter;
 pub mod schema;
 
 pub use category::Category;
 pub use condition::{Condition, DEFAULT_MAX_CHARS, InlineMatcher, Keyed};
 pub use error::{RuleError, RulesError};
-pub use load::RuleSource;
+pub use load::{Layer, RuleSource};
 pub use prefilter::{Prefilter, RuleIndex};
 
 pub use inline_index::InlineIndex;
@@ -135,36 +136,109 @@ pub struct ExtractHints {
     pub boilerplate_elements: Vec<String>,
 }
 
+/// What one layer of a rule set brought, for `rules check` and `explain`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LayerInfo {
+    /// `built-in`, or the folder as given.
+    pub name: String,
+    /// The files read from it.
+    pub files: Vec<String>,
+    /// Its rules in effect (default and publisher rules).
+    pub rules: usize,
+    /// Its publishers in effect, by key.
+    pub publishers: Vec<String>,
+    /// What it replaced in the layers below: `rule `id` (file:line:col)`, `publisher `key` (file)`.
+    pub replaces: Vec<String>,
+}
+
+impl LayerInfo {
+    /// `36 rules, 2 publishers (breitbart, lifezette); replaces …`, for people.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut o = plural(self.rules, "rule", "rules");
+        o.push_str(", ");
+        o.push_str(&plural(self.publishers.len(), "publisher", "publishers"));
+        if !self.publishers.is_empty() {
+            o.push_str(&format!(" ({})", self.publishers.join(", ")));
+        }
+        if !self.replaces.is_empty() {
+            o.push_str(&format!("; replaces {}", self.replaces.join(", ")));
+        }
+        o
+    }
+}
+
+/// The rule sources as `rules check` and `explain` print them, one line per layer.
+pub fn describe_layers(layers: &[LayerInfo]) -> String {
+    let mut o = String::from("Rule sources (each over the ones before):\n");
+    let width = layers.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
+    for layer in layers {
+        o.push_str(&format!("  {:<width$}  {}\n", layer.name, layer.summary()));
+    }
+    o
+}
+
 /// A compiled, validated rule set; build it once and share it across threads.
 #[derive(Debug)]
 pub struct RuleSet {
     extract: ExtractHints,
     rules: Vec<Rule>,
+    default_count: usize,
     publishers: Vec<Publisher>,
     profiles: Vec<Profile>,
     files: Vec<String>,
+    default_files: Vec<String>,
+    layers: Vec<LayerInfo>,
 }
 
 impl RuleSet {
     /// The rules shipped inside the binary (the repository's `rules/`).
     pub fn embedded() -> Result<RuleSet, RulesError> {
-        RuleSet::from_sources(embedded::sources())
+        RuleSet::from_layers(vec![Layer::builtin()])
     }
 
-    /// A rules folder: `default.toml` plus `publishers/*.toml`.
+    /// A complete rules folder, alone: `default.toml` plus `publishers/*.toml`.
     pub fn from_dir(dir: &std::path::Path) -> Result<RuleSet, RulesError> {
         RuleSet::from_sources(load::read_dir(dir)?)
     }
 
-    /// Parses, validates and compiles rule files; every problem found is reported.
+    /// The built-in rules with each folder layered over the ones before it
+    /// (see [`RuleSet::from_layers`]); a folder needs no `default.toml`.
+    pub fn over_builtin(dirs: &[std::path::PathBuf]) -> Result<RuleSet, RulesError> {
+        let mut layers = vec![Layer::builtin()];
+        for dir in dirs {
+            layers.push(Layer::read(dir)?);
+        }
+        RuleSet::from_layers(layers)
+    }
+
+    /// Folders layered without the built-in rules: one must hold `default.toml`.
+    pub fn from_folders(dirs: &[std::path::PathBuf]) -> Result<RuleSet, RulesError> {
+        let layers = dirs.iter().map(|d| Layer::read(d)).collect::<Result<Vec<_>, _>>()?;
+        RuleSet::from_layers(layers)
+    }
+
+    /// Parses, validates and compiles one complete set of rule files; every problem found is reported.
     pub fn from_sources(sources: Vec<RuleSource>) -> Result<RuleSet, RulesError> {
-        let load::Compiled { rules, publishers, files, extract } = load::compile(&sources)?;
+        if sources.iter().filter(|s| s.is_default()).count() != 1 {
+            return Err(RulesError::MissingDefault(sources.first().map(|s| s.path.clone().into()).unwrap_or_default()));
+        }
+        RuleSet::from_layers(vec![Layer::new("rules", sources)])
+    }
+
+    /// Layers applied in order, each over the ones before: default rules add
+    /// up (one with the id of a lower layer's rule replaces it), a publisher
+    /// file replaces a lower layer's file of the same name, and two
+    /// publishers claiming one domain are an error naming both files.
+    pub fn from_layers(layers: Vec<Layer>) -> Result<RuleSet, RulesError> {
+        let load::Compiled { rules, default_count, publishers, files, default_files, extract, layers } =
+            load::compile_layers(&layers)?;
         let errors = examples::check(&rules);
         if !errors.is_empty() {
             return Err(RulesError::Invalid(errors));
         }
-        let default_count = rules.iter().take_while(|r| r.location.file == files[0]).count();
-        let mut set = RuleSet { extract, rules, publishers, profiles: Vec::new(), files };
+        let mut set =
+            RuleSet { extract, rules, default_count, publishers, profiles: Vec::new(), files, default_files, layers };
         set.profiles.push(set.build_profile(None, default_count));
         for p in 0..set.publishers.len() {
             let profile = set.build_profile(Some(p), default_count);
@@ -223,9 +297,24 @@ impl RuleSet {
         &self.publishers
     }
 
-    /// The files the set was loaded from, default first.
+    /// The files whose rules are in effect, default files first.
     pub fn files(&self) -> &[String] {
         &self.files
+    }
+
+    /// The files the default rules come from, lowest layer first.
+    pub fn default_files(&self) -> &[String] {
+        &self.default_files
+    }
+
+    /// The rules that apply to every document (before the publishers' rules in [`RuleSet::rules`]).
+    pub fn default_rules(&self) -> &[Rule] {
+        &self.rules[..self.default_count]
+    }
+
+    /// Where the rules came from, lowest layer first, and what each replaced.
+    pub fn layers(&self) -> &[LayerInfo] {
+        &self.layers
     }
 
     /// The rules for a document of `publisher` (an index from [`RuleSet::publisher_for_url`]).
@@ -299,5 +388,149 @@ mod tests {
         assert_eq!(ids, ["x-1", "a"]);
         assert_eq!(set.publisher_for_host("news.x.com"), Some(1));
         assert_eq!(set.publisher_for_host("www.x.com"), Some(0));
+    }
+
+    fn layer(name: &str, files: &[(&str, &str)]) -> Layer {
+        Layer::new(name, files.iter().map(|(p, t)| RuleSource::new(format!("{name}/{p}"), *t)).collect())
+    }
+
+    fn errors(result: Result<RuleSet, RulesError>) -> Vec<RuleError> {
+        match result {
+            Err(RulesError::Invalid(e)) => e,
+            Err(other) => panic!("expected located errors, got {other}"),
+            Ok(_) => panic!("expected errors, the rules loaded"),
+        }
+    }
+
+    const BASE: &str = "[[rule]]\nid = \"a\"\ncategory = \"ad\"\nblock = { equals = \"advertisement\" }\n\
+        [[rule]]\nid = \"b\"\ncategory = \"ad\"\nblock = { equals = \"sponsored\" }\n\
+        [extract]\nboilerplate_tokens = [\"promo\"]\n";
+    const X: &str = "[publisher]\nname = \"X\"\ndomains = [\"x.com\"]\ndisable = [\"b\"]\n\
+        [[rule]]\nid = \"x-1\"\ncategory = \"ad\"\nblock = { equals = \"promo\" }\n";
+
+    #[test]
+    fn a_folder_adds_and_replaces_over_the_lower_layer() {
+        let user_default = "[[rule]]\nid = \"b\"\ncategory = \"ad\"\nblock = { equals = \"paid post\" }\n\
+            [[rule]]\nid = \"c\"\ncategory = \"ad\"\nblock = { equals = \"partner content\" }\n\
+            [extract]\nboilerplate_tokens = [\"teaser\"]\n";
+        let user_x = "[publisher]\nname = \"X again\"\ndomains = [\"x.com\"]\n";
+        let user_y = "[publisher]\nname = \"Y\"\ndomains = [\"y.com\"]\n";
+        let set = RuleSet::from_layers(vec![
+            layer("base", &[("default.toml", BASE), ("publishers/x.toml", X)]),
+            layer(
+                "mine",
+                &[("default.toml", user_default), ("publishers/x.toml", user_x), ("publishers/y.toml", user_y)],
+            ),
+        ])
+        .unwrap();
+        // `b` replaced in place, `c` added after; the replaced x.toml's rule is gone.
+        let ids: Vec<&str> = set.default_rules().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(set.default_rules()[1].location.file, "mine/default.toml");
+        assert!(set.rules().iter().all(|r| r.id != "x-1"));
+        let x = set.publisher_for_host("www.x.com").unwrap();
+        assert_eq!(
+            (set.publishers()[x].name.as_str(), set.publishers()[x].file.as_str()),
+            ("X again", "mine/publishers/x.toml")
+        );
+        assert!(set.publisher_for_host("y.com").is_some());
+        // The replaced file's `disable` went with it: `b` applies to x.com again.
+        assert!(set.profile(Some(x)).blocks.iter().any(|&i| set.rule(i).id == "b"));
+        let hints = set.extract_hints();
+        assert!(hints.boilerplate_tokens.contains("promo") && hints.boilerplate_tokens.contains("teaser"));
+        assert_eq!(set.default_files(), ["base/default.toml", "mine/default.toml"]);
+        let mine = &set.layers()[1];
+        assert_eq!(mine.publishers, ["x", "y"]);
+        assert!(mine.replaces.iter().any(|r| r.starts_with("rule `b` (base/default.toml:")), "{:?}", mine.replaces);
+        assert!(mine.replaces.contains(&"publisher `x` (base/publishers/x.toml)".to_owned()), "{:?}", mine.replaces);
+        assert_eq!(set.layers()[0].rules, 1, "only `a` of base is in effect");
+    }
+
+    #[test]
+    fn a_folder_of_publishers_alone_layers_over_the_defaults() {
+        let acme = "[publisher]\nname = \"Acme\"\ndomains = [\"acme.example\"]\n";
+        let set = RuleSet::from_layers(vec![
+            layer("base", &[("default.toml", BASE)]),
+            layer("mine", &[("publishers/acme.toml", acme)]),
+        ])
+        .unwrap();
+        assert_eq!(set.default_rules().len(), 2);
+        assert_eq!(
+            set.publisher_for_url("https://www.acme.example/x").map(|i| set.publishers()[i].key.as_str()),
+            Some("acme")
+        );
+        // Without a default anywhere, the set is refused rather than run with no default rules.
+        let alone = RuleSet::from_layers(vec![layer("mine", &[("publishers/acme.toml", acme)])]);
+        assert!(matches!(alone, Err(RulesError::NoDefault(ref n)) if n == "mine"), "{alone:?}");
+    }
+
+    #[test]
+    fn two_publishers_claiming_one_domain_is_an_error_naming_both() {
+        let other = "[publisher]\nname = \"Other\"\ndomains = [\"news.example\", \"x.com\"]\n";
+        // Across layers: located in the upper file, pointing at the lower one, with the way to replace it.
+        let e = errors(RuleSet::from_layers(vec![
+            layer("base", &[("default.toml", BASE), ("publishers/x.toml", X)]),
+            layer("mine", &[("publishers/other.toml", other)]),
+        ]));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!((e[0].file.as_str(), e[0].line), ("mine/publishers/other.toml", 3));
+        assert!(
+            e[0].message.contains("\"x.com\" is also claimed by publisher `x` (base/publishers/x.toml:3:"),
+            "{}",
+            e[0]
+        );
+        assert!(e[0].message.contains("name this one x.toml"), "{}", e[0]);
+        // In one folder: the later file, naming the earlier.
+        let e = errors(RuleSet::from_layers(vec![layer(
+            "one",
+            &[("default.toml", BASE), ("publishers/other.toml", other), ("publishers/x.toml", X)],
+        )]));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].file, "one/publishers/x.toml");
+        assert!(e[0].message.contains("publisher `other` (one/publishers/other.toml:3:"), "{}", e[0]);
+        // A subdomain is no tie: the longest domain wins.
+        let news = "[publisher]\nname = \"News\"\ndomains = [\"news.x.com\"]\n";
+        assert!(
+            RuleSet::from_layers(vec![layer(
+                "one",
+                &[("default.toml", BASE), ("publishers/news.toml", news), ("publishers/x.toml", X)]
+            )])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn ids_stay_unique_across_layers_but_for_default_replacements() {
+        // A publisher rule may not take a default rule's id, whatever the layer.
+        let clash = "[publisher]\nname = \"Z\"\ndomains = [\"z.com\"]\n[[rule]]\nid = \"a\"\ncategory = \"ad\"\nblock = { equals = \"zz\" }\n";
+        let e = errors(RuleSet::from_layers(vec![
+            layer("base", &[("default.toml", BASE)]),
+            layer("mine", &[("publishers/z.toml", clash)]),
+        ]));
+        assert!(e[0].message.contains("duplicate rule id (first defined in base/default.toml:2:"), "{}", e[0]);
+        // Twice in one file is still an error, even when it also replaces a lower rule.
+        let twice = "[[rule]]\nid = \"a\"\ncategory = \"ad\"\nblock = { equals = \"x\" }\n[[rule]]\nid = \"a\"\ncategory = \"ad\"\nblock = { equals = \"y\" }\n";
+        let e = errors(RuleSet::from_layers(vec![
+            layer("base", &[("default.toml", BASE)]),
+            layer("mine", &[("default.toml", twice)]),
+        ]));
+        assert_eq!((e[0].file.as_str(), e[0].line), ("mine/default.toml", 6));
+        // `disable` names the default rules in effect, from any layer.
+        let d = "[publisher]\nname = \"D\"\ndomains = [\"d.com\"]\ndisable = [\"c\"]\n";
+        let extra = "[[rule]]\nid = \"c\"\ncategory = \"ad\"\nblock = { equals = \"partner content\" }\n";
+        assert!(
+            RuleSet::from_layers(vec![
+                layer("base", &[("default.toml", BASE), ("publishers/d.toml", d)]),
+                layer("mine", &[("default.toml", extra)]),
+            ])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn built_in_files_are_named_as_built_in() {
+        let set = RuleSet::embedded().unwrap();
+        assert!(set.files().iter().all(|f| f.starts_with("<built-in>/")), "{:?}", set.files());
+        assert_eq!(set.layers()[0].name, "built-in");
     }
 }

@@ -7,11 +7,13 @@ use toml::Spanned;
 
 use super::Category;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A file's tables, each read on its own (see `parse.rs`), so one bad table
+/// does not hide the others' problems.
+#[derive(Debug, Default)]
 pub struct RuleFile {
     pub publisher: Option<Spanned<PublisherTable>>,
-    #[serde(default, rename = "rule")]
+    /// Whether the file has a `[publisher]` table, even one that did not read.
+    pub publisher_written: bool,
     pub rules: Vec<Spanned<RuleTable>>,
     pub extract: Option<Spanned<ExtractTable>>,
 }
