@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::{CleanArgs, exit, output_failed, report};
+use crate::pipeline::detect::{InputKind, detect};
 use crate::pipeline::files::{self, Durability, FileId, InputFile, Sink, WalkOptions, same_file, write_atomically};
 use crate::write::terminal::printable;
 use crate::write::{self, Format};
@@ -30,9 +31,6 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
     {
         report(format!("{} is also an input: refusing to write over it", clash.display()));
         return exit::USAGE;
-    }
-    if args.jsonl || args.warc {
-        return super::jsonl::run(args, &cleaner, &hints, &inputs);
     }
     let matcher = match args.glob.as_deref().map(globset::Glob::new) {
         None => None,
@@ -67,6 +65,37 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
     walk.notes.iter().for_each(|n| report(format!("note: {n}")));
     let walk_failed = !walk.errors.is_empty();
     walk.errors.into_iter().for_each(report);
+    let kinds: Vec<Option<InputKind>> = walk.files.iter().map(|f| kind_of(args, &f.path)).collect();
+    let stream = walk.files.iter().zip(&kinds).find(|(_, k)| k.is_some_and(InputKind::is_stream));
+    if let Some((first_stream, stream_kind)) = stream {
+        if let Some((page, _)) = walk.files.iter().zip(&kinds).find(|(_, k)| **k == Some(InputKind::Page)) {
+            report(format!(
+                "{} is {} and {} is {}: one output cannot hold both JSONL records and page text; clean them in separate runs (--glob picks files from a folder)",
+                first_stream.path.display(),
+                stream_kind.map_or("", InputKind::describe),
+                page.path.display(),
+                InputKind::Page.describe()
+            ));
+            return exit::USAGE;
+        }
+        if args.in_place {
+            report(format!(
+                "{} is {}: --in-place rewrites pages; write its records with -o FILE",
+                first_stream.path.display(),
+                stream_kind.map_or("", InputKind::describe)
+            ));
+            return exit::USAGE;
+        }
+        // Every input is a record stream (an unreadable one says so when it is opened).
+        let streams: Vec<(PathBuf, InputKind)> = walk
+            .files
+            .iter()
+            .zip(&kinds)
+            .map(|(f, k)| (f.path.clone(), k.unwrap_or(if args.warc { InputKind::Warc } else { InputKind::Jsonl })))
+            .collect();
+        let code = super::jsonl::run(args, &cleaner, &hints, &streams);
+        return if walk_failed { code.max(exit::INPUT_FAILED) } else { code };
+    }
     let job = Job {
         cleaner: &cleaner,
         hints: &hints,
@@ -81,6 +110,21 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         to_stream(&job, &walk.files, args.output.as_deref())
     };
     if walk_failed { code.max(exit::INPUT_FAILED) } else { code }
+}
+
+/// What an input is: `--jsonl`/`--warc` say it for every input, an explicit
+/// `--input-format` makes every input a page; otherwise its name or its first
+/// bytes tell ([`crate::pipeline::detect`]). `None`: it cannot be read.
+fn kind_of(args: &CleanArgs, path: &Path) -> Option<InputKind> {
+    if args.jsonl {
+        Some(InputKind::Jsonl)
+    } else if args.warc {
+        Some(InputKind::Warc)
+    } else if args.input_format != crate::InputFormat::Auto {
+        Some(InputKind::Page)
+    } else {
+        detect(path)
+    }
 }
 
 /// What every input is cleaned with.
@@ -217,7 +261,7 @@ fn to_dir(job: &Job, inputs: &[InputFile], dir: &Path) -> u8 {
         Format::Markdown => "md",
         Format::Json => "json",
     };
-    let targets: Vec<PathBuf> = inputs.iter().map(|i| dir.join(i.relative.with_extension(extension))).collect();
+    let targets: Vec<PathBuf> = inputs.iter().map(|i| dir.join(page_output(&i.relative, extension))).collect();
     let refused = plan(inputs, &targets);
     let results: Vec<Result<(), String>> = inputs
         .par_iter()
@@ -246,6 +290,17 @@ fn to_dir(job: &Job, inputs: &[InputFile], dir: &Path) -> u8 {
         }
     }
     exit_code(failed)
+}
+
+/// Where a page's output goes below the output folder: its path with the
+/// extension replaced, a compression suffix dropped too (`a/page.html.gz`
+/// → `a/page.txt`).
+fn page_output(relative: &Path, extension: &str) -> PathBuf {
+    let name = relative.file_name().and_then(|n| n.to_str());
+    match name.map(crate::pipeline::detect::split_name) {
+        Some((stem, _, Some(_))) => relative.with_file_name(format!("{stem}.{extension}")),
+        _ => relative.with_extension(extension),
+    }
 }
 
 /// Per input, why its output is not written (`None`: it is).

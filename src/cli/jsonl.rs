@@ -8,11 +8,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CleanArgs, exit, report};
 use crate::limits::{WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, max_jobs};
+use crate::pipeline::detect::InputKind;
 use crate::pipeline::files::{Durability, Sink};
 use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
-pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[PathBuf]) -> u8 {
+/// Cleans record streams (each JSONL or WARC, as `inputs` say) into one JSONL output.
+pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[(PathBuf, InputKind)]) -> u8 {
     let pool = match thread_pool(args.jobs) {
         Ok(p) => p,
         Err(code) => return code,
@@ -35,7 +37,7 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
     // written (removed if interrupted), a FIFO or device written directly, or stdout.
     let result = pool.install(|| {
         let mut out = Output::new(args.output.as_deref(), Sink::open(args.output.as_deref(), Durability::Synced)?)?;
-        let summary = stream_all(cleaner, hints, inputs, &mut out, &options, args.warc, &progress)?;
+        let summary = stream_all(cleaner, hints, inputs, &mut out, &options, &progress)?;
         out.finish()?.finish()?;
         Ok::<_, io::Error>(summary)
     });
@@ -43,7 +45,7 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
     match result {
         Ok((summary, input_failed)) => {
             if !args.quiet {
-                eprintln!("{}", describe(&summary, args.warc));
+                eprintln!("{}", describe(&summary, &kinds(inputs)));
             }
             if summary.failed > 0 || input_failed { exit::INPUT_FAILED } else { exit::OK }
         }
@@ -62,15 +64,14 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
 fn stream_all<W: Write>(
     cleaner: &Cleaner,
     hints: &Hints,
-    inputs: &[PathBuf],
+    inputs: &[(PathBuf, InputKind)],
     out: &mut W,
     options: &JsonlOptions,
-    warc: bool,
     progress: &Progress,
 ) -> io::Result<(Summary, bool)> {
     let mut total = Summary::default();
     let mut input_failed = false;
-    for path in inputs {
+    for (path, kind) in inputs {
         let reader = match open_input(path) {
             Ok(r) => r,
             Err(e) => {
@@ -81,7 +82,7 @@ fn stream_all<W: Write>(
         };
         let before = total.clone();
         let report = |s: &Summary| progress.update(&before, s);
-        let summary = if warc {
+        let summary = if *kind == InputKind::Warc {
             clean_warc(cleaner, hints, reader, out, options, report)?
         } else {
             clean_jsonl(cleaner, hints, reader, out, options, report)?
@@ -114,11 +115,23 @@ pub(super) fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, u8> 
     })
 }
 
-fn describe(s: &Summary, warc: bool) -> String {
+/// The kinds among `inputs`, for the summary's wording.
+fn kinds(inputs: &[(PathBuf, InputKind)]) -> Vec<InputKind> {
+    let mut kinds: Vec<InputKind> = inputs.iter().map(|(_, k)| *k).collect();
+    kinds.sort_by_key(|k| *k as u8);
+    kinds.dedup();
+    kinds
+}
+
+fn describe(s: &Summary, kinds: &[InputKind]) -> String {
     let removals: Vec<String> = s.removals.iter().map(|(c, n)| format!("{c} {n}")).collect();
     let mut notes = String::new();
     if s.skipped > 0 {
-        let what = if warc { "records that are not HTML responses" } else { "blank lines" };
+        let what = match (kinds.contains(&InputKind::Jsonl), kinds.contains(&InputKind::Warc)) {
+            (true, true) => "blank lines, WARC records that are not HTML responses",
+            (false, true) => "records that are not HTML responses",
+            _ => "blank lines",
+        };
         notes.push_str(&format!(", {} skipped ({what})", s.skipped));
     }
     if s.warnings > 0 {

@@ -179,7 +179,10 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Input files or folders (walked recursively for .html, .htm, .txt files); `-` or none reads standard input.
+    /// Pages (HTML or text), JSONL or WARC files, gzipped or zstd-compressed or not, and folders
+    /// (walked recursively for .html, .htm, .txt, .jsonl, .ndjson, .warc, each also .gz/.zst); `-`
+    /// or none reads standard input. JSONL and WARC are told by name, else by content (a first
+    /// line that is a JSON object; `WARC/1.`), and cleaned into JSONL records.
     pub inputs: Vec<PathBuf>,
     /// The document's URL: chooses the publisher's rules and goes into the report.
     #[arg(long)]
@@ -218,12 +221,14 @@ pub struct CleanArgs {
     /// Figure and table captions inside the article.
     #[arg(long, value_enum, default_value_t = Captions::Keep)]
     pub captions: Captions,
-    /// Inputs are JSONL streams (`.gz`/`.zst` read transparently): one record per line in,
+    /// Read every input as JSONL, whatever its name or content (without, `.jsonl`/`.ndjson` files
+    /// and inputs whose first line is a JSON object are JSONL anyway): one record per line in,
     /// one per line out, in order, other fields carried through, `text` added.
     #[arg(long, help_heading = "Pipelines")]
     pub jsonl: bool,
-    /// Inputs are WARC files (`.warc`, `.warc.gz`): every HTML response record becomes a JSONL
-    /// record with `url`, `warc_record_id`, `warc_date`, `status` and `text`.
+    /// Read every input as WARC (without, `.warc` files and inputs starting with `WARC/1.` are
+    /// anyway): every HTML response record becomes a JSONL record with `url`, `warc_record_id`,
+    /// `warc_date`, `status` and `text`.
     #[arg(long, conflicts_with = "jsonl", help_heading = "Pipelines")]
     pub warc: bool,
     /// JSONL field holding the HTML.

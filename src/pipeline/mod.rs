@@ -2,6 +2,7 @@
 //! and output, all sharing one windowed, order-keeping parallel driver.
 
 pub mod compress;
+pub mod detect;
 pub mod files;
 pub mod jsonl;
 mod stream;
