@@ -214,3 +214,60 @@ fn diff_tells_inputs_apart_as_clean_does() {
     assert_eq!(docs.len(), 2, "{names:?}");
     assert!(names[0].ends_with("crawl.warc.zst#1") && names[1].ends_with("dump.json:1"), "{names:?}");
 }
+
+// ---- item 5: a URL without a scheme ----
+
+#[test]
+fn a_url_without_a_scheme_is_read_as_https_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.html");
+    write(&input, page(ARTICLE));
+    let out = declutter()
+        .args(["clean", "--format", "json", "--url", "www.lifezette.com/polizette/x/"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["url"], "https://www.lifezette.com/polizette/x/");
+    assert_eq!(json["publisher"], "LifeZette", "the publisher is chosen by the host");
+    assert!(
+        stderr_of(&out).contains(
+            "note: --url www.lifezette.com/polizette/x/ has no scheme; read as https://www.lifezette.com/polizette/x/"
+        ),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = declutter().args(["explain", "--url", "www.lifezette.com/x"]).arg(&input).output().unwrap();
+    let text = stdout_of(&out);
+    assert!(text.contains("host www.lifezette.com matches domain lifezette.com"), "{text}");
+    assert!(!text.contains("no URL given"), "{text}");
+}
+
+#[test]
+fn a_url_that_is_no_url_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.html");
+    write(&input, page(ARTICLE));
+    for command in ["clean", "explain", "diff"] {
+        let out = declutter().args([command, "--url", "not a url"]).arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(stderr_of(&out).contains("not a URL with a host name"), "{command}: {}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), "", "{command}");
+    }
+}
+
+#[test]
+fn jsonl_urls_without_a_scheme_choose_the_publisher_and_bad_ones_are_counted() {
+    let html = serde_json::to_string(&page(ARTICLE)).unwrap();
+    let input = format!(
+        "{{\"url\": \"www.lifezette.com/x/\", \"html\": {html}}}\n{{\"url\": \"n/a\", \"html\": {html}}}\n{{\"url\": null, \"html\": {html}}}\n"
+    );
+    let out = declutter().args(["clean", "--jsonl", "--report", "-"]).write_stdin(input).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let lines = records(&out.stdout);
+    assert_eq!(lines[0]["publisher"], "LifeZette");
+    assert_eq!(lines[0]["url"], "www.lifezette.com/x/", "the record's own field is kept as it was");
+    assert!(lines[1].get("publisher").is_none());
+    assert!(stderr_of(&out).contains("1 with a URL field that is no URL with a host name"), "{}", stderr_of(&out));
+}

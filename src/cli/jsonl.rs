@@ -137,6 +137,12 @@ fn describe(s: &Summary, kinds: &[InputKind]) -> String {
     if s.warnings > 0 {
         notes.push_str(&format!(", {} cleaned from a damaged body (see their \"warning\")", s.warnings));
     }
+    if s.bad_urls > 0 {
+        notes.push_str(&format!(
+            ", {} with a URL field that is no URL with a host name (no publisher rules chosen by it)",
+            s.bad_urls
+        ));
+    }
     if s.renamed > 0 {
         notes.push_str(&format!(", {} input fields renamed input_<name> (declutter writes that name)", s.renamed));
     }

@@ -76,8 +76,9 @@ pub struct CleanerArgs {
     /// Use the rules in DIR (default.toml, publishers/*.toml) instead of the shipped ones.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// The document's URL (JSONL and WARC records carry their own).
-    #[arg(long)]
+    /// The document's URL (JSONL and WARC records carry their own); without a scheme
+    /// (`www.example.com/x`) it is read as https://, with a note.
+    #[arg(long, value_parser = url_arg)]
     pub url: Option<String>,
     /// Apply this publisher's rules (its name or file stem), whatever the URL.
     #[arg(long)]
@@ -184,8 +185,9 @@ pub struct CleanArgs {
     /// or none reads standard input. JSONL and WARC are told by name, else by content (a first
     /// line that is a JSON object; `WARC/1.`), and cleaned into JSONL records.
     pub inputs: Vec<PathBuf>,
-    /// The document's URL: chooses the publisher's rules and goes into the report.
-    #[arg(long)]
+    /// The document's URL: chooses the publisher's rules and goes into the report. Without a
+    /// scheme (`www.example.com/x`) it is read as https://, with a note.
+    #[arg(long, value_parser = url_arg)]
     pub url: Option<String>,
     /// Apply this publisher's rules (its name or file stem), whatever the URL.
     #[arg(long)]
@@ -266,6 +268,25 @@ pub struct CleanArgs {
     /// Collapse spaces and NBSPs and trim line ends (off: the article's characters are kept).
     #[arg(long)]
     pub normalize_whitespace: bool,
+}
+
+/// `--url`: a URL with a scheme as given; one without (`www.example.com/x`)
+/// read as `https://…` and said so, since it would otherwise match no
+/// publisher without a word; anything else is a usage error (exit 2).
+fn url_arg(given: &str) -> Result<String, String> {
+    let hint = "a URL such as https://www.example.com/page";
+    if crate::rules::has_scheme(given) {
+        return url::Url::parse(given.trim())
+            .map(|_| given.trim().to_owned())
+            .map_err(|e| format!("{e}; expected {hint}"));
+    }
+    match crate::rules::parse_url(given) {
+        Some(url) => {
+            report(format!("note: --url {given} has no scheme; read as {url}"));
+            Ok(url.to_string())
+        }
+        None => Err(format!("not a URL with a host name; expected {hint}")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

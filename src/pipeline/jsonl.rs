@@ -386,9 +386,15 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
     if let Some(Value::String(url)) = record.get(&options.url_field) {
         hints.url = Some(url.clone());
     }
+    // A URL field that holds no URL chooses no publisher: counted, not silent.
+    let bad_url = match record.get(&options.url_field) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(url)) => !url.trim().is_empty() && crate::rules::host_of(url).is_none(),
+        Some(_) => true,
+    };
     let doc = record[source].as_str().unwrap_or_default();
     match cleaner.clean(doc.as_bytes(), &hints) {
-        Ok(cleaned) => RecordOutcome { renamed, ..finish_record(record, &cleaned, options, doc_len) },
+        Ok(cleaned) => RecordOutcome { renamed, bad_url, ..finish_record(record, &cleaned, options, doc_len) },
         Err(e) => error(record, e.to_string()),
     }
 }
