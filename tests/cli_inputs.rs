@@ -271,3 +271,191 @@ fn jsonl_urls_without_a_scheme_choose_the_publisher_and_bad_ones_are_counted() {
     assert!(lines[1].get("publisher").is_none());
     assert!(stderr_of(&out).contains("1 with a URL field that is no URL with a host name"), "{}", stderr_of(&out));
 }
+
+// ---- item 6: outputs as named, flags that work or are refused, write errors ----
+
+#[test]
+fn output_files_named_gz_or_zst_are_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.html");
+    write(&input, page(ARTICLE));
+    let gz = dir.path().join("out.txt.gz");
+    declutter().arg("clean").arg(&input).arg("-o").arg(&gz).assert().success().stdout("");
+    assert_eq!(gunzip(&std::fs::read(&gz).unwrap()), format!("{ARTICLE}\n"));
+    let zst = dir.path().join("out.json.zst");
+    declutter().args(["clean", "--format", "json"]).arg(&input).arg(&input).arg("-o").arg(&zst).assert().success();
+    let text = String::from_utf8(zstd::stream::decode_all(&std::fs::read(&zst).unwrap()[..]).unwrap()).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+}
+
+#[test]
+fn standard_input_into_an_output_dir_is_named_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    declutter().args(["clean", "-", "--output-dir"]).arg(&out).write_stdin("Some text.\n").assert().success();
+    assert_eq!(std::fs::read_to_string(out.join("stdin.txt")).unwrap(), "Some text.\n");
+    assert!(!out.join("-.txt").exists());
+    let records = jsonl_record(ARTICLE);
+    declutter().args(["clean", "-", "--quiet", "--output-dir"]).arg(&out).write_stdin(records).assert().success();
+    assert_eq!(records_of_file(&out.join("stdin.jsonl")).len(), 1);
+}
+
+fn records_of_file(path: &Path) -> Vec<Value> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = if bytes.starts_with(&[0x1f, 0x8b]) { gunzip(&bytes) } else { String::from_utf8(bytes).unwrap() };
+    records(text.as_bytes())
+}
+
+#[test]
+fn record_streams_into_an_output_dir_get_one_jsonl_file_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&input.join("a.jsonl"), format!("{}not json\n", jsonl_record(ARTICLE)));
+    write(&input.join("sub/b.ndjson.gz"), gzip(jsonl_record(ARTICLE).as_bytes()));
+    write(&input.join("crawl.warc.gz"), gzip(&warc_response("https://news.example/w", &page(ARTICLE))));
+    write(&input.join("page.html"), page(ARTICLE));
+    let out = dir.path().join("out");
+    let run = declutter().arg("clean").arg(&input).arg("--output-dir").arg(&out).output().unwrap();
+    // The bad line of a.jsonl is an error record in its output, and the run says so.
+    assert_eq!(run.status.code(), Some(1), "{}", stderr_of(&run));
+    assert!(stderr_of(&run).contains("a.jsonl: 1 of 2 records failed"), "{}", stderr_of(&run));
+    let a = records_of_file(&out.join("a.jsonl"));
+    assert_eq!((a[0]["text"].as_str(), a[1]["line"].as_u64()), (Some(&*format!("{ARTICLE}\n")), Some(2)));
+    assert!(std::fs::read(out.join("sub/b.ndjson.gz")).unwrap().starts_with(&[0x1f, 0x8b]), "compressed as named");
+    assert_eq!(records_of_file(&out.join("sub/b.ndjson.gz")).len(), 1);
+    let warc = records_of_file(&out.join("crawl.jsonl.gz"));
+    assert_eq!(warc[0]["url"], "https://news.example/w");
+    assert_eq!(std::fs::read_to_string(out.join("page.txt")).unwrap(), format!("{ARTICLE}\n"));
+    // --jsonl with --output-dir writes the folder too (it used to be ignored).
+    let out2 = dir.path().join("out2");
+    let records = dir.path().join("records.json");
+    write(&records, jsonl_record(ARTICLE));
+    declutter().args(["clean", "--jsonl", "--quiet"]).arg(&records).arg("--output-dir").arg(&out2).assert().success();
+    assert_eq!(records_of_file(&out2.join("records.jsonl")).len(), 1);
+}
+
+#[test]
+fn pipeline_flags_without_a_record_stream_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.html");
+    write(&input, page(ARTICLE));
+    for (flags, says) in [
+        (&["--report"][..], "--report adds removals"),
+        (&["--html-field", "body"][..], "--html-field names a JSONL field"),
+        (&["--text-field", "body"][..], "--text-field names a JSONL field"),
+        (&["--url-field", "link"][..], "--url-field names a JSONL field"),
+    ] {
+        let out = declutter().arg("clean").args(flags).arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        assert!(stderr_of(&out).contains(says), "{flags:?}: {}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), "", "{flags:?}");
+    }
+    let warc = dir.path().join("t.warc");
+    write(&warc, warc_response("https://news.example/w", &page(ARTICLE)));
+    let out = declutter().args(["clean", "--html-field", "body"]).arg(&warc).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("WARC records have no fields to name"), "{}", stderr_of(&out));
+    let out = declutter().args(["clean", "--report", "--quiet"]).arg(&warc).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(records(&out.stdout)[0].get("removals").is_some());
+    // With JSONL, the field flags work.
+    let jsonl = dir.path().join("x.jsonl");
+    write(
+        &jsonl,
+        format!(
+            "{{\"link\": \"https://news.example/a\", \"body\": {}}}\n",
+            serde_json::to_string(&page(ARTICLE)).unwrap()
+        ),
+    );
+    let out = declutter()
+        .args(["clean", "--quiet", "--html-field", "body", "--url-field", "link"])
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    assert_eq!(records(&out.stdout)[0]["text"], format!("{ARTICLE}\n"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_failing_page() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("a-binary.html"),
+        (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<u8>>(),
+    );
+    for name in ["b.html", "c.html"] {
+        write(&dir.path().join(name), page(ARTICLE));
+    }
+    let out = declutter().args(["clean", "--fail-fast"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out), "", "nothing after the failure is cleaned");
+    assert!(
+        stderr_of(&out).contains("--fail-fast: stopped after the first failure; 2 inputs not cleaned"),
+        "{}",
+        stderr_of(&out)
+    );
+    // Without it, the others are cleaned.
+    let out = declutter().arg("clean").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out).matches(ARTICLE).count(), 2);
+    // In parallel (one thread here, so the order is the input order).
+    let target = dir.path().join("out");
+    let out = declutter()
+        .args(["clean", "--fail-fast", "-j", "1"])
+        .arg(dir.path())
+        .arg("--output-dir")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("--fail-fast: stopped after the first failure"), "{}", stderr_of(&out));
+    assert!(!target.join("c.txt").exists());
+}
+
+#[test]
+fn write_errors_name_the_users_path_and_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.html");
+    write(&input, page(ARTICLE));
+    let records = dir.path().join("x.jsonl");
+    write(&records, jsonl_record(ARTICLE));
+    let missing = dir.path().join("no-such-folder/out.txt");
+    for args in [vec![input.clone()], vec![records.clone()]] {
+        let out = declutter().arg("clean").args(&args).arg("-o").arg(&missing).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        // The whole message: the user's path, never the temporary file beside it.
+        let folder = missing.parent().unwrap().display();
+        assert_eq!(err, format!("declutter: cannot write {}: the folder {folder} does not exist\n", missing.display()));
+    }
+    // An --output-dir that cannot hold the outputs: a file where the folder should be.
+    let blocker = dir.path().join("blocker");
+    write(&blocker, "a file");
+    let out = declutter().arg("clean").arg(&input).arg("--output-dir").arg(blocker.join("out")).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
+    // A full device, through -o.
+    if Path::new("/dev/full").exists() {
+        let out = declutter().arg("clean").arg(&input).args(["-o", "/dev/full"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+        assert!(stderr_of(&out).contains("cannot write /dev/full"), "{}", stderr_of(&out));
+    }
+    // The exit codes are in the help.
+    let help = declutter().args(["clean", "--help"]).output().unwrap();
+    let help = stdout_of(&help).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains("3 an output could not be written"), "{help}");
+}
+
+#[test]
+fn jobs_apply_to_pages_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.html"), page(ARTICLE));
+    let out = declutter()
+        .args(["clean", "-j", "100000"])
+        .arg(dir.path())
+        .arg("--output-dir")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("-j 100000 lowered to"), "{}", stderr_of(&out));
+}

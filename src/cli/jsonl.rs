@@ -13,17 +13,13 @@ use crate::pipeline::files::{Durability, Sink};
 use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
-/// Cleans record streams (each JSONL or WARC, as `inputs` say) into one JSONL output.
-pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[(PathBuf, InputKind)]) -> u8 {
-    let pool = match thread_pool(args.jobs) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let jobs = pool.current_num_threads();
-    let options = JsonlOptions {
-        html_field: args.html_field.clone(),
-        text_field: args.text_field.clone(),
-        url_field: args.url_field.clone(),
+/// How records are read, from the flags; `jobs` threads sized the window.
+pub(super) fn options(args: &CleanArgs, jobs: usize) -> JsonlOptions {
+    let defaults = JsonlOptions::default();
+    JsonlOptions {
+        html_field: args.html_field.clone().unwrap_or(defaults.html_field),
+        text_field: args.text_field.clone().unwrap_or(defaults.text_field),
+        url_field: args.url_field.clone().unwrap_or(defaults.url_field),
         report: args.report,
         fail_fast: args.fail_fast,
         max_bytes: args.max_bytes.bytes(),
@@ -31,16 +27,27 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
         // while memory stays bounded by the window, not by the stream.
         window: WINDOW_RECORDS_PER_THREAD * jobs,
         window_bytes: WINDOW_BYTES,
-    };
+    }
+}
+
+/// Cleans record streams (each JSONL or WARC, as `inputs` say) into one
+/// JSONL output, on the current thread pool.
+pub(super) fn run(
+    args: &CleanArgs,
+    cleaner: &Cleaner,
+    hints: &Hints,
+    options: &JsonlOptions,
+    inputs: &[(PathBuf, InputKind)],
+) -> u8 {
     let progress = Progress::new(args.quiet);
     // The shared sink: a temporary file renamed into place only when everything was
     // written (removed if interrupted), a FIFO or device written directly, or stdout.
-    let result = pool.install(|| {
+    let result = (|| {
         let mut out = Output::new(args.output.as_deref(), Sink::open(args.output.as_deref(), Durability::Synced)?)?;
-        let summary = stream_all(cleaner, hints, inputs, &mut out, &options, &progress)?;
+        let summary = stream_all(cleaner, hints, inputs, &mut out, options, &progress)?;
         out.finish()?.finish()?;
         Ok::<_, io::Error>(summary)
-    });
+    })();
     progress.finish();
     match result {
         Ok((summary, input_failed)) => {

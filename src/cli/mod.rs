@@ -31,17 +31,18 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// At least one input failed (missing, unreadable, binary, over `--max-bytes`); the others were cleaned.
     pub const INPUT_FAILED: u8 = 1;
-    /// The output could not be written (a full disk, `/dev/full`): the same code as a failed
-    /// input, for every command. A closed pipe (`| head`) is not a failure.
-    pub const OUTPUT_FAILED: u8 = 1;
     /// Bad usage or bad rules: nothing was cleaned.
     pub const USAGE: u8 = 2;
+    /// An output could not be written (a full disk, `/dev/full`, a folder that does not exist),
+    /// for every command: a code of its own, since a script retries that differently from a bad
+    /// input. It wins over [`INPUT_FAILED`]. A closed pipe (`| head`) is not a failure.
+    pub const OUTPUT_FAILED: u8 = 3;
 }
 
 #[derive(Debug, Parser)]
 #[command(name = "declutter", version, about = "Turn scraped web pages and scraped article text into clean article text.", long_about = None)]
 #[command(
-    after_help = "Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\nExit codes: 0 ok, 1 some inputs failed or the output could not be written (every command), 2 usage or rule errors."
+    after_help = "Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\nExit codes: 0 ok, 1 some inputs failed, 2 usage or rule errors, 3 an output could not be written (every command)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -52,17 +53,17 @@ pub struct Cli {
 pub enum Command {
     /// Clean HTML pages or article text.
     #[command(
-        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written) or the output could not be written, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors, 3 an output could not be written."
     )]
     Clean(Box<CleanArgs>),
     /// Show each document before and after: removed parts marked with their rule.
     #[command(
-        after_help = "Examples:\n  declutter diff page.html --url https://www.lifezette.com/x/\n  declutter diff pages/ --context 2 | less -R\n  declutter diff pages/ --format html -o report.html\n  declutter diff --rules-before old-rules/ --rules-after rules/ pages/\n\nUnified format: '  ' kept, '- [rule · category]' removed, '{-text-}[rule]' a span cut from a kept block.\nWith --rules-before/--rules-after, only documents whose output changed are shown, with what changed and by which rule.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter diff page.html --url https://www.lifezette.com/x/\n  declutter diff pages/ --context 2 | less -R\n  declutter diff pages/ --format html -o report.html\n  declutter diff --rules-before old-rules/ --rules-after rules/ pages/\n\nUnified format: '  ' kept, '- [rule · category]' removed, '{-text-}[rule]' a span cut from a kept block.\nWith --rules-before/--rules-after, only documents whose output changed are shown, with what changed and by which rule.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Diff(Box<DiffArgs>),
     /// Explain one document: rule files and why, the article container, rules that fired and did not.
     #[command(
-        after_help = "Examples:\n  declutter explain page.html --url https://www.lifezette.com/2017/03/x/\n  declutter explain article.txt --format json\n\nExit codes: 0 ok, 1 the document could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter explain page.html --url https://www.lifezette.com/2017/03/x/\n  declutter explain article.txt --format json\n\nExit codes: 0 ok, 1 the document could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Explain(Box<ExplainArgs>),
     /// Check, test, measure and write rule files.
@@ -197,14 +198,16 @@ pub struct CleanArgs {
     pub rules: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output.
+    /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output;
+    /// `FILE.gz` and `FILE.zst` are compressed.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write one output file per input into DIR, mirroring folders given as inputs
     /// (`page.html` becomes `DIR/page.txt`, `.md` or `.json`). Runs on all cores. Inputs whose
     /// outputs would share a name, or land on an input, are refused by name; DIR inside an input
-    /// folder is not read as input.
-    #[arg(long, value_name = "DIR")]
+    /// folder is not read as input. A JSONL or WARC input gets one JSONL file
+    /// (`crawl.warc.gz` becomes `DIR/crawl.jsonl.gz`); standard input is named `stdin`.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
     /// With folder inputs, take only files whose name matches this pattern (`*.html`, `page-??.htm`).
     #[arg(long, value_name = "PATTERN")]
@@ -233,24 +236,29 @@ pub struct CleanArgs {
     /// `warc_date`, `status` and `text`.
     #[arg(long, conflicts_with = "jsonl", help_heading = "Pipelines")]
     pub warc: bool,
-    /// JSONL field holding the HTML.
-    #[arg(long, default_value = "html", value_name = "NAME", help_heading = "Pipelines")]
-    pub html_field: String,
-    /// JSONL field holding plain text (used when a record has no HTML field).
-    #[arg(long, default_value = "text", value_name = "NAME", help_heading = "Pipelines")]
-    pub text_field: String,
-    /// JSONL field holding the page's URL.
-    #[arg(long, default_value = "url", value_name = "NAME", help_heading = "Pipelines")]
-    pub url_field: String,
-    /// JSONL: add removals, metadata, encoding and extraction to every record.
+    /// JSONL field holding the HTML [default: html]. Refused when no input is JSONL.
+    #[arg(long, value_name = "NAME", help_heading = "Pipelines")]
+    pub html_field: Option<String>,
+    /// JSONL field holding plain text, used when a record has no HTML field [default: text].
+    /// Refused when no input is JSONL.
+    #[arg(long, value_name = "NAME", help_heading = "Pipelines")]
+    pub text_field: Option<String>,
+    /// JSONL field holding the page's URL [default: url]. Refused when no input is JSONL.
+    #[arg(long, value_name = "NAME", help_heading = "Pipelines")]
+    pub url_field: Option<String>,
+    /// JSONL and WARC: add removals, metadata, encoding and extraction to every record (for
+    /// pages, `--format json` holds them). Refused when no input is a record stream.
     #[arg(long, help_heading = "Pipelines")]
     pub report: bool,
-    /// JSONL: stop at the first record that fails.
+    /// Stop at the first input or record that fails (with --output-dir or --in-place, which
+    /// run in parallel: no input is started after it).
     #[arg(long, help_heading = "Pipelines")]
     pub fail_fast: bool,
-    /// Refuse documents larger than this (an error record, the batch goes on): bytes, or with
-    /// K/M/G (binary) or KB/MB/GB; `none` (or 0) for no limit. JSONL lines longer than twice this
-    /// (plus 1 MiB) and WARC blocks longer than this (plus 1 MiB) are passed over unread.
+    /// Refuse documents larger than this: a page (compressed ones once decompressed, checked while
+    /// reading) or a JSONL/WARC record, with an error naming it (an error record for records);
+    /// the others go on. Bytes, or with K/M/G (binary) or KB/MB/GB; `none` (or 0) for no limit.
+    /// JSONL lines longer than twice this (plus 1 MiB) and WARC blocks longer than this (plus
+    /// 1 MiB) are passed over unread.
     #[arg(long, value_name = "BYTES", default_value_t = crate::limits::ByteLimit::DEFAULT, help_heading = "Pipelines")]
     pub max_bytes: crate::limits::ByteLimit,
     /// Worker threads (default, or 0: all cores). At most 4 per core and 256 in all: a larger
@@ -318,7 +326,7 @@ pub enum RulesCommand {
     },
     /// Run every rule's examples and every fixture case (`fixtures/<publisher>/*.{html,txt}` with `.expected.txt`).
     #[command(
-        after_help = "Examples:\n  declutter rules test                      # ./rules and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage."
+        after_help = "Examples:\n  declutter rules test                      # ./rules and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage, 3 the output could not be written."
     )]
     Test {
         /// The rules folder (default: ./rules, else the rules built into the binary).
@@ -334,7 +342,7 @@ pub enum RulesCommand {
     },
     /// Hits per rule and per publisher over a corpus; rules that never fire; rules that removed long blocks.
     #[command(
-        after_help = "Examples:\n  declutter rules stats pages/\n  declutter rules stats crawl.jsonl.gz --rules my-rules/ --format json\n\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter rules stats pages/\n  declutter rules stats crawl.jsonl.gz --rules my-rules/ --format json\n\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Stats {
         #[command(flatten)]
@@ -349,7 +357,7 @@ pub enum RulesCommand {
     },
     /// Find boilerplate repeating across a site's pages and print rules for it.
     #[command(
-        after_help = "Examples:\n  declutter rules suggest crawl.jsonl.gz                 # every site with enough pages\n  declutter rules suggest acme-pages/ --publisher acme   # pages without URLs: all of acme\n\nSites are told apart by the URL (JSONL/WARC records, --url) or the page's canonical URL.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter rules suggest crawl.jsonl.gz                 # every site with enough pages\n  declutter rules suggest acme-pages/ --publisher acme   # pages without URLs: all of acme\n\nSites are told apart by the URL (JSONL/WARC records, --url) or the page's canonical URL.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Suggest {
         #[command(flatten)]
@@ -378,7 +386,7 @@ pub enum RulesCommand {
     },
     /// Write a commented publisher file to start from: rules/publishers/<name>.toml.
     #[command(
-        after_help = "Example:\n  declutter rules new --publisher \"Daily Planet\" --domain dailyplanet.com\n\nNever overwrites a file unless --force is given (then atomically). Exit codes: 0 written, 2 usage or the file exists."
+        after_help = "Example:\n  declutter rules new --publisher \"Daily Planet\" --domain dailyplanet.com\n\nNever overwrites a file unless --force is given (then atomically). Exit codes: 0 written, 2 usage or the file exists, 3 the file could not be written."
     )]
     New {
         /// The publisher's name.

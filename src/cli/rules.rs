@@ -341,8 +341,8 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, forma
     let folder = dir.join("publishers");
     let path = folder.join(format!("{stem}.toml"));
     if let Err(e) = std::fs::create_dir_all(&folder) {
-        report(format!("{}: {e}", folder.display()));
-        return exit::USAGE;
+        report(format!("cannot write {}: {e}", folder.display()));
+        return exit::OUTPUT_FAILED;
     }
     let text = scaffold::publisher_file(name, domains);
     let written = if force {
@@ -370,8 +370,8 @@ pub(super) fn new(name: &str, domains: &[String], dir: &Path, force: bool, forma
             exit::USAGE
         }
         Err(e) => {
-            report(format!("{}: {e}", path.display()));
-            exit::USAGE
+            report(format!("cannot write {}: {e}", path.display()));
+            exit::OUTPUT_FAILED
         }
     }
 }

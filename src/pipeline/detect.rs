@@ -95,7 +95,8 @@ pub fn detect(path: &Path) -> Option<InputKind> {
         return Some(kind);
     }
     let raw = if path == Path::new("-") {
-        files::peek_stdin(SNIFF_BYTES).ok()?
+        // As few bytes as decide it: a pipe's producer may write one line and wait.
+        files::peek_stdin(SNIFF_BYTES, |raw, ended| judge(&decompress_prefix(raw), ended).is_some()).ok()?
     } else {
         let mut raw = Vec::new();
         std::fs::File::open(path).ok()?.take(SNIFF_BYTES as u64).read_to_end(&mut raw).ok()?;
@@ -126,34 +127,53 @@ fn decompress_prefix(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The kind the first bytes of an input say (see the module comment).
+/// The kind the first bytes of an input say (see the module comment); a
+/// prefix cut at [`SNIFF_BYTES`] is judged as far as it goes.
 pub fn sniff(prefix: &[u8]) -> InputKind {
-    let prefix = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(prefix);
-    if prefix.starts_with(b"WARC/1.") {
-        return InputKind::Warc;
+    judge(prefix, true).unwrap_or(InputKind::Page)
+}
+
+/// The kind `prefix` says, or `None` while more bytes could change the
+/// answer (`ended`: no more will come, or no more are looked at).
+fn judge(prefix: &[u8], ended: bool) -> Option<InputKind> {
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    const WARC: &[u8] = b"WARC/1.";
+    let undecided = if ended { Some(InputKind::Page) } else { None };
+    if !ended && prefix.len() < BOM.len() && BOM.starts_with(prefix) {
+        return None;
     }
-    let start = prefix.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(prefix.len());
+    let prefix = prefix.strip_prefix(BOM).unwrap_or(prefix);
+    if prefix.starts_with(WARC) {
+        return Some(InputKind::Warc);
+    }
+    if !ended && WARC.starts_with(prefix) {
+        return None;
+    }
+    let Some(start) = prefix.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return undecided;
+    };
     let rest = &prefix[start..];
-    if rest.first() != Some(&b'{') {
-        return InputKind::Page;
+    if rest[0] != b'{' {
+        return Some(InputKind::Page);
     }
     match memchr::memchr(b'\n', rest) {
         // A whole first line: it must be a JSON object (a pretty-printed JSON
         // file's first line, `{`, is not).
         Some(end) => {
-            if serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&rest[..end]).is_ok() {
+            Some(if serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&rest[..end]).is_ok() {
                 InputKind::Jsonl
             } else {
                 InputKind::Page
-            }
+            })
         }
-        // A first line longer than the prefix (a record holding a whole page):
-        // valid JSON as far as it goes.
-        None => match serde_json::from_slice::<serde_json::Value>(rest) {
+        None if !ended => None,
+        // A first line longer than the prefix (a record holding a whole page),
+        // or a last line without its line end: valid JSON as far as it goes.
+        None => Some(match serde_json::from_slice::<serde_json::Value>(rest) {
             Ok(serde_json::Value::Object(_)) => InputKind::Jsonl,
             Err(e) if e.is_eof() => InputKind::Jsonl,
             _ => InputKind::Page,
-        },
+        }),
     }
 }
 
@@ -200,6 +220,18 @@ mod tests {
         ] {
             assert_eq!(sniff(page), InputKind::Page, "{}", String::from_utf8_lossy(page));
         }
+    }
+
+    #[test]
+    fn a_growing_prefix_is_judged_as_soon_as_it_can_be() {
+        assert_eq!(judge(b"", false), None);
+        assert_eq!(judge(b"\xef\xbb", false), None);
+        assert_eq!(judge(b"WAR", false), None);
+        assert_eq!(judge(b"WAR", true), Some(InputKind::Page));
+        assert_eq!(judge(b"Some text", false), Some(InputKind::Page), "decided by the first letter");
+        assert_eq!(judge(b"  \n", false), None);
+        assert_eq!(judge(b"{\"text\": \"a", false), None, "a JSON line waits for its end");
+        assert_eq!(judge(b"{\"text\": \"a\"}\n", false), Some(InputKind::Jsonl));
     }
 
     #[test]

@@ -59,7 +59,11 @@ pub fn expand(inputs: &[PathBuf], options: &WalkOptions) -> Walk {
     let skip = options.skip.and_then(|p| FileId::of(p).ok());
     for input in inputs {
         if !input.is_dir() {
-            let relative = input.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("stdin"));
+            // Standard input has no name: its outputs are named `stdin…` (not `-.txt`).
+            let relative = match input.file_name() {
+                Some(name) if input != Path::new("-") => PathBuf::from(name),
+                _ => PathBuf::from("stdin"),
+            };
             walk.files.push(InputFile { path: input.clone(), relative });
             continue;
         }
@@ -243,15 +247,25 @@ fn stdin_peeked() -> std::sync::MutexGuard<'static, Vec<u8>> {
     STDIN_PEEKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Up to `n` first bytes of standard input, without using them up: telling
-/// what an input is ([`super::detect`]) must not eat what its reader then reads.
-pub fn peek_stdin(n: usize) -> io::Result<Vec<u8>> {
+/// The first bytes of standard input, without using them up: telling what an
+/// input is ([`super::detect`]) must not eat what its reader then reads.
+/// Reads as the bytes come, until `enough(bytes so far, at the end)` says so,
+/// `max` bytes are held or the input ends — so a producer that writes a line
+/// and waits is not waited for beyond what is needed.
+pub fn peek_stdin(max: usize, mut enough: impl FnMut(&[u8], bool) -> bool) -> io::Result<Vec<u8>> {
     let mut peeked = stdin_peeked();
-    if peeked.len() < n {
-        let wanted = (n - peeked.len()) as u64;
-        io::stdin().lock().take(wanted).read_to_end(&mut peeked)?;
+    let mut stdin = io::stdin().lock();
+    let mut ended = false;
+    while !ended && peeked.len() < max && !enough(&peeked, false) {
+        let mut chunk = vec![0u8; (max - peeked.len()).min(1 << 16)];
+        match stdin.read(&mut chunk) {
+            Ok(0) => ended = true,
+            Ok(n) => peeked.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    Ok(peeked[..n.min(peeked.len())].to_vec())
+    Ok(peeked[..max.min(peeked.len())].to_vec())
 }
 
 /// Standard input, from its first byte: what [`peek_stdin`] read, then the rest.
@@ -499,7 +513,10 @@ impl Temp {
         // Created and registered under the lock: a signal in between waits
         // for the registration, then removes the file.
         let mut list = pending();
-        let file = tempfile::NamedTempFile::new_in(dir)?;
+        let file = tempfile::NamedTempFile::new_in(dir).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => io::Error::new(e.kind(), format!("the folder {} does not exist", dir.display())),
+            _ => without_temp_path(e),
+        })?;
         list.push(file.path().to_path_buf());
         let registered = Registered(file.path().to_path_buf());
         drop(list);
@@ -521,22 +538,34 @@ impl Temp {
     /// path already renamed away, which is harmless.
     fn persist(self, target: &Path) -> io::Result<()> {
         let Temp { file, _registered } = self;
-        file.persist(target).map(drop).map_err(|e| e.error)
+        file.persist(target).map(drop).map_err(|e| without_temp_path(e.error))
     }
 
     fn persist_noclobber(self, target: &Path) -> io::Result<()> {
         let Temp { file, _registered } = self;
-        file.persist_noclobber(target).map(drop).map_err(|e| e.error)
+        file.persist_noclobber(target).map(drop).map_err(|e| without_temp_path(e.error))
     }
 }
 
+// Straight to the file: `NamedTempFile`'s own writes add the temporary path to their errors.
 impl Write for Temp {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write(buf)
+        self.file.as_file_mut().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        self.file.as_file_mut().flush()
+    }
+}
+
+/// tempfile names the temporary file in its errors (`… at path "/out/.tmpX1"`),
+/// a file the user never asked for: the error without it, for the caller to
+/// name the user's own path.
+fn without_temp_path(e: io::Error) -> io::Error {
+    let message = e.to_string();
+    match message.rfind(" at path ") {
+        Some(i) if e.get_ref().is_some() => io::Error::new(e.kind(), message[..i].to_owned()),
+        _ => e,
     }
 }
 
@@ -709,6 +738,17 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         assert_eq!(write_new(&target, b"x").unwrap_err().kind(), io::ErrorKind::AlreadyExists);
         assert!(Sink::create(dir.path(), Durability::Synced).is_err(), "a folder is no output file");
+    }
+
+    #[test]
+    fn write_errors_do_not_name_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no-such-folder/out.txt");
+        let e = Sink::create(&missing, Durability::Synced).err().unwrap();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(e.to_string().contains("no-such-folder does not exist"), "{e}");
+        let e = without_temp_path(io::Error::new(io::ErrorKind::StorageFull, "No space left at path \"/x/.tmpA1\""));
+        assert_eq!(e.to_string(), "No space left");
     }
 
     #[cfg(unix)]
