@@ -459,3 +459,97 @@ fn jobs_apply_to_pages_too() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("-j 100000 lowered to"), "{}", stderr_of(&out));
 }
+
+// ---- item 7: progress and summary for batches writing files ----
+
+/// A page with boilerplate that main-content extraction leaves out (comments, a link list).
+fn page_with_boilerplate() -> String {
+    format!(
+        "<html><body><div id=main><article class=post><h1>Title</h1><p>{ARTICLE} It goes on, with commas, clauses, and more words.</p><p>A second paragraph of the article, long enough, with commas, clauses, and more words in it.</p></article><div class=comments><p>Great article, thanks!</p><p>I disagree, strongly.</p></div></div><div class=sidebar><ul><li><a href=/1>Most read story one</a></li><li><a href=/2>Most read story two</a></li><li><a href=/3>Most read story three</a></li></ul></div></body></html>"
+    )
+}
+
+#[test]
+fn an_output_dir_batch_closes_with_a_summary_that_names_extraction() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pages");
+    write(&input.join("a.html"), page_with_boilerplate());
+    let out = declutter().arg("clean").arg(&input).arg("--output-dir").arg(dir.path().join("o")).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let summary = err.lines().find(|l| l.starts_with("declutter: 1 document,")).unwrap_or_else(|| panic!("{err}"));
+    assert!(summary.contains("0 failed") && summary.contains("removals: "), "{summary}");
+    assert!(summary.contains("extraction "), "builtin removals have their own label: {summary}");
+    assert!(!summary.contains("other"), "{summary}");
+    // --quiet: nothing on stderr.
+    let out = declutter()
+        .args(["clean", "--quiet"])
+        .arg(&input)
+        .arg("--output-dir")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(stderr_of(&out), "");
+    // --in-place and -o FILE are batches too; standard output is not.
+    let copy = dir.path().join("copy.html");
+    write(&copy, page_with_boilerplate());
+    let out = declutter().args(["clean", "--in-place"]).arg(&copy).output().unwrap();
+    assert!(stderr_of(&out).contains("declutter: 1 document,"), "{}", stderr_of(&out));
+    let out =
+        declutter().arg("clean").arg(input.join("a.html")).arg("-o").arg(dir.path().join("a.txt")).output().unwrap();
+    assert!(stderr_of(&out).contains("declutter: 1 document,"), "{}", stderr_of(&out));
+    let out = declutter().arg("clean").arg(input.join("a.html")).output().unwrap();
+    assert_eq!(stderr_of(&out), "");
+    // A failure is counted.
+    write(
+        &input.join("b.html"),
+        (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<u8>>(),
+    );
+    let out = declutter().arg("clean").arg(&input).arg("--output-dir").arg(dir.path().join("o")).output().unwrap();
+    assert!(stderr_of(&out).contains("declutter: 2 documents, 0.0 MB, 1 failed;"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn the_jsonl_summary_says_one_document_and_names_extraction() {
+    let input = serde_json::json!({"html": page_with_boilerplate()}).to_string();
+    let out = declutter().args(["clean", "--jsonl", "-"]).write_stdin(input).output().unwrap();
+    let err = stderr_of(&out);
+    assert!(err.starts_with("declutter: 1 document, "), "{err}");
+    assert!(err.contains("extraction "), "{err}");
+}
+
+/// Runs `declutter ARGS` under a pseudo-terminal (util-linux `script`), so
+/// stderr is a terminal; `None` where `script` is missing.
+fn on_a_terminal(args: &str) -> Option<String> {
+    let probe = std::process::Command::new("script").arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED: util-linux `script` not found: the progress line is not tested on a terminal");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("declutter");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} {args}", binary.display()), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn an_output_dir_batch_shows_a_progress_line_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pages");
+    for i in 0..3 {
+        write(&input.join(format!("p{i}.html")), page_with_boilerplate());
+    }
+    let out_dir = dir.path().join("o");
+    let Some(shown) = on_a_terminal(&format!("clean {} --output-dir {}", input.display(), out_dir.display())) else {
+        return;
+    };
+    assert!(shown.contains("3 documents (") && shown.contains("MB/s), 0 failed"), "{shown:?}");
+    assert!(shown.contains("declutter: 3 documents, "), "{shown:?}");
+    assert!(out_dir.join("p2.txt").exists());
+    let shown =
+        on_a_terminal(&format!("clean --quiet {} --output-dir {}", input.display(), out_dir.display())).unwrap();
+    assert!(!shown.contains("documents"), "{shown:?}");
+}

@@ -3,16 +3,20 @@
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
+use super::progress::{Progress, describe};
 use super::{CleanArgs, exit, output_failed, report};
 use crate::pipeline::detect::{InputKind, detect};
 use crate::pipeline::files::{
     self, Durability, FileId, InputFile, ReadError, Sink, WalkOptions, same_file, write_atomically,
 };
-use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
+use crate::pipeline::{
+    JsonlOptions, Output, RecordOutcome, Summary, clean_jsonl, clean_warc, open_input, removal_counts,
+};
 use crate::write::terminal::printable;
 use crate::write::{self, Format};
 use crate::{Cleaner, Hints};
@@ -84,6 +88,11 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // A batch writing files says how it goes and how it went; text on standard
+    // output is the result itself, and a progress line would run through it.
+    // (Record streams into one output have their own, in `jsonl::run`.)
+    let batch = (args.output_dir.is_some() || args.in_place || args.output.is_some())
+        && !(streams && args.output_dir.is_none());
     let job = Job {
         cleaner: &cleaner,
         hints: &hints,
@@ -91,6 +100,8 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         max_bytes: args.max_bytes.bytes().unwrap_or(usize::MAX),
         fail_fast: args.fail_fast,
         records: super::jsonl::options(args, pool.current_num_threads()),
+        totals: Mutex::new(Summary::default()),
+        progress: Progress::new(args.quiet || !batch),
     };
     let code = pool.install(|| {
         if args.in_place {
@@ -105,6 +116,15 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
             to_stream(&job, &walk.files, args.output.as_deref())
         }
     });
+    job.progress.finish();
+    let totals = job.totals();
+    // Nothing tried (the output could not be opened, no input found): nothing to sum up.
+    if batch && !args.quiet && totals.documents > 0 {
+        let mut present = kinds.clone();
+        present.sort_by_key(|k| *k as u8);
+        present.dedup();
+        eprintln!("{}", describe(&totals, &present));
+    }
     if walk_failed { code.max(exit::INPUT_FAILED) } else { code }
 }
 
@@ -178,6 +198,9 @@ struct Job<'a> {
     fail_fast: bool,
     /// How record streams are read (`--output-dir` with JSONL or WARC inputs).
     records: JsonlOptions,
+    /// The batch's totals so far, for the progress line and the closing summary.
+    totals: Mutex<Summary>,
+    progress: Progress,
 }
 
 /// Why an input has no output: it could not be read or cleaned, or its
@@ -187,24 +210,28 @@ enum Failure {
     Output(String),
 }
 
-/// The failures of a batch, reported as they come.
-#[derive(Default)]
-struct Failures {
+/// The failures of a batch, reported as they come (around the progress line).
+struct Failures<'a> {
+    progress: &'a Progress,
     input: bool,
     output: bool,
     /// Inputs not started because of `--fail-fast`.
     skipped: usize,
 }
 
-impl Failures {
+impl<'a> Failures<'a> {
+    fn new(job: &'a Job) -> Self {
+        Failures { progress: &job.progress, input: false, output: false, skipped: 0 }
+    }
+
     fn add(&mut self, failure: Failure) {
         match failure {
             Failure::Input(e) => {
-                report(e);
+                self.progress.say(e);
                 self.input = true;
             }
             Failure::Output(e) => {
-                report(e);
+                self.progress.say(e);
                 self.output = true;
             }
         }
@@ -212,8 +239,10 @@ impl Failures {
 
     fn code(&self) -> u8 {
         if self.skipped > 0 {
-            let s = if self.skipped == 1 { "" } else { "s" };
-            report(format!("--fail-fast: stopped after the first failure; {} input{s} not cleaned", self.skipped));
+            self.progress.say(format!(
+                "--fail-fast: stopped after the first failure; {} not cleaned",
+                super::progress::count(self.skipped, "input")
+            ));
         }
         if self.output {
             exit::OUTPUT_FAILED
@@ -226,30 +255,64 @@ impl Failures {
 }
 
 impl Job<'_> {
+    /// One page cleaned and rendered, and counted in the totals either way.
     fn clean(&self, input: &InputFile) -> Result<String, String> {
+        let mut outcome = RecordOutcome::default();
+        let result = self.clean_counted(input, &mut outcome);
+        outcome.failed = result.is_err();
+        let mut totals = self.totals.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        totals.add(&outcome);
+        self.progress.update(&Summary::default(), &totals);
+        result
+    }
+
+    fn clean_counted(&self, input: &InputFile, outcome: &mut RecordOutcome) -> Result<String, String> {
         let name = input.path.display().to_string();
         let bytes = files::read(&input.path, self.max_bytes).map_err(|e| format!("{name}: {e}"))?;
+        outcome.bytes = bytes.len();
         let cleaned = self.cleaner.clean(&bytes, self.hints).map_err(|e| format!("{name}: {e}"))?;
+        outcome.removals = removal_counts(&cleaned);
         Ok(write::render(&cleaned, self.format, Some(&name)))
+    }
+
+    /// Counts a failure that [`Job::clean`] did not see: an input refused or
+    /// not opened (`new_document`), or one cleaned whose output failed.
+    fn fail(&self, new_document: bool) {
+        let mut totals = self.totals.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        totals.failed += 1;
+        totals.documents += usize::from(new_document);
+    }
+
+    /// The totals so far.
+    fn totals(&self) -> Summary {
+        self.totals.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Cleans one record stream into its own file (`--output-dir`), compressed
     /// by the target's extension. Failed records are error records in the
     /// file, as with `-o`; they make the input count as failed.
     fn stream_to(&self, input: &InputFile, kind: InputKind, target: &Path) -> Result<Summary, Failure> {
-        let cannot_write = |e: io::Error| Failure::Output(format!("cannot write {}: {e}", target.display()));
-        let reader = open_input(&input.path)
-            .map_err(|e| Failure::Input(format!("{}: {}", input.path.display(), ReadError::from(e))))?;
+        let cannot_write = |e: io::Error| {
+            self.fail(true);
+            Failure::Output(format!("cannot write {}: {e}", target.display()))
+        };
+        let reader = open_input(&input.path).map_err(|e| {
+            self.fail(true);
+            Failure::Input(format!("{}: {}", input.path.display(), ReadError::from(e)))
+        })?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(cannot_write)?;
         }
         let mut out = Output::new(Some(target), Sink::create(target, Durability::Synced).map_err(cannot_write)?)
             .map_err(cannot_write)?;
+        let before = self.totals();
+        let progress = |now: &Summary| self.progress.update(&before, now);
         let summary = match kind {
-            InputKind::Warc => clean_warc(self.cleaner, self.hints, reader, &mut out, &self.records, |_| {}),
-            _ => clean_jsonl(self.cleaner, self.hints, reader, &mut out, &self.records, |_| {}),
+            InputKind::Warc => clean_warc(self.cleaner, self.hints, reader, &mut out, &self.records, progress),
+            _ => clean_jsonl(self.cleaner, self.hints, reader, &mut out, &self.records, progress),
         }
         .map_err(cannot_write)?;
+        self.totals.lock().unwrap_or_else(std::sync::PoisonError::into_inner).merge(&summary);
         out.finish().and_then(Sink::finish).map_err(cannot_write)?;
         Ok(summary)
     }
@@ -274,7 +337,7 @@ fn to_stream(job: &Job, inputs: &[InputFile], output: Option<&Path>) -> u8 {
     // of letting the page's escapes drive it; into a pipe or file they are data.
     let for_person = output.is_none() && job.format != Format::Json && std::io::stdout().is_terminal();
     let mut wrote_any = false;
-    let mut failures = Failures::default();
+    let mut failures = Failures::new(job);
     for (i, input) in inputs.iter().enumerate() {
         let rendered = match job.clean(input) {
             Ok(r) => r,
@@ -316,19 +379,25 @@ fn to_stream(job: &Job, inputs: &[InputFile], output: Option<&Path>) -> u8 {
 /// did and its target is rewritten; a file named twice (two paths, a link
 /// and its target, hard links) is cleaned once.
 fn in_place(job: &Job, inputs: &[InputFile]) -> u8 {
-    let mut failures = Failures::default();
+    let mut failures = Failures::new(job);
     let mut seen: HashMap<FileId, &Path> = HashMap::new();
     let mut todo = Vec::new();
     for input in inputs {
-        let unreadable = |e: io::Error| Failure::Input(format!("{}: {}", input.path.display(), ReadError::from(e)));
+        let unreadable = |e: io::Error| {
+            job.fail(true);
+            Failure::Input(format!("{}: {}", input.path.display(), ReadError::from(e)))
+        };
         match std::fs::metadata(&input.path) {
-            Ok(m) if !m.is_file() => failures.add(Failure::Input(format!(
-                "{}: not a regular file; --in-place rewrites regular files only",
-                input.path.display()
-            ))),
+            Ok(m) if !m.is_file() => {
+                job.fail(true);
+                failures.add(Failure::Input(format!(
+                    "{}: not a regular file; --in-place rewrites regular files only",
+                    input.path.display()
+                )))
+            }
             Ok(_) => match FileId::of(&input.path) {
                 Ok(id) => match seen.get(&id) {
-                    Some(first) => report(format!(
+                    Some(first) => job.progress.say(format!(
                         "note: {}: the same file as {}; cleaned once",
                         input.path.display(),
                         first.display()
@@ -351,8 +420,10 @@ fn in_place(job: &Job, inputs: &[InputFile]) -> u8 {
                 return None;
             }
             let result = job.clean(input).map_err(Failure::Input).and_then(|rendered| {
-                write_atomically(&input.path, rendered.as_bytes(), Durability::Synced)
-                    .map_err(|e| Failure::Output(format!("cannot write {}: {e}", input.path.display())))
+                write_atomically(&input.path, rendered.as_bytes(), Durability::Synced).map_err(|e| {
+                    job.fail(false);
+                    Failure::Output(format!("cannot write {}: {e}", input.path.display()))
+                })
             });
             if result.is_err() && job.fail_fast {
                 stop.store(true, Ordering::Relaxed);
@@ -407,7 +478,7 @@ fn to_dir(job: &Job, inputs: &[InputFile], kinds: &[InputKind], dir: &Path) -> u
             Some(result)
         })
         .collect();
-    let mut failures = Failures::default();
+    let mut failures = Failures::new(job);
     for r in results {
         match r {
             None => failures.skipped += 1,
@@ -421,6 +492,7 @@ fn to_dir(job: &Job, inputs: &[InputFile], kinds: &[InputKind], dir: &Path) -> u
             continue;
         }
         if let Some(why) = &refused[i] {
+            job.fail(true);
             failures.add(Failure::Input(why.clone()));
             continue;
         }
@@ -442,13 +514,17 @@ fn to_dir(job: &Job, inputs: &[InputFile], kinds: &[InputKind], dir: &Path) -> u
 /// One page cleaned into its planned output file.
 fn write_page(job: &Job, input: &InputFile, target: &Path, refused: Option<&str>) -> Result<(), Failure> {
     if let Some(why) = refused {
+        job.fail(true);
         return Err(Failure::Input(why.to_owned()));
     }
     let mut rendered = job.clean(input).map_err(Failure::Input)?;
     if job.format == Format::Json {
         rendered.push('\n');
     }
-    let cannot_write = |e: io::Error| Failure::Output(format!("cannot write {}: {e}", target.display()));
+    let cannot_write = |e: io::Error| {
+        job.fail(false);
+        Failure::Output(format!("cannot write {}: {e}", target.display()))
+    };
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent).map_err(cannot_write)?;
     }

@@ -1,11 +1,9 @@
 //! `declutter clean --jsonl` and `--warc`: streams of records for data pipelines.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-
+use super::progress::{Progress, describe};
 use super::{CleanArgs, exit, report};
 use crate::limits::{WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, max_jobs};
 use crate::pipeline::detect::InputKind;
@@ -123,82 +121,9 @@ pub(super) fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, u8> 
 }
 
 /// The kinds among `inputs`, for the summary's wording.
-fn kinds(inputs: &[(PathBuf, InputKind)]) -> Vec<InputKind> {
+pub(super) fn kinds(inputs: &[(PathBuf, InputKind)]) -> Vec<InputKind> {
     let mut kinds: Vec<InputKind> = inputs.iter().map(|(_, k)| *k).collect();
     kinds.sort_by_key(|k| *k as u8);
     kinds.dedup();
     kinds
-}
-
-fn describe(s: &Summary, kinds: &[InputKind]) -> String {
-    let removals: Vec<String> = s.removals.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    let mut notes = String::new();
-    if s.skipped > 0 {
-        let what = match (kinds.contains(&InputKind::Jsonl), kinds.contains(&InputKind::Warc)) {
-            (true, true) => "blank lines, WARC records that are not HTML responses",
-            (false, true) => "records that are not HTML responses",
-            _ => "blank lines",
-        };
-        notes.push_str(&format!(", {} skipped ({what})", s.skipped));
-    }
-    if s.warnings > 0 {
-        notes.push_str(&format!(", {} cleaned from a damaged body (see their \"warning\")", s.warnings));
-    }
-    if s.bad_urls > 0 {
-        notes.push_str(&format!(
-            ", {} with a URL field that is no URL with a host name (no publisher rules chosen by it)",
-            s.bad_urls
-        ));
-    }
-    if s.renamed > 0 {
-        notes.push_str(&format!(", {} input fields renamed input_<name> (declutter writes that name)", s.renamed));
-    }
-    format!(
-        "declutter: {} documents, {:.1} MB, {} failed{notes}; removals: {}",
-        s.documents,
-        s.bytes as f64 / 1e6,
-        s.failed,
-        if removals.is_empty() { "none".to_owned() } else { removals.join(", ") }
-    )
-}
-
-/// A progress line on stderr when it is a terminal: documents/s, MB/s, errors.
-struct Progress {
-    bar: Option<ProgressBar>,
-    start: Instant,
-}
-
-impl Progress {
-    fn new(quiet: bool) -> Self {
-        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(Duration::from_millis(200));
-            bar
-        });
-        Progress { bar, start: Instant::now() }
-    }
-
-    fn update(&self, before: &Summary, now: &Summary) {
-        let Some(bar) = &self.bar else { return };
-        let docs = before.documents + now.documents;
-        let bytes = before.bytes + now.bytes;
-        let secs = self.start.elapsed().as_secs_f64().max(1e-3);
-        bar.set_message(format!(
-            "{docs} documents ({:.0}/s), {:.1} MB ({:.1} MB/s), {} failed",
-            docs as f64 / secs,
-            bytes as f64 / 1e6,
-            bytes as f64 / 1e6 / secs,
-            before.failed + now.failed
-        ));
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }

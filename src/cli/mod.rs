@@ -14,6 +14,7 @@ macro_rules! outln {
 
 mod clean;
 mod jsonl;
+mod progress;
 mod review;
 mod rules;
 

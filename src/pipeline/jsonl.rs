@@ -18,7 +18,6 @@
 //! (`text` is replaced by its clean version). A record that already holds
 //! `input_<name>` as well is refused with an error record.
 
-use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 
 use serde_json::{Map, Value};
@@ -406,10 +405,6 @@ pub(crate) fn finish_record(
     options: &JsonlOptions,
     bytes: usize,
 ) -> RecordOutcome {
-    let mut by_category: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &cleaned.removals {
-        *by_category.entry(r.category.to_string()).or_default() += 1;
-    }
     record.insert(TEXT_FIELD.into(), Value::from(cleaned.text()));
     if options.report {
         let to_value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
@@ -426,7 +421,7 @@ pub(crate) fn finish_record(
     RecordOutcome {
         line: Value::Object(record).to_string(),
         bytes,
-        removals: by_category.into_iter().collect(),
+        removals: super::stream::removal_counts(cleaned),
         ..RecordOutcome::default()
     }
 }

@@ -11,4 +11,5 @@ pub mod warc;
 pub use compress::{Output, open_input};
 pub use jsonl::{JsonlOptions, clean_jsonl};
 pub use stream::Summary;
+pub(crate) use stream::{RecordOutcome, removal_counts};
 pub use warc::clean_warc;

@@ -59,6 +59,19 @@ impl Summary {
     }
 }
 
+/// A document's removals counted for the summary: by category, except the
+/// decisions of main-content extraction (`builtin:…` ids, whose category is
+/// `other`), counted as `extraction` so the summary does not lump them with
+/// the rules' own `other`.
+pub(crate) fn removal_counts(cleaned: &crate::Cleaned) -> Vec<(String, usize)> {
+    let mut by_category: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &cleaned.removals {
+        let label = if r.rule.starts_with("builtin:") { "extraction".to_owned() } else { r.category.to_string() };
+        *by_category.entry(label).or_default() += 1;
+    }
+    by_category.into_iter().collect()
+}
+
 /// One record's output line and what went into the totals.
 #[derive(Default)]
 pub(crate) struct RecordOutcome {
