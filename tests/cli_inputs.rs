@@ -118,6 +118,15 @@ fn max_bytes_bounds_the_decompressed_page() {
     let out = declutter().arg("clean").arg(&bomb).args(["--max-bytes", "100K"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr_of(&out).contains("bomb.html.gz: over the --max-bytes limit of 102400 bytes once decompressed"));
+    // No limit reads everything: it used to read nothing (an overflow to a zero-byte bound).
+    let small = dir.path().join("small.html.gz");
+    write(&small, gzip(page(ARTICLE).as_bytes()));
+    let plain = dir.path().join("plain.html");
+    write(&plain, page(ARTICLE));
+    for input in [&small, &plain] {
+        let out = declutter().args(["clean", "--max-bytes", "none"]).arg(input).output().unwrap();
+        assert_eq!(stdout_of(&out), format!("{ARTICLE}\n"), "{}", stderr_of(&out));
+    }
     let cut = dir.path().join("cut.html.gz");
     let whole = gzip(page(&"Some text. ".repeat(10_000)).as_bytes());
     write(&cut, &whole[..whole.len() / 2]);

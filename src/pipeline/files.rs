@@ -277,7 +277,7 @@ fn read_bounded(input: impl Read, limit: usize, expected: usize) -> Result<Vec<u
     // One byte more than `expected`, so a file read whole needs no growth for
     // the end-of-file probe; `take` keeps a file growing under us in bounds.
     let mut buf = Vec::with_capacity(expected.min(limit).saturating_add(1));
-    input.take(limit as u64 + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
+    input.take((limit as u64).saturating_add(1)).read_to_end(&mut buf).map_err(ReadError::Io)?;
     if buf.len() > limit {
         return Err(ReadError::TooLarge { limit, size: None });
     }
@@ -639,6 +639,8 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(read_bounded(&b"12345"[..], 5, 0).unwrap(), b"12345");
+        // No limit (`--max-bytes none`): the whole input, not an overflow to nothing.
+        assert_eq!(read_bounded(&b"12345"[..], usize::MAX, 0).unwrap(), b"12345");
     }
 
     #[test]
