@@ -361,6 +361,10 @@ fn pipeline_flags_without_a_record_stream_are_refused() {
     }
     let warc = dir.path().join("t.warc");
     write(&warc, warc_response("https://news.example/w", &page(ARTICLE)));
+    // --format would not change JSONL records either.
+    let out = declutter().args(["clean", "--format", "markdown"]).arg(&warc).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("--format markdown would change nothing"), "{}", stderr_of(&out));
     let out = declutter().args(["clean", "--html-field", "body"]).arg(&warc).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("WARC records have no fields to name"), "{}", stderr_of(&out));

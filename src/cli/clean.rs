@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use clap::ValueEnum;
 use rayon::prelude::*;
 
 use super::progress::{Progress, describe};
@@ -168,6 +169,14 @@ fn check_kinds(args: &CleanArgs, inputs: &[InputFile], kinds: &[Option<InputKind
                 "{} is {}: --in-place rewrites pages; write its records with -o FILE or --output-dir DIR",
                 file.path.display(),
                 kind.describe()
+            ));
+        }
+        if args.format != Format::Text && first(InputKind::Page).is_none() {
+            return Err(format!(
+                "{} is {}: its output is JSONL records with a plain-text \"text\" field, so --format {} would change nothing (--report adds the removals and metadata)",
+                file.path.display(),
+                kind.describe(),
+                args.format.to_possible_value().map_or_else(String::new, |v| v.get_name().to_owned())
             ));
         }
     }
