@@ -37,7 +37,8 @@ pub use rules::{Category, RuleSet, RulesError};
 /// What the caller knows about a document.
 #[derive(Debug, Clone, Default)]
 pub struct Hints {
-    /// The page's URL: picks the publisher, sharpens encoding sniffing.
+    /// The page's URL: picks the publisher, sharpens encoding sniffing. One without a
+    /// scheme (`www.example.com/x`) is read as `https://` ([`rules::parse_url`]).
     pub url: Option<String>,
     /// A publisher's name or file stem; wins over the URL.
     pub publisher: Option<String>,

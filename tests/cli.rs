@@ -111,7 +111,7 @@ fn missing_file_and_empty_folder_fail_with_1_but_others_are_cleaned() {
         .stdout(predicate::str::contains("Kept paragraph.").and(predicate::str::contains("Advertisement").not()))
         .stderr(
             predicate::str::contains("missing.txt: no such file")
-                .and(predicate::str::contains("no .html or .txt files")),
+                .and(predicate::str::contains("no pages (.html, .htm, .txt…), JSONL (.jsonl, .ndjson) or WARC files")),
         );
 }
 

@@ -340,11 +340,11 @@ fn sigint_during_clean_removes_the_temporary_file() {
     interrupted_run_leaves_the_target_alone(&["clean", "-"], "Some text.\n");
 }
 
-// ---- item 15: output failures, one exit code ----
+// ---- item 15: output failures, one exit code (3 since issue 10, item 6) ----
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_full_disk_is_exit_1_for_every_command() {
+fn a_full_disk_is_exit_3_for_every_command() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/default/founding-article.txt");
     let fixture = fixture.to_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -370,7 +370,7 @@ fn a_full_disk_is_exit_1_for_every_command() {
             .stdout(full)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
         assert!(stderr_of(&out).contains("cannot write to standard output"), "{args:?}: {}", stderr_of(&out));
     }
 }

@@ -1,27 +1,23 @@
 //! `declutter clean --jsonl` and `--warc`: streams of records for data pipelines.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-
+use super::progress::{Progress, describe};
 use super::{CleanArgs, exit, report};
 use crate::limits::{WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, max_jobs};
+use crate::pipeline::detect::InputKind;
 use crate::pipeline::files::{Durability, Sink};
 use crate::pipeline::{JsonlOptions, Output, Summary, clean_jsonl, clean_warc, open_input};
 use crate::{Cleaner, Hints};
 
-pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[PathBuf]) -> u8 {
-    let pool = match thread_pool(args.jobs) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let jobs = pool.current_num_threads();
-    let options = JsonlOptions {
-        html_field: args.html_field.clone(),
-        text_field: args.text_field.clone(),
-        url_field: args.url_field.clone(),
+/// How records are read, from the flags; `jobs` threads sized the window.
+pub(super) fn options(args: &CleanArgs, jobs: usize) -> JsonlOptions {
+    let defaults = JsonlOptions::default();
+    JsonlOptions {
+        html_field: args.html_field.clone().unwrap_or(defaults.html_field),
+        text_field: args.text_field.clone().unwrap_or(defaults.text_field),
+        url_field: args.url_field.clone().unwrap_or(defaults.url_field),
         report: args.report,
         fail_fast: args.fail_fast,
         max_bytes: args.max_bytes.bytes(),
@@ -29,21 +25,32 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
         // while memory stays bounded by the window, not by the stream.
         window: WINDOW_RECORDS_PER_THREAD * jobs,
         window_bytes: WINDOW_BYTES,
-    };
+    }
+}
+
+/// Cleans record streams (each JSONL or WARC, as `inputs` say) into one
+/// JSONL output, on the current thread pool.
+pub(super) fn run(
+    args: &CleanArgs,
+    cleaner: &Cleaner,
+    hints: &Hints,
+    options: &JsonlOptions,
+    inputs: &[(PathBuf, InputKind)],
+) -> u8 {
     let progress = Progress::new(args.quiet);
     // The shared sink: a temporary file renamed into place only when everything was
     // written (removed if interrupted), a FIFO or device written directly, or stdout.
-    let result = pool.install(|| {
+    let result = (|| {
         let mut out = Output::new(args.output.as_deref(), Sink::open(args.output.as_deref(), Durability::Synced)?)?;
-        let summary = stream_all(cleaner, hints, inputs, &mut out, &options, args.warc, &progress)?;
+        let summary = stream_all(cleaner, hints, inputs, &mut out, options, &progress)?;
         out.finish()?.finish()?;
         Ok::<_, io::Error>(summary)
-    });
+    })();
     progress.finish();
     match result {
         Ok((summary, input_failed)) => {
             if !args.quiet {
-                eprintln!("{}", describe(&summary, args.warc));
+                eprintln!("{}", describe(&summary, &kinds(inputs)));
             }
             if summary.failed > 0 || input_failed { exit::INPUT_FAILED } else { exit::OK }
         }
@@ -62,15 +69,14 @@ pub(super) fn run(args: &CleanArgs, cleaner: &Cleaner, hints: &Hints, inputs: &[
 fn stream_all<W: Write>(
     cleaner: &Cleaner,
     hints: &Hints,
-    inputs: &[PathBuf],
+    inputs: &[(PathBuf, InputKind)],
     out: &mut W,
     options: &JsonlOptions,
-    warc: bool,
     progress: &Progress,
 ) -> io::Result<(Summary, bool)> {
     let mut total = Summary::default();
     let mut input_failed = false;
-    for path in inputs {
+    for (path, kind) in inputs {
         let reader = match open_input(path) {
             Ok(r) => r,
             Err(e) => {
@@ -81,7 +87,7 @@ fn stream_all<W: Write>(
         };
         let before = total.clone();
         let report = |s: &Summary| progress.update(&before, s);
-        let summary = if warc {
+        let summary = if *kind == InputKind::Warc {
             clean_warc(cleaner, hints, reader, out, options, report)?
         } else {
             clean_jsonl(cleaner, hints, reader, out, options, report)?
@@ -114,65 +120,10 @@ pub(super) fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, u8> 
     })
 }
 
-fn describe(s: &Summary, warc: bool) -> String {
-    let removals: Vec<String> = s.removals.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    let mut notes = String::new();
-    if s.skipped > 0 {
-        let what = if warc { "records that are not HTML responses" } else { "blank lines" };
-        notes.push_str(&format!(", {} skipped ({what})", s.skipped));
-    }
-    if s.warnings > 0 {
-        notes.push_str(&format!(", {} cleaned from a damaged body (see their \"warning\")", s.warnings));
-    }
-    if s.renamed > 0 {
-        notes.push_str(&format!(", {} input fields renamed input_<name> (declutter writes that name)", s.renamed));
-    }
-    format!(
-        "declutter: {} documents, {:.1} MB, {} failed{notes}; removals: {}",
-        s.documents,
-        s.bytes as f64 / 1e6,
-        s.failed,
-        if removals.is_empty() { "none".to_owned() } else { removals.join(", ") }
-    )
-}
-
-/// A progress line on stderr when it is a terminal: documents/s, MB/s, errors.
-struct Progress {
-    bar: Option<ProgressBar>,
-    start: Instant,
-}
-
-impl Progress {
-    fn new(quiet: bool) -> Self {
-        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(Duration::from_millis(200));
-            bar
-        });
-        Progress { bar, start: Instant::now() }
-    }
-
-    fn update(&self, before: &Summary, now: &Summary) {
-        let Some(bar) = &self.bar else { return };
-        let docs = before.documents + now.documents;
-        let bytes = before.bytes + now.bytes;
-        let secs = self.start.elapsed().as_secs_f64().max(1e-3);
-        bar.set_message(format!(
-            "{docs} documents ({:.0}/s), {:.1} MB ({:.1} MB/s), {} failed",
-            docs as f64 / secs,
-            bytes as f64 / 1e6,
-            bytes as f64 / 1e6 / secs,
-            before.failed + now.failed
-        ));
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
+/// The kinds among `inputs`, for the summary's wording.
+pub(super) fn kinds(inputs: &[(PathBuf, InputKind)]) -> Vec<InputKind> {
+    let mut kinds: Vec<InputKind> = inputs.iter().map(|(_, k)| *k).collect();
+    kinds.sort_by_key(|k| *k as u8);
+    kinds.dedup();
+    kinds
 }

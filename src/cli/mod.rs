@@ -26,6 +26,7 @@ the current directory; `declutter rules check` shows the sources in use."
 
 mod clean;
 mod jsonl;
+mod progress;
 mod review;
 mod rules;
 
@@ -43,17 +44,18 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// At least one input failed (missing, unreadable, binary, over `--max-bytes`); the others were cleaned.
     pub const INPUT_FAILED: u8 = 1;
-    /// The output could not be written (a full disk, `/dev/full`): the same code as a failed
-    /// input, for every command. A closed pipe (`| head`) is not a failure.
-    pub const OUTPUT_FAILED: u8 = 1;
     /// Bad usage or bad rules: nothing was cleaned.
     pub const USAGE: u8 = 2;
+    /// An output could not be written (a full disk, `/dev/full`, a folder that does not exist),
+    /// for every command: a code of its own, since a script retries that differently from a bad
+    /// input. It wins over [`INPUT_FAILED`]. A closed pipe (`| head`) is not a failure.
+    pub const OUTPUT_FAILED: u8 = 3;
 }
 
 #[derive(Debug, Parser)]
 #[command(name = "declutter", version, about = "Turn scraped web pages and scraped article text into clean article text.", long_about = None)]
 #[command(
-    after_help = concat!("Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\n", rules_help!(), "\n\nExit codes: 0 ok, 1 some inputs failed or the output could not be written (every command), 2 usage or rule errors.")
+    after_help = concat!("Examples:\n  declutter clean fixtures/default/founding-article.txt\n  declutter clean page.html --url https://www.lifezette.com/2017/03/x/ --format json\n  declutter rules check rules/\n\n", rules_help!(), "\n\nExit codes: 0 ok, 1 some inputs failed, 2 usage or rule errors, 3 an output could not be written (every command).")
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -64,17 +66,17 @@ pub struct Cli {
 pub enum Command {
     /// Clean HTML pages or article text.
     #[command(
-        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written) or the output could not be written, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter clean article.txt\n  curl -s URL | declutter clean - --url URL\n  declutter clean page.html --url https://www.lifezette.com/x/ --format json -o page.json\n  declutter clean old.html --encoding 'text/html; charset=windows-1252' --format markdown\n  declutter clean pages/ --output-dir clean/\n  declutter clean --jsonl crawl.jsonl.gz -o clean.jsonl.zst --report\n  declutter clean --warc CC-MAIN-*.warc.gz -o pages.jsonl.gz\n\nWith several inputs, text and Markdown outputs are each preceded by '==> FILE <=='; JSON is one object per line.\nExit codes: 0 ok, 1 some inputs failed (the others are still written), 2 usage or rule errors, 3 an output could not be written."
     )]
     Clean(Box<CleanArgs>),
     /// Show each document before and after: removed parts marked with their rule.
     #[command(
-        after_help = "Examples:\n  declutter diff page.html --url https://www.lifezette.com/x/\n  declutter diff pages/ --context 2 | less -R\n  declutter diff pages/ --format html -o report.html\n  declutter diff --rules-before old-rules/ --rules-after rules/ pages/\n\nUnified format: '  ' kept, '- [rule · category]' removed, '{-text-}[rule]' a span cut from a kept block.\nWith --rules-before/--rules-after, only documents whose output changed are shown, with what changed and by which rule.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter diff page.html --url https://www.lifezette.com/x/\n  declutter diff pages/ --context 2 | less -R\n  declutter diff pages/ --format html -o report.html\n  declutter diff --rules-before old-rules/ --rules-after rules/ pages/\n\nUnified format: '  ' kept, '- [rule · category]' removed, '{-text-}[rule]' a span cut from a kept block.\nWith --rules-before/--rules-after, only documents whose output changed are shown, with what changed and by which rule.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Diff(Box<DiffArgs>),
     /// Explain one document: rule files and why, the article container, rules that fired and did not.
     #[command(
-        after_help = "Examples:\n  declutter explain page.html --url https://www.lifezette.com/2017/03/x/\n  declutter explain article.txt --format json\n\nExit codes: 0 ok, 1 the document could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter explain page.html --url https://www.lifezette.com/2017/03/x/\n  declutter explain article.txt --format json\n\nExit codes: 0 ok, 1 the document could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Explain(Box<ExplainArgs>),
     /// Check, test, measure and write rule files.
@@ -102,8 +104,9 @@ pub struct RulesArgs {
 pub struct CleanerArgs {
     #[command(flatten)]
     pub rules: RulesArgs,
-    /// The document's URL (JSONL and WARC records carry their own).
-    #[arg(long)]
+    /// The document's URL (JSONL and WARC records carry their own); without a scheme
+    /// (`www.example.com/x`) it is read as https://, with a note.
+    #[arg(long, value_parser = url_arg)]
     pub url: Option<String>,
     /// Apply this publisher's rules (its name or file stem), whatever the URL.
     #[arg(long)]
@@ -206,10 +209,14 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Input files or folders (walked recursively for .html, .htm, .txt files); `-` or none reads standard input.
+    /// Pages (HTML or text), JSONL or WARC files, gzipped or zstd-compressed or not, and folders
+    /// (walked recursively for .html, .htm, .txt, .jsonl, .ndjson, .warc, each also .gz/.zst); `-`
+    /// or none reads standard input. JSONL and WARC are told by name, else by content (a first
+    /// line that is a JSON object; `WARC/1.`), and cleaned into JSONL records.
     pub inputs: Vec<PathBuf>,
-    /// The document's URL: chooses the publisher's rules and goes into the report.
-    #[arg(long)]
+    /// The document's URL: chooses the publisher's rules and goes into the report. Without a
+    /// scheme (`www.example.com/x`) it is read as https://, with a note.
+    #[arg(long, value_parser = url_arg)]
     pub url: Option<String>,
     /// Apply this publisher's rules (its name or file stem), whatever the URL.
     #[arg(long)]
@@ -218,14 +225,16 @@ pub struct CleanArgs {
     pub rules: RulesArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output.
+    /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output;
+    /// `FILE.gz` and `FILE.zst` are compressed.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write one output file per input into DIR, mirroring folders given as inputs
     /// (`page.html` becomes `DIR/page.txt`, `.md` or `.json`). Runs on all cores. Inputs whose
     /// outputs would share a name, or land on an input, are refused by name; DIR inside an input
-    /// folder is not read as input.
-    #[arg(long, value_name = "DIR")]
+    /// folder is not read as input. A JSONL or WARC input gets one JSONL file
+    /// (`crawl.warc.gz` becomes `DIR/crawl.jsonl.gz`); standard input is named `stdin`.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
     /// With folder inputs, take only files whose name matches this pattern (`*.html`, `page-??.htm`).
     #[arg(long, value_name = "PATTERN")]
@@ -244,32 +253,39 @@ pub struct CleanArgs {
     /// Figure and table captions inside the article.
     #[arg(long, value_enum, default_value_t = Captions::Keep)]
     pub captions: Captions,
-    /// Inputs are JSONL streams (`.gz`/`.zst` read transparently): one record per line in,
+    /// Read every input as JSONL, whatever its name or content (without, `.jsonl`/`.ndjson` files
+    /// and inputs whose first line is a JSON object are JSONL anyway): one record per line in,
     /// one per line out, in order, other fields carried through, `text` added.
     #[arg(long, help_heading = "Pipelines")]
     pub jsonl: bool,
-    /// Inputs are WARC files (`.warc`, `.warc.gz`): every HTML response record becomes a JSONL
-    /// record with `url`, `warc_record_id`, `warc_date`, `status` and `text`.
+    /// Read every input as WARC (without, `.warc` files and inputs starting with `WARC/1.` are
+    /// anyway): every HTML response record becomes a JSONL record with `url`, `warc_record_id`,
+    /// `warc_date`, `status` and `text`.
     #[arg(long, conflicts_with = "jsonl", help_heading = "Pipelines")]
     pub warc: bool,
-    /// JSONL field holding the HTML.
-    #[arg(long, default_value = "html", value_name = "NAME", help_heading = "Pipelines")]
-    pub html_field: String,
-    /// JSONL field holding plain text (used when a record has no HTML field).
-    #[arg(long, default_value = "text", value_name = "NAME", help_heading = "Pipelines")]
-    pub text_field: String,
-    /// JSONL field holding the page's URL.
-    #[arg(long, default_value = "url", value_name = "NAME", help_heading = "Pipelines")]
-    pub url_field: String,
-    /// JSONL: add removals, metadata, encoding and extraction to every record.
+    /// JSONL field holding the HTML [default: html]. Refused when no input is JSONL.
+    #[arg(long, value_name = "NAME", help_heading = "Pipelines")]
+    pub html_field: Option<String>,
+    /// JSONL field holding plain text, used when a record has no HTML field [default: text].
+    /// Refused when no input is JSONL.
+    #[arg(long, value_name = "NAME", help_heading = "Pipelines")]
+    pub text_field: Option<String>,
+    /// JSONL field holding the page's URL [default: url]. Refused when no input is JSONL.
+    #[arg(long, value_name = "NAME", help_heading = "Pipelines")]
+    pub url_field: Option<String>,
+    /// JSONL and WARC: add removals, metadata, encoding and extraction to every record (for
+    /// pages, `--format json` holds them). Refused when no input is a record stream.
     #[arg(long, help_heading = "Pipelines")]
     pub report: bool,
-    /// JSONL: stop at the first record that fails.
+    /// Stop at the first input or record that fails (with --output-dir or --in-place, which
+    /// run in parallel: no input is started after it).
     #[arg(long, help_heading = "Pipelines")]
     pub fail_fast: bool,
-    /// Refuse documents larger than this (an error record, the batch goes on): bytes, or with
-    /// K/M/G (binary) or KB/MB/GB; `none` (or 0) for no limit. JSONL lines longer than twice this
-    /// (plus 1 MiB) and WARC blocks longer than this (plus 1 MiB) are passed over unread.
+    /// Refuse documents larger than this: a page (compressed ones once decompressed, checked while
+    /// reading) or a JSONL/WARC record, with an error naming it (an error record for records);
+    /// the others go on. Bytes, or with K/M/G (binary) or KB/MB/GB; `none` (or 0) for no limit.
+    /// JSONL lines longer than twice this (plus 1 MiB) and WARC blocks longer than this (plus
+    /// 1 MiB) are passed over unread.
     #[arg(long, value_name = "BYTES", default_value_t = crate::limits::ByteLimit::DEFAULT, help_heading = "Pipelines")]
     pub max_bytes: crate::limits::ByteLimit,
     /// Worker threads (default, or 0: all cores). At most 4 per core and 256 in all: a larger
@@ -287,6 +303,25 @@ pub struct CleanArgs {
     /// Collapse spaces and NBSPs and trim line ends (off: the article's characters are kept).
     #[arg(long)]
     pub normalize_whitespace: bool,
+}
+
+/// `--url`: a URL with a scheme as given; one without (`www.example.com/x`)
+/// read as `https://…` and said so, since it would otherwise match no
+/// publisher without a word; anything else is a usage error (exit 2).
+fn url_arg(given: &str) -> Result<String, String> {
+    let hint = "a URL such as https://www.example.com/page";
+    if crate::rules::has_scheme(given) {
+        return url::Url::parse(given.trim())
+            .map(|_| given.trim().to_owned())
+            .map_err(|e| format!("{e}; expected {hint}"));
+    }
+    match crate::rules::parse_url(given) {
+        Some(url) => {
+            report(format!("note: --url {given} has no scheme; read as {url}"));
+            Ok(url.to_string())
+        }
+        None => Err(format!("not a URL with a host name; expected {hint}")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -320,7 +355,7 @@ pub enum RulesCommand {
     },
     /// Run every rule's examples and every fixture case (`fixtures/<publisher>/*.{html,txt}` with `.expected.txt`).
     #[command(
-        after_help = "Examples:\n  declutter rules test                      # the rules every command uses, and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage."
+        after_help = "Examples:\n  declutter rules test                      # the rules every command uses, and ./fixtures\n  declutter rules test my-rules/ --fixtures my-fixtures/\n  declutter rules test --update             # rewrite expected files from the output (review the diff!)\n\nExit codes: 0 all pass, 1 a case failed, 2 the rules do not load (examples failing included) or usage, 3 the output could not be written."
     )]
     Test {
         /// A rules folder, the same as --rules DIR (after any --rules).
@@ -338,7 +373,7 @@ pub enum RulesCommand {
     },
     /// Hits per rule and per publisher over a corpus; rules that never fire; rules that removed long blocks.
     #[command(
-        after_help = "Examples:\n  declutter rules stats pages/\n  declutter rules stats crawl.jsonl.gz --rules my-rules/ --format json\n\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter rules stats pages/\n  declutter rules stats crawl.jsonl.gz --rules my-rules/ --format json\n\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Stats {
         #[command(flatten)]
@@ -353,7 +388,7 @@ pub enum RulesCommand {
     },
     /// Find boilerplate repeating across a site's pages and print rules for it.
     #[command(
-        after_help = "Examples:\n  declutter rules suggest crawl.jsonl.gz                 # every site with enough pages\n  declutter rules suggest acme-pages/ --publisher acme   # pages without URLs: all of acme\n\nSites are told apart by the URL (JSONL/WARC records, --url) or the page's canonical URL.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors."
+        after_help = "Examples:\n  declutter rules suggest crawl.jsonl.gz                 # every site with enough pages\n  declutter rules suggest acme-pages/ --publisher acme   # pages without URLs: all of acme\n\nSites are told apart by the URL (JSONL/WARC records, --url) or the page's canonical URL.\nExit codes: 0 ok, 1 some documents could not be read or cleaned, 2 usage or rule errors, 3 the output could not be written."
     )]
     Suggest {
         #[command(flatten)]
@@ -381,7 +416,7 @@ pub enum RulesCommand {
     },
     /// Write a commented publisher file to start from: rules/publishers/<name>.toml.
     #[command(
-        after_help = "Example:\n  declutter rules new --publisher \"Daily Planet\" --domain dailyplanet.com\n\nNever overwrites a file unless --force is given (then atomically). Exit codes: 0 written, 2 usage or the file exists."
+        after_help = "Example:\n  declutter rules new --publisher \"Daily Planet\" --domain dailyplanet.com\n\nNever overwrites a file unless --force is given (then atomically). Exit codes: 0 written, 2 usage or the file exists, 3 the file could not be written."
     )]
     New {
         /// The publisher's name.

@@ -282,6 +282,13 @@ pub(super) fn explain(args: &ExplainArgs) -> u8 {
         Err(code) => return code,
     };
     let name = args.input.display().to_string();
+    if let Some(kind) = crate::pipeline::detect::detect(&args.input).filter(|k| k.is_stream()) {
+        report(format!(
+            "{name} is {}: explain takes one page; `declutter diff {name}` shows every record before and after",
+            kind.describe()
+        ));
+        return exit::USAGE;
+    }
     let bytes = match files::read(&args.input, args.max_bytes.bytes().unwrap_or(usize::MAX)) {
         Ok(b) => b,
         Err(e) => {

@@ -431,8 +431,8 @@ pub(super) fn new(name: &str, domains: &[String], dir: Option<&Path>, force: boo
         }
     };
     if let Err(e) = std::fs::create_dir_all(&folder) {
-        report(format!("{}: {e}", folder.display()));
-        return exit::USAGE;
+        report(format!("cannot write {}: {e}", folder.display()));
+        return exit::OUTPUT_FAILED;
     }
     let written = if force {
         write_atomically(&path, text.as_bytes(), Durability::Synced)
@@ -481,8 +481,8 @@ pub(super) fn new(name: &str, domains: &[String], dir: Option<&Path>, force: boo
             exit::USAGE
         }
         Err(e) => {
-            report(format!("{}: {e}", path.display()));
-            exit::USAGE
+            report(format!("cannot write {}: {e}", path.display()));
+            exit::OUTPUT_FAILED
         }
     }
 }

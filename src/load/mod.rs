@@ -168,7 +168,7 @@ pub fn normalize_whitespace(text: &str) -> String {
 
 /// The top-level label of a URL's host (`"fr"` for `https://www.lemonde.fr/…`).
 pub fn tld_of(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
+    let parsed = crate::rules::parse_url(url)?;
     let host = parsed.host_str()?;
     let tld = host.rsplit('.').next()?;
     (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphabetic())).then(|| tld.to_ascii_lowercase())

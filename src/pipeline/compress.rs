@@ -4,20 +4,70 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
+/// How an input is compressed, told by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+    const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+    /// The compression whose magic bytes `prefix` starts with.
+    pub fn of(prefix: &[u8]) -> Compression {
+        if prefix.starts_with(Self::GZIP_MAGIC) {
+            Compression::Gzip
+        } else if prefix.starts_with(Self::ZSTD_MAGIC) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    /// Its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "plain",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
 /// Opens a file (or `-` for stdin) for reading, decompressing `.gz` and
 /// `.zst` by their magic bytes, whatever the name says.
 pub fn open_input(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
     let raw: Box<dyn Read + Send> =
-        if path == Path::new("-") { Box::new(io::stdin()) } else { Box::new(File::open(path)?) };
-    let mut reader = BufReader::with_capacity(1 << 16, raw);
-    let magic = reader.fill_buf()?;
-    if magic.starts_with(&[0x1f, 0x8b]) {
-        return Ok(Box::new(BufReader::new(GzMembers::new(reader))));
+        if path == Path::new("-") { Box::new(super::files::stdin()) } else { Box::new(File::open(path)?) };
+    Ok(decompressed(raw)?.1)
+}
+
+/// `raw` decompressed by its magic bytes (read here, and handed back first,
+/// so nothing is lost however few bytes one read returns).
+pub fn decompressed(mut raw: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dyn BufRead + Send>)> {
+    let mut magic = [0u8; 4];
+    let mut filled = 0;
+    while filled < magic.len() {
+        match raw.read(&mut magic[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        return Ok(Box::new(BufReader::new(zstd::stream::read::Decoder::with_buffer(reader)?)));
-    }
-    Ok(Box::new(reader))
+    let compression = Compression::of(&magic[..filled]);
+    let whole = BufReader::with_capacity(1 << 16, io::Cursor::new(magic[..filled].to_vec()).chain(raw));
+    let reader: Box<dyn BufRead + Send> = match compression {
+        Compression::None => Box::new(whole),
+        Compression::Gzip => Box::new(BufReader::with_capacity(1 << 16, GzMembers::new(whole))),
+        Compression::Zstd => {
+            Box::new(BufReader::with_capacity(1 << 16, zstd::stream::read::Decoder::with_buffer(whole)?))
+        }
+    };
+    Ok((compression, reader))
 }
 
 /// Concatenated gzip members (concatenated gzip files, WARC.gz records) read

@@ -18,6 +18,8 @@ use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::compress::Compression;
+
 /// One input file, and where it sits relative to the folder given.
 #[derive(Debug, Clone)]
 pub struct InputFile {
@@ -26,13 +28,12 @@ pub struct InputFile {
     pub relative: PathBuf,
 }
 
-/// Extensions taken from folders; files named on the command line are taken whatever their name.
-pub const FOLDER_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt", "text"];
-
 /// How folders are walked.
 #[derive(Debug, Clone, Default)]
 pub struct WalkOptions<'a> {
-    /// Only files whose path below the folder (or name) matches; without, only [`FOLDER_EXTENSIONS`].
+    /// Only files whose path below the folder (or name) matches; without, files whose name
+    /// says a page, JSONL or WARC ([`super::detect::by_name`]: `.html`, `.txt`, `.jsonl`,
+    /// `.warc`…, also gzipped or zstd-compressed).
     pub glob: Option<&'a globset::GlobMatcher>,
     /// Walk into symlinked folders too, each folder once (by device and inode),
     /// so a link to `.` or to a parent cannot loop.
@@ -58,7 +59,11 @@ pub fn expand(inputs: &[PathBuf], options: &WalkOptions) -> Walk {
     let skip = options.skip.and_then(|p| FileId::of(p).ok());
     for input in inputs {
         if !input.is_dir() {
-            let relative = input.file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("stdin"));
+            // Standard input has no name: its outputs are named `stdin…` (not `-.txt`).
+            let relative = match input.file_name() {
+                Some(name) if input != Path::new("-") => PathBuf::from(name),
+                _ => PathBuf::from("stdin"),
+            };
             walk.files.push(InputFile { path: input.clone(), relative });
             continue;
         }
@@ -66,9 +71,10 @@ pub fn expand(inputs: &[PathBuf], options: &WalkOptions) -> Walk {
         walk_folder(input, options, skip.as_ref(), &mut walk);
         walk.files[before..].sort_by(|a, b| a.path.cmp(&b.path));
         if walk.files.len() == before {
-            let what = options
-                .glob
-                .map_or_else(|| ".html or .txt files".to_owned(), |g| format!("files matching {:?}", g.glob().glob()));
+            let what = options.glob.map_or_else(
+                || "pages (.html, .htm, .txt…), JSONL (.jsonl, .ndjson) or WARC files (also .gz or .zst)".to_owned(),
+                |g| format!("files matching {:?}", g.glob().glob()),
+            );
             walk.errors.push(format!("{}: no {what} in this folder", input.display()));
         }
     }
@@ -122,10 +128,7 @@ fn walk_folder(root: &Path, options: &WalkOptions, skip: Option<&FileId>, walk: 
             let relative = p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
             let wanted = match options.glob {
                 Some(g) => g.is_match(&relative) || p.file_name().is_some_and(|n| g.is_match(n)),
-                None => p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| FOLDER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+                None => super::detect::by_name(&p).is_some(),
             };
             if wanted {
                 walk.files.push(InputFile { path: p, relative });
@@ -175,6 +178,13 @@ pub enum ReadError {
     /// Over the limit: nothing past `limit + 1` bytes was read.
     #[error("{}over the --max-bytes limit of {limit} bytes; not read (raise --max-bytes to clean it)", size.map(|s| format!("{s} bytes, ")).unwrap_or_default())]
     TooLarge { limit: usize, size: Option<u64> },
+    /// Compressed, and more than `limit` bytes once decompressed: read no further.
+    #[error(
+        "over the --max-bytes limit of {limit} bytes once decompressed; not read further (raise --max-bytes to clean it)"
+    )]
+    TooLargeDecompressed { limit: usize },
+    #[error("the {format} data is corrupt or cut short: {error}")]
+    Corrupt { format: &'static str, error: io::Error },
     #[error("cannot read standard input: {0}")]
     Stdin(io::Error),
     #[error("{0}")]
@@ -192,33 +202,82 @@ impl From<io::Error> for ReadError {
     }
 }
 
-/// Reads a file, or standard input for `-`, holding at most `limit` bytes: a
-/// regular file is refused by its size before any byte is read, anything else
-/// (stdin, a pipe) is read up to `limit + 1` bytes and refused past `limit`.
+/// Reads a file, or standard input for `-`, holding at most `limit` bytes,
+/// decompressed when its first bytes say gzip or zstd (`page.html.gz`): a
+/// plain regular file is refused by its size before any byte is read,
+/// anything else (stdin, a pipe, a compressed file, whose size says nothing
+/// of what it holds) is read up to `limit + 1` bytes and refused past `limit`.
 pub fn read(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
-    if path == Path::new("-") {
-        return read_bounded(io::stdin().lock(), limit, 1 << 16).map_err(|e| match e {
-            ReadError::Io(e) => ReadError::Stdin(e),
-            other => other,
-        });
+    let stdin = path == Path::new("-");
+    let (raw, size): (Box<dyn Read + Send>, Option<u64>) = if stdin {
+        (Box::new(self::stdin()), None)
+    } else {
+        let file = File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_dir() {
+            return Err(ReadError::Folder);
+        }
+        (Box::new(file), meta.is_file().then_some(meta.len()))
+    };
+    let on_stdin = |e: ReadError| match e {
+        ReadError::Io(e) if stdin => ReadError::Stdin(e),
+        other => other,
+    };
+    let (compression, reader) = super::compress::decompressed(raw).map_err(|e| on_stdin(ReadError::Io(e)))?;
+    if compression == Compression::None {
+        if let Some(size) = size
+            && size > limit as u64
+        {
+            return Err(ReadError::TooLarge { limit, size: Some(size) });
+        }
+        let expected = size.map_or(1 << 16, |s| s as usize);
+        return read_bounded(reader, limit, expected).map_err(on_stdin);
     }
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(ReadError::Folder);
+    read_bounded(reader, limit, 1 << 16).map_err(|e| match e {
+        ReadError::TooLarge { limit, .. } => ReadError::TooLargeDecompressed { limit },
+        ReadError::Io(error) => ReadError::Corrupt { format: compression.name(), error },
+        other => other,
+    })
+}
+
+/// What [`peek_stdin`] read, handed back first by [`stdin`].
+static STDIN_PEEKED: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+fn stdin_peeked() -> std::sync::MutexGuard<'static, Vec<u8>> {
+    STDIN_PEEKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The first bytes of standard input, without using them up: telling what an
+/// input is ([`super::detect`]) must not eat what its reader then reads.
+/// Reads as the bytes come, until `enough(bytes so far, at the end)` says so,
+/// `max` bytes are held or the input ends — so a producer that writes a line
+/// and waits is not waited for beyond what is needed.
+pub fn peek_stdin(max: usize, mut enough: impl FnMut(&[u8], bool) -> bool) -> io::Result<Vec<u8>> {
+    let mut peeked = stdin_peeked();
+    let mut stdin = io::stdin().lock();
+    let mut ended = false;
+    while !ended && peeked.len() < max && !enough(&peeked, false) {
+        let mut chunk = vec![0u8; (max - peeked.len()).min(1 << 16)];
+        match stdin.read(&mut chunk) {
+            Ok(0) => ended = true,
+            Ok(n) => peeked.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    if meta.is_file() && meta.len() > limit as u64 {
-        return Err(ReadError::TooLarge { limit, size: Some(meta.len()) });
-    }
-    let expected = if meta.is_file() { meta.len() as usize } else { 1 << 16 };
-    read_bounded(file, limit, expected)
+    Ok(peeked[..max.min(peeked.len())].to_vec())
+}
+
+/// Standard input, from its first byte: what [`peek_stdin`] read, then the rest.
+pub fn stdin() -> impl Read + Send {
+    io::Cursor::new(std::mem::take(&mut *stdin_peeked())).chain(io::stdin())
 }
 
 fn read_bounded(input: impl Read, limit: usize, expected: usize) -> Result<Vec<u8>, ReadError> {
     // One byte more than `expected`, so a file read whole needs no growth for
     // the end-of-file probe; `take` keeps a file growing under us in bounds.
     let mut buf = Vec::with_capacity(expected.min(limit).saturating_add(1));
-    input.take(limit as u64 + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
+    input.take((limit as u64).saturating_add(1)).read_to_end(&mut buf).map_err(ReadError::Io)?;
     if buf.len() > limit {
         return Err(ReadError::TooLarge { limit, size: None });
     }
@@ -454,7 +513,10 @@ impl Temp {
         // Created and registered under the lock: a signal in between waits
         // for the registration, then removes the file.
         let mut list = pending();
-        let file = tempfile::NamedTempFile::new_in(dir)?;
+        let file = tempfile::NamedTempFile::new_in(dir).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => io::Error::new(e.kind(), format!("the folder {} does not exist", dir.display())),
+            _ => without_temp_path(e),
+        })?;
         list.push(file.path().to_path_buf());
         let registered = Registered(file.path().to_path_buf());
         drop(list);
@@ -476,22 +538,34 @@ impl Temp {
     /// path already renamed away, which is harmless.
     fn persist(self, target: &Path) -> io::Result<()> {
         let Temp { file, _registered } = self;
-        file.persist(target).map(drop).map_err(|e| e.error)
+        file.persist(target).map(drop).map_err(|e| without_temp_path(e.error))
     }
 
     fn persist_noclobber(self, target: &Path) -> io::Result<()> {
         let Temp { file, _registered } = self;
-        file.persist_noclobber(target).map(drop).map_err(|e| e.error)
+        file.persist_noclobber(target).map(drop).map_err(|e| without_temp_path(e.error))
     }
 }
 
+// Straight to the file: `NamedTempFile`'s own writes add the temporary path to their errors.
 impl Write for Temp {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write(buf)
+        self.file.as_file_mut().write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        self.file.as_file_mut().flush()
+    }
+}
+
+/// tempfile names the temporary file in its errors (`… at path "/out/.tmpX1"`),
+/// a file the user never asked for: the error without it, for the caller to
+/// name the user's own path.
+fn without_temp_path(e: io::Error) -> io::Error {
+    let message = e.to_string();
+    match message.rfind(" at path ") {
+        Some(i) if e.get_ref().is_some() => io::Error::new(e.kind(), message[..i].to_owned()),
+        _ => e,
     }
 }
 
@@ -565,6 +639,8 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(read_bounded(&b"12345"[..], 5, 0).unwrap(), b"12345");
+        // No limit (`--max-bytes none`): the whole input, not an overflow to nothing.
+        assert_eq!(read_bounded(&b"12345"[..], usize::MAX, 0).unwrap(), b"12345");
     }
 
     #[test]
@@ -581,6 +657,22 @@ mod tests {
         assert_eq!(read(&path, 101).unwrap().len(), 101);
         assert!(matches!(read(dir.path(), 100), Err(ReadError::Folder)));
         assert!(matches!(read(&dir.path().join("none"), 100), Err(ReadError::NotFound)));
+    }
+
+    #[test]
+    fn a_compressed_file_is_read_decompressed_and_bounded_by_what_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html.gz");
+        let mut out = super::super::compress::Output::new(Some(&path), Vec::new()).unwrap();
+        out.write_all(&b"<p>x</p>".repeat(1000)).unwrap();
+        std::fs::write(&path, out.finish().unwrap()).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < 1000);
+        assert_eq!(read(&path, 8000).unwrap().len(), 8000);
+        let e = read(&path, 7999).unwrap_err();
+        assert!(matches!(e, ReadError::TooLargeDecompressed { limit: 7999 }), "{e:?}");
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 12]).unwrap();
+        assert!(matches!(read(&path, 8000), Err(ReadError::Corrupt { format: "gzip", .. })));
     }
 
     #[test]
@@ -648,6 +740,17 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         assert_eq!(write_new(&target, b"x").unwrap_err().kind(), io::ErrorKind::AlreadyExists);
         assert!(Sink::create(dir.path(), Durability::Synced).is_err(), "a folder is no output file");
+    }
+
+    #[test]
+    fn write_errors_do_not_name_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no-such-folder/out.txt");
+        let e = Sink::create(&missing, Durability::Synced).err().unwrap();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(e.to_string().contains("no-such-folder does not exist"), "{e}");
+        let e = without_temp_path(io::Error::new(io::ErrorKind::StorageFull, "No space left at path \"/x/.tmpA1\""));
+        assert_eq!(e.to_string(), "No space left");
     }
 
     #[cfg(unix)]

@@ -18,7 +18,6 @@
 //! (`text` is replaced by its clean version). A record that already holds
 //! `input_<name>` as well is refused with an error record.
 
-use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 
 use serde_json::{Map, Value};
@@ -386,9 +385,15 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
     if let Some(Value::String(url)) = record.get(&options.url_field) {
         hints.url = Some(url.clone());
     }
+    // A URL field that holds no URL chooses no publisher: counted, not silent.
+    let bad_url = match record.get(&options.url_field) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(url)) => !url.trim().is_empty() && crate::rules::host_of(url).is_none(),
+        Some(_) => true,
+    };
     let doc = record[source].as_str().unwrap_or_default();
     match cleaner.clean(doc.as_bytes(), &hints) {
-        Ok(cleaned) => RecordOutcome { renamed, ..finish_record(record, &cleaned, options, doc_len) },
+        Ok(cleaned) => RecordOutcome { renamed, bad_url, ..finish_record(record, &cleaned, options, doc_len) },
         Err(e) => error(record, e.to_string()),
     }
 }
@@ -400,10 +405,6 @@ pub(crate) fn finish_record(
     options: &JsonlOptions,
     bytes: usize,
 ) -> RecordOutcome {
-    let mut by_category: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &cleaned.removals {
-        *by_category.entry(r.category.to_string()).or_default() += 1;
-    }
     record.insert(TEXT_FIELD.into(), Value::from(cleaned.text()));
     if options.report {
         let to_value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
@@ -420,7 +421,7 @@ pub(crate) fn finish_record(
     RecordOutcome {
         line: Value::Object(record).to_string(),
         bytes,
-        removals: by_category.into_iter().collect(),
+        removals: super::stream::removal_counts(cleaned),
         ..RecordOutcome::default()
     }
 }

@@ -2,6 +2,7 @@
 //! and output, all sharing one windowed, order-keeping parallel driver.
 
 pub mod compress;
+pub mod detect;
 pub mod files;
 pub mod jsonl;
 mod stream;
@@ -10,4 +11,5 @@ pub mod warc;
 pub use compress::{Output, open_input};
 pub use jsonl::{JsonlOptions, clean_jsonl};
 pub use stream::Summary;
+pub(crate) use stream::{RecordOutcome, removal_counts};
 pub use warc::clean_warc;

@@ -23,6 +23,10 @@ pub struct Summary {
     /// Records cleaned from a best-effort reading of a damaged body (broken
     /// chunked encoding, a cut gzip body), each marked with a `warning` field.
     pub warnings: usize,
+    /// Records whose URL field holds no URL with a host (`"n/a"`, `"/x"`):
+    /// no publisher is chosen by it, which the summary says rather than letting
+    /// publisher rules silently not apply. (`www.example.com/x` is read as https.)
+    pub bad_urls: usize,
     /// Removals by category.
     pub removals: BTreeMap<String, usize>,
 }
@@ -34,6 +38,7 @@ impl Summary {
         self.failed += usize::from(outcome.failed);
         self.renamed += outcome.renamed;
         self.warnings += usize::from(outcome.warned);
+        self.bad_urls += usize::from(outcome.bad_url);
         for (cat, n) in &outcome.removals {
             *self.removals.entry(cat.clone()).or_default() += n;
         }
@@ -47,10 +52,24 @@ impl Summary {
         self.skipped += other.skipped;
         self.renamed += other.renamed;
         self.warnings += other.warnings;
+        self.bad_urls += other.bad_urls;
         for (cat, n) in &other.removals {
             *self.removals.entry(cat.clone()).or_default() += n;
         }
     }
+}
+
+/// A document's removals counted for the summary: by category, except the
+/// decisions of main-content extraction (`builtin:…` ids, whose category is
+/// `other`), counted as `extraction` so the summary does not lump them with
+/// the rules' own `other`.
+pub(crate) fn removal_counts(cleaned: &crate::Cleaned) -> Vec<(String, usize)> {
+    let mut by_category: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &cleaned.removals {
+        let label = if r.rule.starts_with("builtin:") { "extraction".to_owned() } else { r.category.to_string() };
+        *by_category.entry(label).or_default() += 1;
+    }
+    by_category.into_iter().collect()
 }
 
 /// One record's output line and what went into the totals.
@@ -64,6 +83,8 @@ pub(crate) struct RecordOutcome {
     pub renamed: usize,
     /// The record carries a `warning`.
     pub warned: bool,
+    /// Its URL field is no URL with a host ([`Summary::bad_urls`]).
+    pub bad_url: bool,
 }
 
 impl RecordOutcome {

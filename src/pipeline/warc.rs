@@ -333,7 +333,7 @@ impl HttpHead {
             let mut decoder = flate2::read::MultiGzDecoder::new(&body.bytes[..]);
             // One byte past the limit tells "over" from "exactly at".
             let read = match max_bytes {
-                Some(max) => decoder.take(max as u64 + 1).read_to_end(&mut plain),
+                Some(max) => decoder.take((max as u64).saturating_add(1)).read_to_end(&mut plain),
                 None => decoder.read_to_end(&mut plain),
             };
             if let Some(max) = max_bytes

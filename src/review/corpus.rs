@@ -5,11 +5,12 @@
 
 use std::collections::VecDeque;
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 use crate::limits::jsonl_line_limit;
+use crate::pipeline::detect::{InputKind, detect};
 use crate::pipeline::files::{self, InputFile, WalkOptions};
 use crate::pipeline::jsonl::{JsonlLine, LineReader};
 use crate::pipeline::open_input;
@@ -43,8 +44,8 @@ impl Document {
 /// How inputs are read.
 #[derive(Debug, Clone)]
 pub struct CorpusOptions {
-    /// Treat every file as JSONL, whatever its name (`.jsonl`, `.ndjson`,
-    /// with `.gz`/`.zst`, are JSONL anyway).
+    /// Treat every file as JSONL, whatever its name and content (without,
+    /// each is told by [`crate::pipeline::detect`]).
     pub jsonl: bool,
     pub html_field: String,
     pub text_field: String,
@@ -90,12 +91,10 @@ impl Corpus {
         if inputs.is_empty() {
             inputs.push(PathBuf::from("-"));
         }
-        // Folders take corpus files too: JSONL and WARC beside HTML and text.
-        let corpus_files = corpus_matcher();
         let mut walked = files::Walk::default();
         for input in &inputs {
-            let walk_options =
-                WalkOptions { glob: glob.or(corpus_files.as_ref()), follow_links: options.follow_links, skip: None };
+            // Folders give pages, JSONL and WARC files alike, as for `clean`.
+            let walk_options = WalkOptions { glob, follow_links: options.follow_links, skip: None };
             let mut walk = files::expand(std::slice::from_ref(input), &walk_options);
             if input.is_dir() && glob.is_none() {
                 // A fixtures folder holds expected outputs beside the inputs: they are not documents.
@@ -115,8 +114,10 @@ impl Corpus {
 
     fn open_next(&mut self, file: InputFile) -> Option<Result<Document, String>> {
         let name = file.path.display().to_string();
-        match kind(&file.path, self.options.jsonl) {
-            Kind::Jsonl => match open_input(&file.path) {
+        // Told as `clean` tells them: by name, else by the first bytes.
+        let kind = if self.options.jsonl { InputKind::Jsonl } else { detect(&file.path).unwrap_or(InputKind::Page) };
+        match kind {
+            InputKind::Jsonl => match open_input(&file.path) {
                 Ok(input) => {
                     // Lines up to the limit `clean --jsonl` reads them by; longer ones are error items.
                     let input =
@@ -126,7 +127,7 @@ impl Corpus {
                 }
                 Err(e) => Some(Err(format!("{name}: {e}"))),
             },
-            Kind::Warc => match open_input(&file.path) {
+            InputKind::Warc => match open_input(&file.path) {
                 Ok(input) => {
                     self.current = Some(Stream::Warc {
                         name,
@@ -136,7 +137,7 @@ impl Corpus {
                 }
                 Err(e) => Some(Err(format!("{name}: {e}"))),
             },
-            Kind::Document => Some(
+            InputKind::Page => Some(
                 files::read(&file.path, self.options.max_bytes)
                     .map(|bytes| Document {
                         name: name.clone(),
@@ -245,33 +246,6 @@ pub fn process<T: Send>(
             .collect();
         done.into_iter().for_each(&mut sink);
     }
-}
-
-enum Kind {
-    Document,
-    Jsonl,
-    Warc,
-}
-
-fn kind(path: &Path, force_jsonl: bool) -> Kind {
-    if force_jsonl {
-        return Kind::Jsonl;
-    }
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    let base = name.trim_end_matches(".gz").trim_end_matches(".zst");
-    if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
-        Kind::Jsonl
-    } else if base.ends_with(".warc") {
-        Kind::Warc
-    } else {
-        Kind::Document
-    }
-}
-
-/// What a folder is walked for: documents, JSONL and WARC files.
-fn corpus_matcher() -> Option<globset::GlobMatcher> {
-    let pattern = "*.{html,htm,xhtml,shtml,txt,text,jsonl,ndjson,warc,jsonl.gz,jsonl.zst,ndjson.gz,warc.gz}";
-    globset::Glob::new(pattern).ok().map(|g| g.compile_matcher())
 }
 
 fn jsonl_document(name: &str, line: &[u8], options: &CorpusOptions) -> Result<Document, String> {

@@ -117,9 +117,10 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
         files.push(FileUse { file: p.file.clone(), why, rules });
         disabled = p.disable.clone();
     } else if !set.publishers().is_empty() {
-        let why = match hints.url.as_deref().and_then(host_of) {
-            Some(host) => format!("no publisher file lists host {host} ({} checked)", set.publishers().len()),
-            None => "no URL given (--url), so no publisher file applies".into(),
+        let why = match (hints.url.as_deref(), hints.url.as_deref().and_then(host_of)) {
+            (_, Some(host)) => format!("no publisher file lists host {host} ({} checked)", set.publishers().len()),
+            (Some(url), None) => format!("the URL {url:?} has no host name, so no publisher file applies"),
+            (None, None) => "no URL given (--url), so no publisher file applies".into(),
         };
         files.push(FileUse { file: "(no publisher file)".into(), why, rules: 0 });
     }

@@ -346,8 +346,36 @@ impl RuleSet {
 }
 
 /// A URL's host as `domains` are matched against it: lower case, no trailing dot.
+/// A URL without a scheme (`www.example.com/x`) is read as `https://` (see [`parse_url`]).
 pub fn host_of(url: &str) -> Option<String> {
-    Some(url::Url::parse(url).ok()?.host_str()?.trim_end_matches('.').to_ascii_lowercase())
+    Some(parse_url(url)?.host_str()?.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// Whether `url` starts with `scheme://`.
+pub fn has_scheme(url: &str) -> bool {
+    url.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// A URL as a user or a scraper wrote it: with a scheme as it is; without
+/// one (`www.example.com/x`, `//cdn.example.com/x`) as `https://…`, as a
+/// browser's address bar reads it, since such a URL would otherwise match no
+/// publisher without a word. `None` when even so it is no URL with a host.
+pub fn parse_url(url: &str) -> Option<url::Url> {
+    let url = url.trim();
+    if has_scheme(url) {
+        return url::Url::parse(url).ok();
+    }
+    let rest = url.strip_prefix("//").unwrap_or(url);
+    if rest.is_empty() {
+        return None;
+    }
+    let parsed = url::Url::parse(&format!("https://{rest}")).ok()?;
+    // A host name of one label (`n/a`, `page.html` is fine) is a word, not a site.
+    let host = parsed.host_str()?;
+    (host.contains('.') || host.contains(':') || host == "localhost").then_some(parsed)
 }
 
 /// Whether `host` is `domain` or a host below it (`www.x.com` under `x.com`, not `notx.com`).
@@ -360,12 +388,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn urls_without_a_scheme_are_read_as_https() {
+        assert_eq!(parse_url("www.example.com/x").map(|u| u.to_string()).as_deref(), Some("https://www.example.com/x"));
+        assert_eq!(host_of("Example.COM."), Some("example.com".into()));
+        assert_eq!(host_of("https://www.example.com/a?next=http://x.example/"), Some("www.example.com".into()));
+        assert_eq!(host_of("www.example.com/redirect?to=https://other.example/"), Some("www.example.com".into()));
+        assert!(parse_url("file:///tmp/page.html").is_some_and(|u| u.host_str().is_none()));
+        for bad in ["", "//", "not a url", "n/a", "https://", "http://exa mple.com/"] {
+            assert_eq!(parse_url(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn embedded_rules_load() {
         let set = RuleSet::embedded().unwrap();
         assert!(set.rules().len() >= 10);
         let lz = set.publisher_for_url("https://www.lifezette.com/polizette/x/").unwrap();
         assert_eq!(set.publishers()[lz].key, "lifezette");
         assert_eq!(set.publisher_for_url("https://notlifezette.com/"), None);
+        assert_eq!(set.publisher_for_url("www.lifezette.com/polizette/x/"), Some(lz), "no scheme: https");
+        assert_eq!(set.publisher_for_url("//www.lifezette.com/x/"), Some(lz));
         assert_eq!(set.publisher_by_name("LIFEZETTE"), Some(lz));
     }
 
