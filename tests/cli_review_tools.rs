@@ -9,6 +9,10 @@ fn declutter() -> Command {
     Command::cargo_bin("declutter").unwrap()
 }
 
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 const STORIES: [&str; 4] = [
     "The council approved the budget on Tuesday, after a long debate about schools, roads, and parks. Opponents said the plan \
      leaves too little for repairs, and the mayor promised a review next year, once revenues are clearer and the audit is done.",
@@ -160,4 +164,141 @@ fn suggest_never_proposes_text_that_varies_and_keeps_real_paragraphs() {
     let out = declutter().args(["rules", "check"]).arg(&rules).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("listed under `keep` but the rule removes it"));
+}
+
+fn rules_test(fixtures: &Path, extra: &[&str]) -> std::process::Output {
+    declutter().args(["rules", "test", "--fixtures"]).arg(fixtures).args(extra).output().unwrap()
+}
+
+/// Item 10: `--update` is not a failure; a missing expected file says so (and
+/// `--update` creates it); a fixtures folder without a case is not a pass.
+#[test]
+fn rules_test_update_missing_expected_and_no_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join("fixtures");
+    let group = fixtures.join("acme");
+    std::fs::create_dir_all(&group).unwrap();
+    // A fixtures folder with no case: a clear message and exit 1, not "0 of 0 pass".
+    let out = rules_test(&fixtures, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no fixture cases in") && stderr.contains("nothing was tested"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED:"));
+
+    // A case without its expected file: named, with what to do; not a diff from empty.
+    std::fs::write(group.join("story.txt"), "Story of the day.\n\nShare this article\n").unwrap();
+    let out = rules_test(&fixtures, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FAIL acme/story.txt"), "{stdout}");
+    assert!(stdout.contains("no expected file") && stdout.contains("story.expected.txt"), "{stdout}");
+    assert!(stdout.contains("run with --update to create it"), "{stdout}");
+    assert!(!stdout.contains("+Story of the day."), "not a diff from empty: {stdout}");
+
+    // --update creates it: reported as written, exit 0, no FAILED.
+    let out = rules_test(&fixtures, &["--update"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("created ") && stdout.contains("story.expected.txt"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(group.join("story.expected.txt")).unwrap(), "Story of the day.\n");
+
+    // A wrong expectation: FAILED and exit 1; with --update "updated" and exit 0.
+    std::fs::write(group.join("story.expected.txt"), "Something else.\n").unwrap();
+    assert_eq!(rules_test(&fixtures, &[]).status.code(), Some(1));
+    let out = rules_test(&fixtures, &["--update", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["failed"], 0);
+    assert_eq!(v["updated"][0]["created"], false);
+    let out = rules_test(&fixtures, &["--update"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("acme: 1 of 1 cases pass"), "nothing left to update");
+    assert_eq!(rules_test(&fixtures, &[]).status.code(), Some(0));
+}
+
+/// Item 10: a rules folder without any fixtures folder yet (a new publisher)
+/// passes on its examples, with a warning that no fixture ran.
+#[test]
+fn rules_test_without_a_fixtures_folder_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::copy(root().join("rules/default.toml"), rules.join("default.toml")).unwrap();
+    let out = declutter().args(["rules", "test"]).arg(&rules).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: no fixtures folder") && stderr.contains("only the rules' examples ran"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no fixture cases"));
+}
+
+/// Item 10: the rule-change review as an HTML page (it was refused).
+#[test]
+fn rule_change_diff_writes_an_html_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = (dir.path().join("before"), dir.path().join("after"));
+    for d in [&before, &after] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::copy(root().join("rules/default.toml"), d.join("default.toml")).unwrap();
+    }
+    let mut rules = std::fs::read_to_string(root().join("rules/default.toml")).unwrap();
+    rules.push_str(
+        "\n[[rule]]\nid = \"tip-line\"\ncategory = \"other\"\nblock = { starts_with = \"got a news tip\" }\n\
+         examples = { remove = [\"Got a news tip? Write to the desk.\"] }\n",
+    );
+    std::fs::write(after.join("default.toml"), rules).unwrap();
+    let pages: Vec<String> = STORIES[..2]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "<html><head><title>Story {i}</title></head><body><article><h1>Story {i}</h1><p>{s}</p>\
+                 <p>Got a news tip? Write to the desk.</p></article></body></html>"
+            )
+        })
+        .collect();
+    let corpus = write_corpus(dir.path(), "www.planet.example", &pages);
+    let report = dir.path().join("change.html");
+    let out = declutter()
+        .args(["diff", "--format", "html", "--rules-before"])
+        .arg(&before)
+        .arg("--rules-after")
+        .arg(&after)
+        .arg("-o")
+        .arg(&report)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(&report).unwrap();
+    assert!(page.contains("2 of 2 documents changed"), "the summary");
+    assert!(page.contains("<h2>Changes by rule</h2>"));
+    assert!(page.contains("<span class=\"kind\">newly removed</span>"));
+    assert!(page.contains("<span class=\"name\">https://www.planet.example/story/0</span>"), "named by URL");
+    assert!(page.contains("corpus.jsonl:1</span>"), "the record's place kept as secondary");
+    assert!(!page.contains(" src=") && !page.contains("<link"), "self-contained");
+}
+
+/// Item 10: the review report names JSONL records by URL and title.
+#[test]
+fn review_report_labels_records_by_url_and_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = vec![format!(
+        "<html><head><title>Budget passes</title></head><body><article><h1>Budget passes</h1><p>{}</p></article></body></html>",
+        STORIES[0]
+    )];
+    let corpus = write_corpus(dir.path(), "www.planet.example", &pages);
+    let out = declutter().args(["diff", "--format", "html"]).arg(&corpus).output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.contains(
+            "<span class=\"name\">https://www.planet.example/story/0</span> <span class=\"title\">Budget passes</span> \
+             <span class=\"source\">"
+        ),
+        "{page}"
+    );
 }
