@@ -302,3 +302,34 @@ fn review_report_labels_records_by_url_and_title() {
         "{page}"
     );
 }
+
+/// Item 11: the built-in `dateline` rule removes blocks that are only a date
+/// or a time, not the bare numbers of a chart's labels (which left "billion"
+/// and "%" behind).
+#[test]
+fn dateline_keeps_chart_labels_and_removes_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Posted on March 3, 2017\n\nThe fund grew fast over the decade, its managers said on Monday.\n\n\
+                0\n\n200\n\n600\n\nbillion\n\n2010\n\n1,000\n\n2.5\n\n%\n\nUpdated 10:32 a.m. ET\n\n23.10.2018\n\n19:49\n";
+    // From an empty folder: the shipped rules, as a user gets them.
+    let out = declutter()
+        .args(["clean", "--format", "json", "-"])
+        .current_dir(dir.path())
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kept = v["text"].as_str().unwrap();
+    for label in ["0", "200", "600", "billion", "2010", "1,000", "2.5", "%"] {
+        assert!(kept.split("\n\n").any(|b| b.trim() == label), "chart label {label:?} kept: {kept:?}");
+    }
+    let dated: Vec<&str> = v["removals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "dateline")
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(dated, ["Posted on March 3, 2017", "Updated 10:32 a.m. ET", "23.10.2018", "19:49"]);
+}
