@@ -320,7 +320,9 @@ fn collect_elements(site: &mut Site, html: &str, page: &Page) {
                     if laid.trim().is_empty() {
                         continue;
                     }
-                    Some(laid)
+                    // Kept for the exit only where it can be a box or this page's article paragraph.
+                    let prose_wanted = site.prose[page.prose_from..].iter().any(|p| p.html.is_none());
+                    (prose_wanted || !selectors_of(&node).is_empty()).then_some(laid)
                 };
                 pre += 1;
                 stack.push(Step::Exit(node, pre, laid));
