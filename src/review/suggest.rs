@@ -139,6 +139,13 @@ struct ElementSeen {
 const MAX_ELEMENT_CHARS: usize = 8000;
 /// Longest block generalized to a digit-free shape.
 const MAX_SHAPE_CHARS: usize = 100;
+/// Elements with more nodes than this are containers too (and a page nested
+/// deeper than this costs no more than this many layouts per node).
+const MAX_BOX_NODES: usize = 5000;
+/// Laid-out elements nested in one another at most: deeper ones are only
+/// asked whether they hide themselves, and are never suggested. Pages are
+/// rarely nested this deep below their last container.
+const MAX_LAID_DEPTH: usize = 64;
 /// Candidate selectors per site kept in memory (most elements are one-offs).
 const MAX_ELEMENTS_PER_SITE: usize = 20_000;
 /// Article paragraphs kept per site for `keep` examples, and per page.
@@ -271,9 +278,9 @@ struct Named {
 
 enum Step<'a> {
     Enter(NodeRef<'a>),
-    /// An element left, with its pre-order position and its laid-out text
-    /// (`None` when too long to be a box).
-    Exit(NodeRef<'a>, usize, Option<String>),
+    /// An element left, with its pre-order position, whether it was laid out,
+    /// and its laid-out text (`None` when it cannot be a box or paragraph).
+    Exit(NodeRef<'a>, usize, bool, Option<String>),
 }
 
 /// Visible characters (not whitespace) under the element being walked, and how many are link text.
@@ -283,14 +290,19 @@ struct Frame {
     link_chars: usize,
 }
 
-fn collect_elements(site: &mut Site, html: &str, page: &Page) {
+/// Returns how many nodes were laid out, layouts counted one by one (the
+/// walk's cost: bounded by `MAX_LAID_DEPTH` layouts per node).
+fn collect_elements(site: &mut Site, html: &str, page: &Page) -> usize {
     let doc = Dom::parse_document(html);
-    let sizes = text_sizes(&doc);
+    let sizes = sizes(&doc);
     let mut named: HashMap<String, Vec<Named>> = HashMap::new();
     let mut stack = vec![Step::Enter(doc.root_element())];
     let mut frames: Vec<Frame> = vec![Frame::default()];
     let mut in_link = 0usize;
     let mut pre = 0usize;
+    // Laid-out elements open around the one entered, and nodes laid out.
+    let mut laid_depth = 0usize;
+    let mut laid_nodes = 0usize;
     while let Some(step) = stack.pop() {
         match step {
             Step::Enter(node) => {
@@ -309,8 +321,13 @@ fn collect_elements(site: &mut Site, html: &str, page: &Page) {
                 // one holding nothing visible) lays out to no text, and
                 // nothing under it is looked at. Containers too big to be a
                 // box are not laid out (the page's wrappers would each cost a
-                // layout of the page): only whether the layout hides them.
-                let laid = if sizes.get(node.id().index()).copied().unwrap_or(0) > MAX_ELEMENT_CHARS * 4 {
+                // layout of the page), nor elements under MAX_LAID_DEPTH laid
+                // out ones (a node is laid out once per laid-out ancestor: a
+                // deep chain would cost its depth squared): for them only
+                // whether the layout hides the element itself.
+                let container = sizes.get(node.id().index()).is_none_or(|s| s.is_container());
+                let lays_out = !container && laid_depth < MAX_LAID_DEPTH;
+                let laid = if !lays_out {
                     if hidden_itself(el) {
                         continue;
                     }
@@ -325,12 +342,17 @@ fn collect_elements(site: &mut Site, html: &str, page: &Page) {
                     (prose_wanted || !selectors_of(&node).is_empty()).then_some(laid)
                 };
                 pre += 1;
-                stack.push(Step::Exit(node, pre, laid));
+                laid_depth += usize::from(lays_out);
+                if lays_out {
+                    laid_nodes += sizes.get(node.id().index()).map_or(0, |s| s.nodes);
+                }
+                stack.push(Step::Exit(node, pre, lays_out, laid));
                 stack.extend(node.children().rev().map(Step::Enter));
                 frames.push(Frame::default());
                 in_link += usize::from(el.name() == "a");
             }
-            Step::Exit(node, position, laid) => {
+            Step::Exit(node, position, was_laid, laid) => {
+                laid_depth -= usize::from(was_laid);
                 let frame = frames.pop().unwrap_or_default();
                 if let Some(parent) = frames.last_mut() {
                     parent.chars += frame.chars;
@@ -404,25 +426,45 @@ fn collect_elements(site: &mut Site, html: &str, page: &Page) {
             seen.tag = first.tag.clone();
         }
     }
+    laid_nodes
 }
 
-/// Non-whitespace text bytes under each node (script and style bodies left
-/// out), by node index: an upper bound of the text the layout shows there,
-/// cheaper to know than the layout itself.
-fn text_sizes(doc: &Dom) -> Vec<usize> {
-    let mut sizes = vec![0usize; doc.len()];
+/// Per node (by index), what is under it: non-whitespace text bytes (script
+/// and style bodies left out: an upper bound of the text the layout shows
+/// there) and nodes. Cheaper to know than the layout itself.
+#[derive(Debug, Clone, Copy, Default)]
+struct Size {
+    text: usize,
+    nodes: usize,
+}
+
+impl Size {
+    /// Too big to be a box: laid out, it would cost about a layout of the
+    /// page per wrapper, or of a deep chain per level.
+    fn is_container(self) -> bool {
+        self.text > MAX_ELEMENT_CHARS * 4 || self.nodes > MAX_BOX_NODES
+    }
+}
+
+fn sizes(doc: &Dom) -> Vec<Size> {
+    let mut sizes = vec![Size::default(); doc.len()];
     let nodes: Vec<NodeRef<'_>> = doc.document().descendants().collect();
     for node in nodes.iter().rev() {
         let i = node.id().index();
+        let Some(mut own) = sizes.get(i).copied() else { continue };
+        own.nodes += 1;
         if let Some(t) = node.text() {
             let code = node.parent().and_then(|p| p.element()).is_some_and(|e| matches!(e.name(), "script" | "style"));
-            if !code && let Some(size) = sizes.get_mut(i) {
-                *size = t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+            if !code {
+                own.text += t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
             }
         }
-        let own = sizes.get(i).copied().unwrap_or(0);
+        if let Some(size) = sizes.get_mut(i) {
+            *size = own;
+        }
         if let Some(parent) = node.parent().and_then(|p| sizes.get_mut(p.id().index())) {
-            *parent += own;
+            parent.text += own.text;
+            parent.nodes += own.nodes;
         }
     }
     sizes
@@ -960,6 +1002,28 @@ mod tests {
         assert!(!hidden("<div class=\"wrapper\" id=\"page\">a</div>", "div"));
         assert!(!hidden("<table><tr><td class=\"cell\">a</td></tr></table>", "td"));
         assert!(!hidden("<table><tr class=\"row\"><td>a</td></tr></table>", "tr"));
+    }
+
+    /// A node is laid out once per laid-out ancestor; a chain of nested
+    /// boxes used to lay out every level (quadratic in the depth: minutes for
+    /// 20 000 levels). The work is now at most MAX_LAID_DEPTH layouts per node.
+    #[test]
+    fn a_deep_page_costs_a_bounded_number_of_layouts_per_node() {
+        let n = 4000;
+        let html = format!(
+            "<html><body>{}deep text here{}</body></html>",
+            "<div class=\"box\">x ".repeat(n),
+            "</div>".repeat(n)
+        );
+        let cleaner = Cleaner::builder().extract(false).build().unwrap();
+        let cleaned = cleaner.clean(html.as_bytes(), &Hints::default()).unwrap();
+        let mut site = Site::default();
+        let output: String = cleaned.blocks.iter().map(|b| key(&b.text) + " ").collect();
+        let whole: HashSet<String> = cleaned.blocks.iter().map(|b| key(&b.text)).collect();
+        let laid = collect_elements(&mut site, &html, &Page { output: &output, whole_blocks: &whole, prose_from: 0 });
+        let nodes = 2 * n + 8;
+        assert!(laid <= MAX_LAID_DEPTH * nodes, "{laid} nodes laid out for a page of about {nodes}");
+        assert!(laid * 20 < n * n, "not quadratic: {laid}");
     }
 
     #[test]
