@@ -333,3 +333,29 @@ fn dateline_keeps_chart_labels_and_removes_dates() {
         .collect();
     assert_eq!(dated, ["Posted on March 3, 2017", "Updated 10:32 a.m. ET", "23.10.2018", "19:49"]);
 }
+
+/// Items 8/9's walk lays out at most 64 nested boxes per node; deeper ones
+/// are not considered, and the run says so.
+#[test]
+fn suggest_says_when_boxes_were_too_deep_to_consider() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages: Vec<String> = STORIES
+        .iter()
+        .map(|s| {
+            format!(
+                "<html><body><p>{s}</p>{}<span class=\"deep-note\">Deep inside</span>{}</body></html>",
+                "<div class=\"level\">".repeat(300),
+                "</div>".repeat(300)
+            )
+        })
+        .collect();
+    let corpus = write_corpus(dir.path(), "www.deep.example", &pages);
+    let out = declutter().args(["rules", "suggest", "--no-extract"]).arg(&corpus).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("note: on 4 page(s), elements nested below 64 laid-out boxes were not considered"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("span.deep-note"));
+}

@@ -356,6 +356,12 @@ pub(super) fn suggest(
             }
         },
     );
+    if collector.too_deep_pages() > 0 {
+        report(format!(
+            "note: on {} page(s), elements nested below 64 laid-out boxes were not considered (too deep to lay out each)",
+            collector.too_deep_pages()
+        ));
+    }
     let sites = collector.finish(options);
     match format {
         SuggestFormat::Toml => {

@@ -87,6 +87,7 @@ pub struct SiteSuggestions {
 #[derive(Debug, Default)]
 pub struct Collector {
     sites: HashMap<String, Site>,
+    too_deep: usize,
 }
 
 #[derive(Debug, Default)]
@@ -206,8 +207,15 @@ impl Collector {
         }
         if let Some(html) = html {
             let page = Page { output: &output, whole_blocks: &whole_blocks, prose_from: prose_before };
-            collect_elements(s, html, &page);
+            let walked = collect_elements(s, html, &page);
+            self.too_deep += usize::from(walked.too_deep);
         }
+    }
+
+    /// Pages with elements nested below `MAX_LAID_DEPTH` laid-out ones: those
+    /// were not considered (the caller says so).
+    pub fn too_deep_pages(&self) -> usize {
+        self.too_deep
     }
 
     /// Ranked, validated suggestions per site with at least `min_pages` pages.
@@ -290,9 +298,17 @@ struct Frame {
     link_chars: usize,
 }
 
-/// Returns how many nodes were laid out, layouts counted one by one (the
-/// walk's cost: bounded by `MAX_LAID_DEPTH` layouts per node).
-fn collect_elements(site: &mut Site, html: &str, page: &Page) -> usize {
+/// What a page's walk cost.
+struct Walked {
+    /// Nodes laid out, layouts counted one by one (bounded by `MAX_LAID_DEPTH`
+    /// per node): what the tests hold the walk's cost to.
+    #[cfg_attr(not(test), allow(dead_code))]
+    laid_nodes: usize,
+    /// Some element was nested too deep to be laid out.
+    too_deep: bool,
+}
+
+fn collect_elements(site: &mut Site, html: &str, page: &Page) -> Walked {
     let doc = Dom::parse_document(html);
     let sizes = sizes(&doc);
     let mut named: HashMap<String, Vec<Named>> = HashMap::new();
@@ -303,6 +319,7 @@ fn collect_elements(site: &mut Site, html: &str, page: &Page) -> usize {
     // Laid-out elements open around the one entered, and nodes laid out.
     let mut laid_depth = 0usize;
     let mut laid_nodes = 0usize;
+    let mut too_deep = false;
     while let Some(step) = stack.pop() {
         match step {
             Step::Enter(node) => {
@@ -327,6 +344,7 @@ fn collect_elements(site: &mut Site, html: &str, page: &Page) -> usize {
                 // whether the layout hides the element itself.
                 let container = sizes.get(node.id().index()).is_none_or(|s| s.is_container());
                 let lays_out = !container && laid_depth < MAX_LAID_DEPTH;
+                too_deep |= !container && !lays_out;
                 let laid = if !lays_out {
                     if hidden_itself(el) {
                         continue;
@@ -426,7 +444,7 @@ fn collect_elements(site: &mut Site, html: &str, page: &Page) -> usize {
             seen.tag = first.tag.clone();
         }
     }
-    laid_nodes
+    Walked { laid_nodes, too_deep }
 }
 
 /// Per node (by index), what is under it: non-whitespace text bytes (script
@@ -1020,7 +1038,9 @@ mod tests {
         let mut site = Site::default();
         let output: String = cleaned.blocks.iter().map(|b| key(&b.text) + " ").collect();
         let whole: HashSet<String> = cleaned.blocks.iter().map(|b| key(&b.text)).collect();
-        let laid = collect_elements(&mut site, &html, &Page { output: &output, whole_blocks: &whole, prose_from: 0 });
+        let walked = collect_elements(&mut site, &html, &Page { output: &output, whole_blocks: &whole, prose_from: 0 });
+        assert!(walked.too_deep, "the limit was hit, and is said to be");
+        let laid = walked.laid_nodes;
         let nodes = 2 * n + 8;
         assert!(laid <= MAX_LAID_DEPTH * nodes, "{laid} nodes laid out for a page of about {nodes}");
         assert!(laid * 20 < n * n, "not quadratic: {laid}");
