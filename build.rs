@@ -2,7 +2,11 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not baked in when it was compiled: a build
+    // script compiled for another checkout (a copied target/) would embed
+    // that checkout's rules.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files = vec!["default.toml".to_owned()];
     let publishers = root.join("publishers");

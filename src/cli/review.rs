@@ -8,7 +8,7 @@ use super::{CleanerArgs, ColorChoice, CorpusArgs, DiffArgs, DiffFormat, ExplainA
 use crate::pipeline::files::{self, Durability, Sink};
 use crate::review::compare::{self, Change, Tally};
 use crate::review::corpus::{self, Corpus, CorpusOptions};
-use crate::review::report::Report;
+use crate::review::report::{ChangeReport, Report};
 use crate::review::{diff as render, explain as why};
 use crate::write::terminal::printable;
 use crate::{Cleaned, Cleaner, Hints};
@@ -166,10 +166,6 @@ pub(super) fn diff(args: &DiffArgs) -> u8 {
 
 /// `diff --rules-before A --rules-after B`: only documents whose output changed.
 fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
-    if args.format == DiffFormat::Html {
-        report("--format html shows one rule set; compare rule sets with --format unified or json");
-        return exit::USAGE;
-    }
     let (old, new) = match (cleaner(&args.cleaner, Some(before)), cleaner(&args.cleaner, Some(after))) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -187,6 +183,7 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
     let mut tally = Tally::default();
     let mut failed = false;
     let mut out = Vec::new();
+    let mut html = (args.format == DiffFormat::Html).then(|| ChangeReport::new(args.title.clone()));
     corpus::process(
         corpus,
         |doc| {
@@ -195,30 +192,40 @@ fn rule_change(args: &DiffArgs, before: &Path, after: &Path) -> u8 {
         },
         |item| match item {
             Err(e) => {
-                report(e);
+                report(&e);
                 failed = true;
                 tally.failed += 1;
+                if let Some(r) = html.as_mut() {
+                    r.add_error(e.split(": ").next().unwrap_or(""), &e);
+                }
             }
             Ok((doc, (Ok(b), Ok(a)))) => {
                 let change = compare::compare(&doc.name, &b, &a);
                 tally.add(change.as_ref());
                 if let Some(change) = change {
-                    out.push(match args.format {
-                        DiffFormat::Json => format!("{}\n", serde_json::to_string(&change).unwrap_or_default()),
-                        _ => describe_change(&change, &paint),
-                    });
+                    match (args.format, html.as_mut()) {
+                        (_, Some(r)) => r.add(&doc.name, &a, &change),
+                        (DiffFormat::Json, _) => {
+                            out.push(format!("{}\n", serde_json::to_string(&change).unwrap_or_default()))
+                        }
+                        _ => out.push(describe_change(&change, &paint)),
+                    }
                 }
             }
             Ok((doc, (Err(e), _) | (_, Err(e)))) => {
                 report(format!("{}: {e}", doc.name));
                 failed = true;
                 tally.failed += 1;
+                if let Some(r) = html.as_mut() {
+                    r.add_error(&doc.name, &e.to_string());
+                }
             }
         },
     );
     let mut text: String = out.concat();
-    match args.format {
-        DiffFormat::Json => {
+    match (args.format, html) {
+        (_, Some(r)) => text = r.finish(&tally),
+        (DiffFormat::Json, _) => {
             text.push_str(&format!("{}\n", serde_json::json!({ "summary": tally })));
         }
         _ => text.push_str(&printable(&describe_tally(&tally))),

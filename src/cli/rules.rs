@@ -195,20 +195,42 @@ pub(super) fn test(
             return exit::USAGE;
         }
     };
-    let results: Vec<(String, Vec<fixtures::Failure>)> = {
+    let results: Vec<(String, fixtures::Outcome)> = {
         use rayon::prelude::*;
-        cases.par_iter().map(|c| (c.group.clone(), fixtures::run(&cleaner, c, update))).collect()
+        cases.par_iter().map(|c| (c.group.clone(), fixtures::run_case(&cleaner, c, update))).collect()
     };
-    let failures: Vec<&fixtures::Failure> = results.iter().flat_map(|(_, f)| f).collect();
-    let failed_cases = results.iter().filter(|(_, f)| !f.is_empty()).count();
+    let failures: Vec<&fixtures::Failure> = results.iter().flat_map(|(_, o)| &o.failures).collect();
+    let updated: Vec<&fixtures::Updated> = results.iter().flat_map(|(_, o)| &o.updated).collect();
+    let failed_cases = results.iter().filter(|(_, o)| !o.failures.is_empty()).count();
+    // A run that tests no case is not a pass, unless there is no fixtures
+    // folder at all yet (a new rules folder: its examples are what there is).
+    let empty =
+        cases.is_empty().then(|| if fixtures.is_none() && !root.exists() { Empty::NoFolder } else { Empty::NoCases });
+    let empty_note = match empty {
+        Some(Empty::NoFolder) => Some(format!(
+            "warning: no fixtures folder ({} not found): only the rules' examples ran; add \
+             fixtures/<publisher>/<case>.html (or .txt) and run `declutter rules test --update` to write its .expected.txt",
+            root.display()
+        )),
+        Some(Empty::NoCases) => Some(format!(
+            "no fixture cases in {}: a case is <group>/<case>.html or .txt (with <case>.expected.txt); nothing was tested",
+            root.display()
+        )),
+        None => None,
+    };
+    let ok = failed_cases == 0 && empty != Some(Empty::NoCases);
     match format {
         ReportFormat::Json => {
             let v = serde_json::json!({
+                "ok": ok,
                 "rules": cleaner.rules().rules().len(),
                 "examples": examples,
+                "fixtures": root,
                 "cases": cases.len(),
                 "failed": failed_cases,
                 "failures": failures,
+                "updated": updated,
+                "note": empty_note,
             });
             outln!("{v}");
         }
@@ -216,31 +238,54 @@ pub(super) fn test(
             for f in &failures {
                 outln!("FAIL {}\n{}", f.case, f.message.trim_end());
             }
+            for u in &updated {
+                outln!("{} {} ({})", if u.created { "created" } else { "updated" }, u.path.display(), u.case);
+            }
             let mut groups: Vec<(&str, usize, usize)> = Vec::new();
-            for (group, f) in &results {
+            for (group, o) in &results {
+                let bad = usize::from(!o.failures.is_empty());
                 match groups.iter_mut().find(|(g, _, _)| g == group) {
                     Some(g) => {
                         g.1 += 1;
-                        g.2 += usize::from(!f.is_empty());
+                        g.2 += bad;
                     }
-                    None => groups.push((group, 1, usize::from(!f.is_empty()))),
+                    None => groups.push((group, 1, bad)),
                 }
             }
             for (group, n, bad) in &groups {
                 let publisher = cleaner.rules().publisher_by_name(group).map(|_| " (publisher)").unwrap_or("");
                 outln!("{group}{publisher}: {} of {n} cases pass", n - bad);
             }
+            if let Some(note) = &empty_note {
+                eprintln!("declutter: {note}");
+            }
+            let fixtures_part = if cases.is_empty() {
+                format!("no fixture cases ({})", root.display())
+            } else {
+                format!("{} of {} fixture cases pass ({})", cases.len() - failed_cases, cases.len(), root.display())
+            };
+            let updated_part = match updated.len() {
+                0 => String::new(),
+                1 => "; 1 expected file written".to_owned(),
+                n => format!("; {n} expected files written"),
+            };
             outln!(
-                "{}: {} rules, {examples} examples pass; {} of {} fixture cases pass ({})",
-                if failed_cases == 0 { "ok" } else { "FAILED" },
+                "{}: {} rules, {examples} examples pass; {fixtures_part}{updated_part}",
+                if ok { "ok" } else { "FAILED" },
                 cleaner.rules().rules().len(),
-                cases.len() - failed_cases,
-                cases.len(),
-                root.display()
             );
         }
     }
-    if failed_cases == 0 { exit::OK } else { exit::INPUT_FAILED }
+    if ok { exit::OK } else { exit::INPUT_FAILED }
+}
+
+/// Why a `rules test` run had no fixture case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Empty {
+    /// No fixtures folder: a warning.
+    NoFolder,
+    /// A fixtures folder (found or given) without a case: a failure.
+    NoCases,
 }
 
 /// `rules stats CORPUS`.
@@ -363,6 +408,12 @@ pub(super) fn suggest(
             }
         },
     );
+    if collector.too_deep_pages() > 0 {
+        report(format!(
+            "note: on {} page(s), elements nested below 64 laid-out boxes were not considered (too deep to lay out each)",
+            collector.too_deep_pages()
+        ));
+    }
     let sites = collector.finish(options);
     match format {
         SuggestFormat::Toml => {

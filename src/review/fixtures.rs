@@ -99,14 +99,40 @@ pub fn cases(root: &Path) -> Result<Vec<Case>, String> {
     Ok(out)
 }
 
+/// What running one case did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    pub failures: Vec<Failure>,
+    /// Expected files written by `--update` (created or rewritten from the output).
+    pub updated: Vec<Updated>,
+}
+
+/// An expected file `--update` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Updated {
+    pub case: String,
+    pub path: PathBuf,
+    /// There was no expected file before.
+    pub created: bool,
+}
+
 /// Runs one case; returns its failures (text, Markdown, removal ids). With
-/// `update`, expected files are rewritten from the output (atomically).
+/// `update`, expected files are rewritten from the output (atomically), and a
+/// difference that was written is not a failure.
 pub fn run(cleaner: &Cleaner, case: &Case, update: bool) -> Vec<Failure> {
-    let mut failures = Vec::new();
+    run_case(cleaner, case, update).failures
+}
+
+/// [`run`], with what `update` wrote.
+pub fn run_case(cleaner: &Cleaner, case: &Case, update: bool) -> Outcome {
+    let mut out = Outcome::default();
     let fail = |message: String| Failure { case: case.name.clone(), message };
     let bytes = match std::fs::read(&case.input) {
         Ok(b) => b,
-        Err(e) => return vec![fail(format!("{}: {e}", case.input.display()))],
+        Err(e) => {
+            out.failures.push(fail(format!("{}: {e}", case.input.display())));
+            return out;
+        }
     };
     let mut hints = case.hints();
     // A case in a publisher's folder is that publisher's page unless it says otherwise.
@@ -115,17 +141,25 @@ pub fn run(cleaner: &Cleaner, case: &Case, update: bool) -> Vec<Failure> {
     }
     let cleaned = match cleaner.clean(&bytes, &hints) {
         Ok(c) => c,
-        Err(e) => return vec![fail(format!("error: {e}"))],
+        Err(e) => {
+            out.failures.push(fail(format!("error: {e}")));
+            return out;
+        }
     };
-    if let Some(m) = compare(&case.name, &case.expected, &cleaned.text(), update) {
-        failures.push(fail(m));
-    }
+    let mut check = |label: String, path: &Path, actual: &str, must_exist: bool| match compare(
+        &label, path, actual, update, must_exist,
+    ) {
+        Compared::Same => {}
+        Compared::Failed(m) => out.failures.push(fail(m)),
+        Compared::Written { created } => {
+            out.updated.push(Updated { case: case.name.clone(), path: path.to_path_buf(), created })
+        }
+    };
+    check(case.name.clone(), &case.expected, &cleaned.text(), true);
+    // The Markdown expectation is optional: checked (and updated) only when present.
     let expected_md = case.expected.with_extension("md");
-    if expected_md.exists()
-        && let Some(m) =
-            compare(&format!("{} markdown", case.name), &expected_md, &crate::write::markdown(&cleaned), update)
-    {
-        failures.push(fail(m));
+    if expected_md.exists() {
+        check(format!("{} markdown", case.name), &expected_md, &crate::write::markdown(&cleaned), false);
     }
     if let Some(want) = &case.meta.removals {
         let with_builtin = want.iter().any(|id| id.starts_with("builtin:"));
@@ -136,33 +170,50 @@ pub fn run(cleaner: &Cleaner, case: &Case, update: bool) -> Vec<Failure> {
             .filter(|id| with_builtin || !id.starts_with("builtin:"))
             .collect();
         if got != want.iter().map(String::as_str).collect::<Vec<_>>() {
-            failures.push(fail(format!("removals {got:?}, expected {want:?}")));
+            // Not something --update can write: the case file is the author's.
+            out.failures.push(fail(format!("removals {got:?}, expected {want:?} (from the .case.toml)")));
         }
     }
-    failures
+    out
 }
 
-/// A diff when `actual` differs from the file, `None` when they agree.
-fn compare(label: &str, expected_path: &Path, actual: &str, update: bool) -> Option<String> {
-    let expected = std::fs::read_to_string(expected_path).unwrap_or_default();
-    if actual == expected {
-        return None;
+enum Compared {
+    Same,
+    Failed(String),
+    Written { created: bool },
+}
+
+/// `actual` against the expected file: the same, a failure (a diff, or why the
+/// file could not be read or written), or written from `actual` (`update`).
+fn compare(label: &str, expected_path: &Path, actual: &str, update: bool, must_exist: bool) -> Compared {
+    let expected = match std::fs::read_to_string(expected_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && must_exist => None,
+        Err(e) => return Compared::Failed(format!("{}: {e}", expected_path.display())),
+    };
+    if expected.as_deref() == Some(actual) {
+        return Compared::Same;
     }
-    let mut message = format!(
-        "--- {label} (expected -, actual +)\n{}",
-        TextDiff::from_lines(&expected, actual).unified_diff().context_radius(2)
-    );
     if update {
-        match crate::pipeline::files::write_atomically(
+        return match crate::pipeline::files::write_atomically(
             expected_path,
             actual.as_bytes(),
             crate::pipeline::files::Durability::Synced,
         ) {
-            Ok(()) => message.push_str(&format!("(rewrote {})\n", expected_path.display())),
-            Err(e) => message.push_str(&format!("(could not rewrite {}: {e})\n", expected_path.display())),
-        }
+            Ok(()) => Compared::Written { created: expected.is_none() },
+            Err(e) => Compared::Failed(format!("could not write {}: {e}", expected_path.display())),
+        };
     }
-    Some(message)
+    match expected {
+        None => Compared::Failed(format!(
+            "no expected file {}; run with --update to create it from the output",
+            expected_path.display()
+        )),
+        Some(expected) => Compared::Failed(format!(
+            "--- {label} (expected -, actual +)\n{}",
+            TextDiff::from_lines(&expected, actual).unified_diff().context_radius(2)
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -184,9 +235,30 @@ mod tests {
         let failures = run(&cleaner, &cases[0], false);
         assert_eq!(failures.len(), 1, "{failures:?}");
         assert!(failures[0].message.contains("-Share this article"), "{}", failures[0].message);
-        // --update rewrites the expectation; the case then passes.
-        run(&cleaner, &cases[0], true);
+        // --update rewrites the expectation, which is not a failure; the case then passes.
+        let outcome = run_case(&cleaner, &cases[0], true);
+        assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
+        assert_eq!(outcome.updated.len(), 1);
+        assert!(!outcome.updated[0].created);
         assert!(run(&cleaner, &cases[0], false).is_empty());
+    }
+
+    #[test]
+    fn a_missing_expectation_says_so_and_update_creates_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let group = dir.path().join("acme");
+        std::fs::create_dir(&group).unwrap();
+        std::fs::write(group.join("a.txt"), "Story.\n").unwrap();
+        let cases = cases(dir.path()).unwrap();
+        let cleaner = Cleaner::new().unwrap();
+        let failures = run(&cleaner, &cases[0], false);
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].message.starts_with("no expected file "), "{}", failures[0].message);
+        assert!(failures[0].message.contains("--update"), "{}", failures[0].message);
+        assert!(!failures[0].message.contains("+++"), "not a diff from empty: {}", failures[0].message);
+        let outcome = run_case(&cleaner, &cases[0], true);
+        assert!(outcome.failures.is_empty() && outcome.updated[0].created, "{outcome:?}");
+        assert_eq!(std::fs::read_to_string(group.join("a.expected.txt")).unwrap(), "Story.\n");
     }
 
     #[test]

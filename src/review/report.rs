@@ -2,10 +2,18 @@
 //! network, no external assets). Per document, the article with removed parts
 //! struck through and labelled by rule, collapsible; a table of rules with hit
 //! counts and example removals; a search box. Opens from disk in any browser.
+//!
+//! [`ChangeReport`] is the same page for a rule change (`diff --rules-before A
+//! --rules-after B --format html`): only the documents whose output changed,
+//! with the blocks newly removed, newly kept and edited, each labelled by
+//! rule, and the per-rule tally as the table.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use similar::{ChangeTag, TextDiff};
+
+use super::compare::{Change, DocumentChange, Tally};
 use super::diff::SHOWN_CHARS;
 use super::{Part, Piece, shorten};
 use crate::Cleaned;
@@ -64,10 +72,10 @@ impl Report {
         let d = &mut self.documents;
         let _ = write!(
             d,
-            "<details class=\"doc\" id=\"{id}\" data-rules=\" {} \"><summary><span class=\"name\">{}</span> \
+            "<details class=\"doc\" id=\"{id}\" data-rules=\" {} \"><summary>{} \
              <span class=\"facts\">publisher {}{} · {} kept · {} removed</span></summary><div class=\"body\">",
             escape(&rules_attr.join(" ")),
-            escape(name),
+            document_label(name, cleaned),
             escape(publisher),
             escape(method.as_deref().unwrap_or("")),
             cleaned.blocks.len(),
@@ -152,11 +160,176 @@ impl Report {
             &[
                 ("title", &escape(&self.title)),
                 ("summary", &escape(&summary)),
+                ("rules_heading", "Rules"),
+                ("head", RULES_HEAD),
                 ("rules", &table),
                 ("documents", &self.documents),
             ],
         )
     }
+}
+
+const RULES_HEAD: &str = "<th>rule</th><th>category</th><th>hits</th><th>documents</th><th>example removals</th>";
+const CHANGES_HEAD: &str = "<th>rule</th><th>newly removed</th><th>newly kept</th><th>edited</th><th>documents</th>";
+
+/// The rule-change review as one page: what [`super::compare`] found per
+/// document, only for documents whose output changed.
+#[derive(Debug, Default)]
+pub struct ChangeReport {
+    title: String,
+    documents: String,
+    count: usize,
+    failed: usize,
+}
+
+impl ChangeReport {
+    pub fn new(title: impl Into<String>) -> Self {
+        ChangeReport { title: title.into(), ..ChangeReport::default() }
+    }
+
+    /// Adds a changed document; `after` (its output with the new rules) names it.
+    pub fn add(&mut self, name: &str, after: &Cleaned, change: &DocumentChange) {
+        self.count += 1;
+        let id = format!("doc-{}", self.count);
+        let mut rules: Vec<&str> = Vec::new();
+        let (mut removed, mut kept, mut edited) = (0, 0, 0);
+        let mut body = String::new();
+        for c in &change.changes {
+            match c {
+                Change::NewlyRemoved { text, rule, category } => {
+                    removed += 1;
+                    rules.push(rule);
+                    let _ = write!(
+                        body,
+                        "<div class=\"removed\" data-rule=\"{}\"><span class=\"kind\">newly removed</span>{}<del>{}</del></div>",
+                        escape(rule),
+                        rule_label(rule, Some(*category), None),
+                        escape(&shorten(text, SHOWN_CHARS * 5))
+                    );
+                }
+                Change::NewlyKept { text, was_removed_by } => {
+                    kept += 1;
+                    let rule = was_removed_by.as_deref().unwrap_or("(unattributed)");
+                    rules.push(rule);
+                    let _ = write!(
+                        body,
+                        "<div class=\"kept\" data-rule=\"{}\"><span class=\"kind\">newly kept</span>{}<ins>{}</ins></div>",
+                        escape(rule),
+                        rule_label(&format!("was {rule}"), None, None),
+                        escape(&shorten(text, SHOWN_CHARS * 5))
+                    );
+                }
+                Change::Edited { before, after, rules: by } => {
+                    edited += 1;
+                    let by: Vec<&str> =
+                        if by.is_empty() { vec!["(unattributed)"] } else { by.iter().map(String::as_str).collect() };
+                    rules.extend(by.iter().copied());
+                    let labels: String = by.iter().map(|r| rule_label(r, None, None)).collect();
+                    let _ = write!(
+                        body,
+                        "<div class=\"edited\" data-rule=\"{}\"><span class=\"kind\">edited</span>{labels}<p>{}</p></div>",
+                        escape(&by.join(" ")),
+                        word_diff(before, after)
+                    );
+                }
+            }
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        let _ = writeln!(
+            self.documents,
+            "<details class=\"doc\" id=\"{id}\" data-rules=\" {} \"><summary>{} <span class=\"facts\">{removed} newly \
+             removed · {kept} newly kept · {edited} edited</span></summary><div class=\"body\">{body}</div></details>",
+            escape(&rules.join(" ")),
+            document_label(name, after),
+        );
+    }
+
+    /// Records a document that could not be cleaned with one of the rule sets.
+    pub fn add_error(&mut self, name: &str, message: &str) {
+        self.failed += 1;
+        let _ = writeln!(
+            self.documents,
+            "<details class=\"doc failed\" data-rules=\" \"><summary><span class=\"name\">{}</span> \
+             <span class=\"facts\">failed</span></summary><div class=\"body\"><p class=\"error\">{}</p></div></details>",
+            escape(name),
+            escape(message)
+        );
+    }
+
+    /// The whole page, with the corpus's per-rule tally as the table.
+    pub fn finish(self, tally: &Tally) -> String {
+        let mut rows: Vec<_> = tally.by_rule.iter().collect();
+        rows.sort_by(|a, b| {
+            let total = |t: &super::compare::RuleTally| t.newly_removed + t.newly_kept + t.edited;
+            total(b.1).cmp(&total(a.1)).then(a.0.cmp(b.0))
+        });
+        let mut table = String::new();
+        for (rule, t) in rows {
+            let _ = write!(
+                table,
+                "<tr data-rule=\"{r}\"><td><button class=\"rule\" data-rule=\"{r}\">{r}</button></td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                t.newly_removed,
+                t.newly_kept,
+                t.edited,
+                t.documents,
+                r = escape(rule),
+            );
+        }
+        let summary = format!(
+            "{} of {} {} changed{}",
+            tally.changed,
+            tally.documents,
+            if tally.documents == 1 { "document" } else { "documents" },
+            if tally.failed > 0 { format!(" · {} failed", tally.failed) } else { String::new() }
+        );
+        fill(
+            PAGE,
+            &[
+                ("title", &escape(&self.title)),
+                ("summary", &escape(&summary)),
+                ("rules_heading", "Changes by rule"),
+                ("head", CHANGES_HEAD),
+                ("rules", &table),
+                ("documents", &self.documents),
+            ],
+        )
+    }
+}
+
+/// A document's name: its URL and title when known (a JSONL record's
+/// `corpus.jsonl:12` says little), with the input name after them.
+fn document_label(name: &str, cleaned: &Cleaned) -> String {
+    let url = cleaned.url.as_deref().or(cleaned.metadata.canonical_url.as_deref()).filter(|u| !u.trim().is_empty());
+    let title = cleaned.metadata.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let mut o = format!("<span class=\"name\">{}</span>", escape(url.unwrap_or(name)));
+    if let Some(t) = title {
+        let _ = write!(o, " <span class=\"title\">{}</span>", escape(&shorten(t, 160)));
+    }
+    if url.is_some() {
+        let _ = write!(o, " <span class=\"source\">{}</span>", escape(name));
+    }
+    o
+}
+
+/// An edited block, words the new rules cut struck through, words they
+/// give back underlined.
+fn word_diff(before: &str, after: &str) -> String {
+    let mut o = String::new();
+    for change in TextDiff::from_words(before, after).iter_all_changes() {
+        let text = escape(change.value());
+        match change.tag() {
+            ChangeTag::Equal => o.push_str(&text),
+            ChangeTag::Delete => {
+                let _ = write!(o, "<del class=\"span\">{text}</del>");
+            }
+            ChangeTag::Insert => {
+                let _ = write!(o, "<ins>{text}</ins>");
+            }
+        }
+    }
+    o
 }
 
 /// The page with each `{{key}}` of the template replaced by its value, in
@@ -184,13 +357,17 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 fn label(r: &Removal) -> String {
-    format!(
-        "<span class=\"label cat-{}\" title=\"{}\">{} · {}</span>",
-        r.category,
-        escape(&r.origin.to_string()),
-        escape(&r.rule),
-        r.category
-    )
+    rule_label(&r.rule, Some(r.category), Some(&r.origin.to_string()))
+}
+
+/// `rule · category`, with where it was removed as the tooltip.
+fn rule_label(rule: &str, category: Option<Category>, origin: Option<&str>) -> String {
+    let class = category.map(|c| format!(" cat-{c}")).unwrap_or_default();
+    let title = origin.map(|o| format!(" title=\"{}\"", escape(o))).unwrap_or_default();
+    match category {
+        Some(c) => format!("<span class=\"label{class}\"{title}>{} · {c}</span>", escape(rule)),
+        None => format!("<span class=\"label\"{title}>{}</span>", escape(rule)),
+    }
 }
 
 /// Escapes text for element content and quoted attributes.
@@ -226,12 +403,15 @@ details.doc summary{cursor:pointer}.name{font-family:monospace}.facts{color:#666
 .removed{color:#a00;margin:.4rem 0}.removed del,del.span{color:#a00;background:#fde8e8}
 .label{display:inline-block;font-size:.75rem;font-family:monospace;background:#fff3c4;color:#5a4500;border:1px solid #e6cf7a;border-radius:3px;padding:0 .3rem;margin:0 .3rem;text-decoration:none}
 .failed .facts,.error{color:#a00}.hidden{display:none}
+.title{font-weight:600}.source{font-family:monospace;color:#888;font-size:.85rem}
+.kept{color:#060;margin:.4rem 0}.kept ins,.edited ins{color:#060;background:#e3f6e3}.edited{margin:.4rem 0}
+.kind{font-size:.75rem;text-transform:uppercase;letter-spacing:.03em;color:#666;margin-right:.2rem}
 </style></head><body>
 <h1>{{title}}</h1>
 <p class="summary" id="summary">{{summary}}</p>
 <input id="search" type="search" placeholder="Search documents, removed text and rule ids" aria-label="Search">
-<h2>Rules</h2>
-<table id="rules"><thead><tr><th>rule</th><th>category</th><th>hits</th><th>documents</th><th>example removals</th></tr></thead>
+<h2>{{rules_heading}}</h2>
+<table id="rules"><thead><tr>{{head}}</tr></thead>
 <tbody>{{rules}}</tbody></table>
 <h2>Documents <small id="shown"></small></h2>
 <p><button id="expand" type="button">Expand all</button> <button id="collapse" type="button">Collapse all</button></p>
@@ -339,5 +519,44 @@ mod tests {
         assert!(page.contains("<title>{{documents}}</title>"));
         assert!(page.contains("{{documents}} {{rules}} {{title}}"), "the text stays as it was");
         assert_eq!(fill("a{{x}}b{{y}}c{{", &[("x", "{{y}}")]), "a{{y}}b{{y}}c{{");
+    }
+
+    #[test]
+    fn change_report_lists_changes_by_rule_with_the_tally() {
+        use crate::review::compare::compare;
+        use crate::rules::{RuleSet, RuleSource};
+        let cleaner = |rules: &str| {
+            let set = RuleSet::from_sources(vec![RuleSource::new("default.toml", rules)]).unwrap();
+            Cleaner::builder().rules(set).build().unwrap()
+        };
+        let doc = "Lead paragraph.\n\nMiddle paragraph (Ad) here.\n\nSubscribe today\n\nEnd.";
+        let before = cleaner(
+            "[[rule]]\nid = \"subscribe\"\ncategory = \"newsletter\"\nblock = { equals = \"subscribe today\" }\n",
+        );
+        let after = cleaner(
+            "[[rule]]\nid = \"ad-mark\"\ncategory = \"ad\"\ninline = { regex = '\\(Ad\\)' }\n\n\
+             [[rule]]\nid = \"end\"\ncategory = \"other\"\nblock = { equals = \"end.\" }\n",
+        );
+        let hints = Hints { url: Some("https://news.example/a".into()), ..Hints::default() };
+        let b = before.clean(doc.as_bytes(), &hints).unwrap();
+        let a = after.clean(doc.as_bytes(), &hints).unwrap();
+        let change = compare("corpus.jsonl:3", &b, &a).unwrap();
+        let mut tally = Tally::default();
+        tally.add(Some(&change));
+        tally.add(None);
+        let mut report = ChangeReport::new("Rule <change>");
+        report.add("corpus.jsonl:3", &a, &change);
+        let page = report.finish(&tally);
+        assert!(page.contains("<title>Rule &lt;change&gt;</title>"));
+        assert!(page.contains("1 of 2 documents changed"));
+        assert!(page.contains("data-rules=\" ad-mark end subscribe \""), "{page}");
+        assert!(page.contains("end · other</span><del>End.</del>"));
+        assert!(page.contains("<span class=\"label\">was subscribe</span><ins>Subscribe today</ins>"));
+        assert!(page.contains("Middle paragraph <del class=\"span\">(Ad)</del>"), "{page}");
+        assert!(page.contains(
+            "<span class=\"name\">https://news.example/a</span> <span class=\"source\">corpus.jsonl:3</span>"
+        ));
+        assert!(page.contains("<th>newly kept</th>") && !page.contains("<th>hits</th>"));
+        assert!(!page.contains("{{"), "every placeholder filled");
     }
 }
