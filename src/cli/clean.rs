@@ -116,7 +116,16 @@ fn clean_one(cleaner: &Cleaner, hints: &Hints, format: Format, job: &InputFile) 
     let name = job.path.display().to_string();
     let bytes = files::read(&job.path).map_err(|e| format!("{name}: {e}"))?;
     let cleaned = cleaner.clean(&bytes, hints).map_err(|e| format!("{name}: {e}"))?;
+    warn_limits(&name, &cleaned.limits);
     Ok(write::render(&cleaned, format, Some(&name)))
+}
+
+/// Says on stderr which limits a document hit: its text may lack what they
+/// left out (JSON output also carries them, as `limits`).
+fn warn_limits(name: &str, limits: &[crate::Limit]) {
+    for l in limits {
+        report(format!("warning: {name}: {} limit: {} {}", l.limit, l.count, l.detail));
+    }
 }
 
 /// Cleans every job into `dir`, mirroring the input tree, on all cores.

@@ -1,21 +1,22 @@
 //! HTML to blocks: parse with html5ever into our own DOM ([`dom`]), apply
 //! selector rules and the publisher's content container, lay out the rest.
 
-mod depth;
 pub mod dom;
 mod extract;
 mod layout;
+pub mod limits;
 mod meta;
+mod prepare;
 
 use std::collections::HashSet;
 
 use dom::{Css, Dom, NodeId, NodeRef};
 use selectors::context::SelectorCaches;
 
-pub use depth::selector_attributes;
 pub use extract::Quality;
 pub use layout::subtree_text;
 pub use meta::{Metadata, metadata};
+pub use prepare::selector_attributes;
 
 use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
@@ -34,6 +35,8 @@ pub struct HtmlDocument {
     pub content_selector: Option<String>,
     /// How the article was found; `None` with `--no-extract`.
     pub quality: Option<Quality>,
+    /// The [`limits`] the page hit, if any.
+    pub limits: Vec<crate::Limit>,
 }
 
 /// How to lay out a page.
@@ -64,8 +67,10 @@ pub fn to_blocks(
         .collect();
     let contents = publisher.map(|p| p.content.as_slice()).unwrap_or_default();
     let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
-    keep.extend(contents.iter().flat_map(|(source, _)| depth::selector_attributes(source)));
-    let doc = Dom::parse_document(&depth::prepare(text, &keep));
+    keep.extend(contents.iter().flat_map(|(source, _)| prepare::selector_attributes(source)));
+    let prepared = prepare::prepare(text, &keep);
+    let doc = Dom::parse_prepared(&prepared.text, prepared.unsure_from);
+    let limits = limits::hit(prepared.attributes_dropped, doc.cut);
     let root = doc.root_element();
 
     // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
@@ -139,7 +144,7 @@ pub fn to_blocks(
         }
         blocks = kept_blocks;
     }
-    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality }
+    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality, limits }
 }
 
 fn builtin(id: &str, block: Block, position: usize) -> Removal {
@@ -291,7 +296,7 @@ mod tests {
             "<math><mi><plaintext><p>a  \n  b</p>",
         ];
         for page in pages {
-            let (raw, prepared) = (Dom::parse_document(page), Dom::parse_document(&depth::prepare(page, &[])));
+            let (raw, prepared) = (Dom::parse_document(page), Dom::parse_document(&prepare::prepare(page, &[]).text));
             assert_eq!(subtree_text(raw.root_element()), subtree_text(prepared.root_element()), "{page}");
             assert_eq!(metadata(&raw), metadata(&prepared), "{page}");
         }

@@ -156,6 +156,10 @@ pub(crate) fn finish_record(
         *by_category.entry(r.category.to_string()).or_default() += 1;
     }
     record.insert("text".into(), Value::from(cleaned.text()));
+    // With or without `report`: the text may lack what a limit left out.
+    if !cleaned.limits.is_empty() {
+        record.insert("limits".into(), serde_json::to_value(&cleaned.limits).unwrap_or(Value::Null));
+    }
     if options.report {
         let to_value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
         record.insert("removals".into(), to_value(serde_json::to_value(&cleaned.removals)));

@@ -26,6 +26,8 @@ pub struct Explanation {
     pub not_fired: Vec<RuleRef>,
     /// Default rules a publisher file switched off.
     pub disabled: Vec<String>,
+    /// Limits the input hit, with what they left out.
+    pub limits: Vec<crate::Limit>,
 }
 
 /// One rule file and why it applies.
@@ -201,6 +203,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
         fired,
         not_fired,
         disabled,
+        limits: cleaned.limits.clone(),
     }
 }
 
@@ -241,6 +244,12 @@ impl Explanation {
     pub fn to_text(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "{} ({}, {} from {})", self.document, self.format, self.encoding, self.encoding_source);
+        if !self.limits.is_empty() {
+            let _ = writeln!(o, "\nLimits hit (hostile or broken markup; see the README's Limits):");
+            for l in &self.limits {
+                let _ = writeln!(o, "  {}: {} {}", l.limit, l.count, l.detail);
+            }
+        }
         let _ = writeln!(o, "\nRule files:");
         for f in &self.files {
             let _ = writeln!(o, "  {:<34} {} ({} rules)", f.file, f.why, f.rules);
