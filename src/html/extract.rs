@@ -133,8 +133,10 @@ pub fn extract(
     // The tree in document order: sums below run over it backwards
     // (children before parents), paths forwards. Walking every block's
     // ancestors instead cost blocks × depth, 500 steps a block on a page
-    // nested to the depth cap.
-    let order: Vec<NodeRef<'_>> = doc.document().descendants().collect();
+    // nested to the depth cap. Ids, not references: a quarter of the
+    // memory, on a page of millions of nodes.
+    let order: Vec<NodeId> = doc.document().descendants().map(|n| n.id()).collect();
+    let nodes = || order.iter().filter_map(|&id| doc.get(id));
 
     // Subtree text and link totals for every ancestor of every block.
     for m in meta {
@@ -146,7 +148,7 @@ pub fn extract(
         s.link_chars += m.link_chars;
         s.blocks += 1;
     }
-    for n in order.iter().rev() {
+    for n in nodes().rev() {
         if let Some(p) = n.parent() {
             let below = *stats.at(n.id());
             let s = stats.at(p.id());
@@ -218,9 +220,9 @@ pub fn extract(
     }
 
     // The rest of the mass, from `EXACT_LEVELS` above a block up.
-    for n in order.iter().rev() {
+    for n in nodes().rev() {
         let arriving = *rising.at(n.id());
-        if arriving <= 0.0 || !n.is_element() || weights.weight(*n, hints).boilerplate {
+        if arriving <= 0.0 || !n.is_element() || weights.weight(n, hints).boilerplate {
             continue;
         }
         stats.at(n.id()).mass += arriving;
@@ -376,7 +378,7 @@ pub fn extract(
     // gathered down the tree once for all blocks.
     let content_chars: usize = content.iter().map(|id| stats.get(id).map_or(0, |s| s.chars)).sum();
     let mut paths: Table<Path> = Table::new(doc.len());
-    for n in &order {
+    for n in nodes() {
         if stats.get(&n.id()).is_none_or(|s| s.blocks == 0) {
             continue;
         }
@@ -385,7 +387,7 @@ pub fn extract(
         } else {
             let above = n.parent().and_then(|p| paths.get(&p.id()).copied()).unwrap_or_default();
             let s = stats.get(&n.id()).copied().unwrap_or_default();
-            let w = weights.weight(*n, hints);
+            let w = weights.weight(n, hints);
             Path {
                 inside: above.inside,
                 // A small box of several blocks that is mostly links: teasers,
