@@ -552,7 +552,7 @@ mod tests {
     use super::*;
 
     /// An element with 300 000 children of as many names (`<x1>`, `<x2>`, …)
-    /// once took a look through all earlier names per child: hours.
+    /// once took a look through all earlier names per child: minutes.
     #[test]
     fn children_of_many_names_are_counted_in_linear_time() {
         let names: Vec<String> = (0..300_000).map(|i| format!("x{i}")).collect();
