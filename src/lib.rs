@@ -56,6 +56,21 @@ pub enum Error {
     UnknownPublisher(String),
 }
 
+/// A limit the input ran into, with how much of it was left out.
+///
+/// Limits keep hostile input (a page nested 100 000 levels deep, a tag
+/// with a million attributes) to linear time; real pages stay well within
+/// them. Whatever one cuts is reported here, never silently.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Limit {
+    /// Which limit: `depth`, `attributes`.
+    pub limit: &'static str,
+    /// How many things (tags, attributes) it left out.
+    pub count: usize,
+    /// What was left out, for a person.
+    pub detail: String,
+}
+
 /// A cleaned document: the kept blocks, what was removed and why, and how
 /// the input was read.
 #[derive(Debug, Clone)]
@@ -75,6 +90,8 @@ pub struct Cleaned {
     pub content_selector: Option<String>,
     /// How the article was found in an HTML page, and how sure that is.
     pub quality: Option<html::Quality>,
+    /// The limits the input hit (empty for every real page seen so far).
+    pub limits: Vec<Limit>,
     /// Texts of blocks before spans were cut from them, by block index before
     /// the block passes: what [`Cleaned::parts`] shows the cuts in.
     pub(crate) originals: Vec<(usize, String)>,
@@ -228,11 +245,13 @@ impl Cleaner {
             extract: self.extract.then(|| self.rules.extract_hints()),
             keep_captions: self.keep_captions,
         };
-        let (blocks, mut removals, metadata, content_selector, quality) = if source.format == InputFormat::Html {
+        let (blocks, mut removals, metadata, content_selector, quality, limits) = if source.format == InputFormat::Html
+        {
             let doc = html::to_blocks(&source.text, &active.selectors, publisher_ref, options);
-            (doc.blocks, doc.removals, doc.metadata, doc.content_selector, doc.quality)
+            (doc.blocks, doc.removals, doc.metadata, doc.content_selector, doc.quality, doc.limits)
         } else {
-            (document::blocks_from_text(&source.text), Vec::new(), html::Metadata::default(), None, None)
+            let blocks = document::blocks_from_text(&source.text);
+            (blocks, Vec::new(), html::Metadata::default(), None, None, Vec::new())
         };
         let mut originals = Vec::new();
         let blocks = clean::clean_blocks_keeping_originals(blocks, &active, &mut removals, &mut originals);
@@ -247,6 +266,7 @@ impl Cleaner {
             format: source.format,
             content_selector,
             quality,
+            limits,
             originals,
         })
     }

@@ -382,6 +382,42 @@ fn html_nested_a_hundred_thousand_levels_deep() {
         .stdout("deep text\n");
 }
 
+/// Hostile markup from issue 9, through the real binary (at 10 MB each
+/// shape took over 120 s: many attributes on one element; `<li><dd>` and
+/// `<rb>`, which nest outside a list or ruby; stray end tags; a deep SVG;
+/// formatting elements cloned at every text). Each comes back with its
+/// text, and the limit it hit in the JSON report and on stderr.
+#[test]
+fn hostile_markup_is_cleaned_with_its_limits_reported() {
+    let attrs: String = (0..200_000).map(|i| format!(" a{i}=x")).collect();
+    let cases = [
+        (format!("<div{attrs}>text</div>"), "attributes", "text"),
+        ("<li><dd>x".repeat(20_000), "depth", "x"),
+        ("<rb>x".repeat(20_000), "depth", "x"),
+        ("<span></div>x".repeat(4_000), "depth", "x"),
+        (format!("<p>a</p><svg>{}", "<g>".repeat(100_000)), "depth", "a"),
+        ((0..4_000).map(|i| format!("<p><b id={i}>x</p>")).collect(), "formatting", "x"),
+    ];
+    for (page, limit, text) in cases {
+        let out = declutter()
+            .args(["clean", "-", "--input-format", "html", "--format", "json", "--no-extract"])
+            .write_stdin(page.clone())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{limit}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(report["text"].as_str().unwrap().starts_with(text), "{limit}: {}", &report["text"]);
+        let limits = report["limits"].as_array().unwrap();
+        assert!(limits.iter().any(|l| l["limit"] == limit && l["count"].as_u64() > Some(0)), "{limits:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("warning: -: {limit} limit: ")), "{stderr}");
+    }
+    // Pages within the limits say nothing of them.
+    let out = declutter().args(["clean", "--format", "json"]).arg(fixture("lifezette/founding-article.html")).output();
+    let out = out.unwrap();
+    assert!(out.stderr.is_empty() && !String::from_utf8_lossy(&out.stdout).contains("\"limits\""));
+}
+
 #[test]
 fn a_rule_regex_past_the_size_limit_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -151,6 +151,26 @@ fn explain_says_why_the_publisher_file_applies() {
 }
 
 #[test]
+fn explain_lists_the_limits_a_page_hit() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("deep.html");
+    let attrs: String = (0..300).map(|i| format!(" a{i}=x")).collect();
+    std::fs::write(&page, format!("<p{attrs}>kept</p>{}", "<li><dd>x".repeat(600))).unwrap();
+    declutter()
+        .arg("explain")
+        .arg(&page)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Limits hit"))
+        .stdout(predicate::str::contains("attributes: 44 attributes dropped"))
+        .stdout(predicate::str::contains("depth: "));
+    let out = declutter().args(["explain", "--format", "json"]).arg(&page).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let limits: Vec<&str> = v["limits"].as_array().unwrap().iter().map(|l| l["limit"].as_str().unwrap()).collect();
+    assert_eq!(limits, ["depth", "attributes"]);
+}
+
+#[test]
 fn rules_test_passes_on_the_shipped_rules_and_fails_with_a_diff() {
     declutter()
         .args(["rules", "test"])

@@ -281,6 +281,9 @@ impl Job<'_> {
         outcome.bytes = bytes.len();
         let cleaned = self.cleaner.clean(&bytes, self.hints).map_err(|e| format!("{name}: {e}"))?;
         outcome.removals = removal_counts(&cleaned);
+        for l in &cleaned.limits {
+            self.progress.say(format!("warning: {name}: {} limit: {} {}", l.limit, l.count, l.detail));
+        }
         Ok(write::render(&cleaned, self.format, Some(&name)))
     }
 

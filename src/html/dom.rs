@@ -11,12 +11,18 @@
 //! layout, extraction and selector matching see the same document.
 
 use std::borrow::Cow;
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::tree_builder::{
+    ElementFlags, NodeOrText, QuirksMode, Tracer, TreeBuilder, TreeBuilderOpts, TreeSink, create_element,
+};
+use html5ever::{Attribute, LocalName, QualName, TokenizerResult, local_name, ns};
+
+use super::limits::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_FORMATTING, close_long_tags};
 use selectors::attr::{AttrSelectorOperation, CaseSensitivity, NamespaceConstraint};
 use selectors::bloom::BloomFilter;
 use selectors::context::{MatchingContext, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags, SelectorCaches};
@@ -153,20 +159,60 @@ impl Node {
 /// A parsed page.
 pub struct Dom {
     nodes: Vec<Node>,
+    /// What the parse left out to stay within [`limits`](super::limits).
+    pub cut: ParseCuts,
+}
+
+/// Counts of what [`Dom::parse_document`] left out to stay within the limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseCuts {
+    /// Start tags dropped because the tree builder already held
+    /// [`MAX_DEPTH`] open elements (their text is kept).
+    pub deep_tags: usize,
+    /// Formatting start tags dropped because [`MAX_FORMATTING`] formatting
+    /// elements were active.
+    pub formatting_tags: usize,
+    /// Tag-like runs closed after [`MAX_ATTRIBUTES`] attributes.
+    pub long_tags: usize,
+    /// Attributes of repeated `<html>`/`<body>` tags not merged into the
+    /// element because it already had [`MAX_ATTRIBUTES`].
+    pub merged_attributes: usize,
+    /// Nodes moved up beside their ancestors because the adoption agency
+    /// had taken them deeper than [`MAX_DEPTH`] (see `flatten_deep`).
+    pub flattened: usize,
 }
 
 impl Dom {
-    /// Parses a whole document, as a browser would.
+    /// Parses a whole document, as a browser would, within the
+    /// [`limits`](super::limits): linear time for any markup.
     pub fn parse_document(text: &str) -> Dom {
-        let sink = Sink::new(Data::Document, text.len());
-        html5ever::driver::parse_document(sink, Default::default()).one(text)
+        Dom::parse_prepared(text, Some(0))
     }
 
-    /// Parses a fragment in a `<body>` context (rule examples).
+    /// [`Dom::parse_document`] for markup whose tags before `unsure_from`
+    /// have been capped already (`prepare`): the guard for long tags starts
+    /// there (`None`: nowhere).
+    pub(crate) fn parse_prepared(text: &str, unsure_from: Option<usize>) -> Dom {
+        let (text, long_tags) = match unsure_from {
+            Some(from) => close_long_tags(text, from),
+            None => (Cow::Borrowed(text), 0),
+        };
+        let sink = Sink::new(Data::Document, text.len());
+        let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
+        run(builder, TokenizerOpts::default(), &text, long_tags)
+    }
+
+    /// Parses a fragment in a `<body>` context (rule examples), within the limits.
     pub fn parse_fragment(text: &str) -> Dom {
+        let (text, long_tags) = close_long_tags(text, 0);
         let sink = Sink::new(Data::Fragment, text.len());
-        let context = QualName::new(None, ns!(html), local_name!("body"));
-        html5ever::driver::parse_fragment(sink, Default::default(), context, Vec::new(), false).one(text)
+        let context = create_element(&sink, QualName::new(None, ns!(html), local_name!("body")), Vec::new());
+        let builder = TreeBuilder::new_for_fragment(sink, context, None, TreeBuilderOpts::default());
+        let opts = TokenizerOpts {
+            initial_state: Some(builder.tokenizer_state_for_context_elem(false)),
+            ..TokenizerOpts::default()
+        };
+        run(builder, opts, &text, long_tags)
     }
 
     /// The document (or fragment) node.
@@ -286,7 +332,7 @@ impl<'a> NodeRef<'a> {
     /// The text of all text nodes under the node, concatenated, leaving out
     /// code and drawings below it (`<script>`, `<style>`, `<svg>`): a byline
     /// or heading holding a script is read without the script. (Their
-    /// contents are cut before parsing anyway, see `depth::prepare`; this
+    /// contents are cut before parsing anyway, see `prepare`; this
     /// keeps the answer the same whether they were or not.) The node's own
     /// text is read even when it is one of them: JSON-LD is a script's text.
     pub fn text_content(&self) -> String {
@@ -369,9 +415,370 @@ impl<'a> Iterator for Descendants<'a> {
     }
 }
 
+/// Runs html5ever's tokenizer into `builder` through [`DepthCap`].
+fn run(builder: TreeBuilder<u32, Sink>, opts: TokenizerOpts, text: &str, long_tags: usize) -> Dom {
+    let tokenizer = Tokenizer::new(DepthCap::new(builder), opts);
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(text));
+    // `Script` and `EncodingIndicator` only pause the tokenizer: go on.
+    while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+    tokenizer.end();
+    let cap = tokenizer.sink;
+    let deep_tags = cap.dropped.get();
+    let formatting_tags = cap.dropped_formatting.get();
+    let sink = cap.builder.sink;
+    let merged_attributes = sink.merged_attributes_dropped.get();
+    let mut dom = sink.finish();
+    let flattened = flatten_deep(&mut dom.nodes, MAX_DEPTH);
+    dom.cut = ParseCuts { deep_tags, formatting_tags, long_tags, merged_attributes, flattened };
+    dom
+}
+
+/// Moves every node deeper than `limit` up to depth `limit + 1`, as a child
+/// of its ancestor at depth `limit`, in document order (the text reads the
+/// same); returns how many moved.
+///
+/// The depth cap bounds the tree builder's stack, but the tree can get
+/// deeper than the stack ever was: the adoption agency takes elements out of
+/// the middle of the stack and leaves their children in the tree
+/// (`<ul><select><a>` repeated: twice as deep). Browsers put elements past
+/// their depth limit beside their parent; this does the same once the tree
+/// is built. One walk over the tree; each node is moved at most once.
+fn flatten_deep(nodes: &mut [Node], limit: usize) -> usize {
+    let mut moved = 0;
+    let mut subtree = Vec::new();
+    let mut n = 0u32;
+    let mut depth = 0usize;
+    loop {
+        let first = nodes[n as usize].first;
+        if first != NONE && depth == limit {
+            // All of `n`'s descendants become its children, in document order.
+            subtree.clear();
+            let mut d = first;
+            while d != NONE {
+                subtree.push(d);
+                let node = &nodes[d as usize];
+                d = if node.first != NONE { node.first } else { next_in(nodes, d, n) };
+            }
+            moved += subtree.iter().filter(|&&c| nodes[c as usize].parent != n).count();
+            for (i, &c) in subtree.iter().enumerate() {
+                let node = &mut nodes[c as usize];
+                node.parent = n;
+                node.first = NONE;
+                node.last = NONE;
+                node.prev = if i == 0 { NONE } else { subtree[i - 1] };
+                node.next = subtree.get(i + 1).copied().unwrap_or(NONE);
+            }
+            nodes[n as usize].first = subtree[0];
+            nodes[n as usize].last = subtree[subtree.len() - 1];
+        } else if first != NONE {
+            n = first;
+            depth += 1;
+            continue;
+        }
+        // On to the next sibling of `n` or of its nearest ancestor that has one.
+        loop {
+            if n == 0 {
+                return moved;
+            }
+            let node = &nodes[n as usize];
+            if node.next != NONE {
+                n = node.next;
+                break;
+            }
+            n = node.parent;
+            depth -= 1;
+        }
+    }
+}
+
+/// The node after `d` in document order, once `d`'s subtree is done,
+/// without leaving `root`'s subtree (`NONE` at its end).
+fn next_in(nodes: &[Node], mut d: u32, root: u32) -> u32 {
+    loop {
+        if d == root {
+            return NONE;
+        }
+        let node = &nodes[d as usize];
+        if node.next != NONE {
+            return node.next;
+        }
+        d = node.parent;
+    }
+}
+
+/// Below this many handles a measure is cheap enough to make whenever the
+/// bounds ask for one (see [`DepthCap::may_measure`]); real pages hold a
+/// few dozen.
+const CHEAP_MEASURE: usize = 256;
+/// Tags and new elements between two measures of a deep stack.
+const MEASURE_EVERY: usize = 32;
+
+/// Counts the handles the tree builder holds (see [`DepthCap::held`]), a
+/// `<template>` twice: its contents hang one level further down, under a
+/// fragment node. Also counts the active formatting elements: the handles
+/// come as the stack (ending with the current node), then the formatting
+/// list, then a few element pointers (`<head>`, `<form>`), none of them a
+/// formatting element.
+struct HandleCount<'a> {
+    count: Cell<usize>,
+    /// [`Sink::kinds`].
+    kinds: &'a [u8],
+    current: u32,
+    past_stack: Cell<bool>,
+    formatting: Cell<usize>,
+}
+
+/// [`Sink::kinds`] bits.
+const TEMPLATE: u8 = 1;
+const FORMATTING: u8 = 2;
+
+impl Tracer for HandleCount<'_> {
+    type Handle = u32;
+    fn trace_handle(&self, node: &u32) {
+        let kind = self.kinds.get(*node as usize).copied().unwrap_or(0);
+        self.count.set(self.count.get() + 1 + usize::from(kind & TEMPLATE));
+        if self.past_stack.get() {
+            self.formatting.set(self.formatting.get() + usize::from(kind & FORMATTING != 0));
+        } else if *node == self.current {
+            self.past_stack.set(true);
+        }
+    }
+}
+
+/// The elements the active formatting list holds (besides markers).
+fn is_formatting(name: &LocalName) -> bool {
+    matches!(
+        &**name,
+        "a" | "b" | "big" | "code" | "em" | "font" | "i" | "nobr" | "s" | "small" | "strike" | "strong" | "tt" | "u"
+    )
+}
+
+/// Stands between the tokenizer and the tree builder and drops the start
+/// tags that would take the tree builder's stack of open elements past
+/// [`MAX_DEPTH`], or its active formatting elements past
+/// [`MAX_FORMATTING`], and the end tags matching them.
+///
+/// The stack is measured, not modelled: `trace_handles` visits every handle
+/// the tree builder holds (the stack, the active formatting elements, a few
+/// pointers), an upper bound of the stack that also bounds what "reconstruct
+/// the active formatting elements" can push back. Measuring costs one call
+/// per handle, so it is done only when a cheaper bound could have reached
+/// the cap. Every element pushed was created by the sink, so the count at
+/// the last measure plus the elements created since, plus the formatting
+/// ones among them once more (they may also join the formatting list),
+/// bounds the count now; and when no element was created and the current
+/// node is the same one, nothing was pushed: the count then still bounds it.
+/// (That spares a measure per tag on `<span></div>` repeated at the cap,
+/// where the stray end tags change nothing.)
+struct DepthCap {
+    builder: TreeBuilder<u32, Sink>,
+    /// At the last measure: handles held, `created`, the current node.
+    counted: Cell<(usize, usize, u32)>,
+    /// Active formatting elements at the last measure, formatting start tags
+    /// let through since, and whether any tag was (it may have closed some).
+    formatting: Cell<(usize, usize, bool)>,
+    /// Tags seen since the last measure.
+    events: Cell<usize>,
+    /// `Sink::created_formatting` at the last measure.
+    formatting_at: Cell<usize>,
+    /// Dropped start tags whose end tag has not come, by name.
+    open_dropped: RefCell<HashMap<LocalName, usize>>,
+    dropped: Cell<usize>,
+    dropped_formatting: Cell<usize>,
+}
+
+impl DepthCap {
+    fn new(builder: TreeBuilder<u32, Sink>) -> DepthCap {
+        DepthCap {
+            builder,
+            counted: Cell::new((0, 0, NONE)),
+            formatting: Cell::new((0, 0, false)),
+            events: Cell::new(0),
+            formatting_at: Cell::new(0),
+            open_dropped: RefCell::new(HashMap::new()),
+            dropped: Cell::new(0),
+            dropped_formatting: Cell::new(0),
+        }
+    }
+
+    /// The tree builder's current node (`NONE` before `<html>`): asking
+    /// whether it is foreign makes the tree builder look up its name.
+    fn current_node(&self) -> u32 {
+        self.builder.sink.last_named.set(NONE);
+        let _ = self.builder.adjusted_current_node_present_but_not_in_html_namespace();
+        self.builder.sink.last_named.get()
+    }
+
+    /// An upper bound of the tree builder's stack depth, exact when near the cap.
+    fn held(&self) -> usize {
+        let created = self.builder.sink.created.get();
+        let current = self.current_node();
+        let (count, at, node) = self.counted.get();
+        if created == at && current == node && node != NONE {
+            return count;
+        }
+        // Each element created since may have been pushed, and a formatting
+        // one put in the formatting list too; one more for the `<head>`
+        // pushed back for a moment after `</head>`.
+        let formatting = self.builder.sink.created_formatting.get() - self.formatting_at.get();
+        let bound = count + (created - at) + formatting + 1;
+        if bound < MAX_DEPTH || !self.may_measure() {
+            return bound;
+        }
+        self.measure(created, current).0
+    }
+
+    /// Whether measuring now is cheap (a shallow stack, as on every real
+    /// page) or [`MEASURE_EVERY`] tags and new elements have passed since
+    /// the last measure. Near the cap each measure visits some 500 handles,
+    /// and a stack that goes up and down by one there (`<b><div>x</b>`
+    /// repeated) would ask at every tag; between measures the bound decides.
+    /// It grows by at most two per element, so it may drop a few tags that
+    /// would still have fitted only when the last measure was within
+    /// `2 * MEASURE_EVERY + 1` of the cap, or just after a deep part closed.
+    fn may_measure(&self) -> bool {
+        let (count, at, _) = self.counted.get();
+        count < CHEAP_MEASURE || self.events.get() + (self.builder.sink.created.get() - at) >= MEASURE_EVERY
+    }
+
+    /// Handles held and active formatting elements, counted (see [`HandleCount`]).
+    fn measure(&self, created: usize, current: u32) -> (usize, usize) {
+        let kinds = self.builder.sink.kinds.borrow();
+        let handles = HandleCount {
+            count: Cell::new(0),
+            kinds: &kinds,
+            current,
+            past_stack: Cell::new(current == NONE),
+            formatting: Cell::new(0),
+        };
+        self.builder.trace_handles(&handles);
+        let (count, formatting) = (handles.count.get(), handles.formatting.get());
+        self.counted.set((count, created, current));
+        self.formatting_at.set(self.builder.sink.created_formatting.get());
+        self.formatting.set((formatting, 0, false));
+        self.events.set(0);
+        (count, formatting)
+    }
+
+    /// An upper bound of the active formatting list's length, exact when
+    /// near [`MAX_FORMATTING`]. It only grows by formatting start tags.
+    fn formatting_held(&self) -> usize {
+        let (last, since, tags) = self.formatting.get();
+        let bound = last + since;
+        if bound < MAX_FORMATTING || !tags || !self.may_measure() {
+            return bound;
+        }
+        self.measure(self.builder.sink.created.get(), self.current_node()).1
+    }
+
+    /// Start tags that never deepen the stack and are let through at the
+    /// cap: void elements (pushed and popped at once) and raw text elements
+    /// (popped at their end tag, before any other tag is read; dropping one
+    /// would also leave the tokenizer reading its text as markup). Only in
+    /// HTML content: in SVG or MathML an `<input>` or a `<style>` nests.
+    fn passes_at_cap(&self, tag: &Tag) -> bool {
+        if self.builder.adjusted_current_node_present_but_not_in_html_namespace() {
+            // A self-closing foreign element is popped at once.
+            return tag.self_closing;
+        }
+        matches!(
+            &*tag.name,
+            "area"
+                | "base"
+                | "basefont"
+                | "bgsound"
+                | "br"
+                | "col"
+                | "embed"
+                | "frame"
+                | "hr"
+                | "image"
+                | "img"
+                | "input"
+                | "keygen"
+                | "link"
+                | "meta"
+                | "param"
+                | "source"
+                | "track"
+                | "wbr"
+                | "iframe"
+                | "noembed"
+                | "noframes"
+                | "noscript"
+                | "plaintext"
+                | "script"
+                | "style"
+                | "textarea"
+                | "title"
+                | "xmp"
+        )
+    }
+}
+
+impl TokenSink for DepthCap {
+    type Handle = u32;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<u32> {
+        if let Token::TagToken(tag) = &token {
+            self.events.set(self.events.get() + 1);
+            match tag.kind {
+                TagKind::StartTag if self.held() >= MAX_DEPTH && !self.passes_at_cap(tag) => {
+                    self.dropped.set(self.dropped.get() + 1);
+                    if !tag.self_closing {
+                        *self.open_dropped.borrow_mut().entry(tag.name.clone()).or_default() += 1;
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                TagKind::EndTag => {
+                    let mut open = self.open_dropped.borrow_mut();
+                    if let Some(n) = open.get_mut(&tag.name) {
+                        *n -= 1;
+                        if *n == 0 {
+                            open.remove(&tag.name);
+                        }
+                        return TokenSinkResult::Continue;
+                    }
+                }
+                TagKind::StartTag if is_formatting(&tag.name) && self.formatting_held() >= MAX_FORMATTING => {
+                    self.dropped_formatting.set(self.dropped_formatting.get() + 1);
+                    if !tag.self_closing {
+                        *self.open_dropped.borrow_mut().entry(tag.name.clone()).or_default() += 1;
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                TagKind::StartTag => {}
+            }
+            let (last, since, _) = self.formatting.get();
+            let started = tag.kind == TagKind::StartTag && is_formatting(&tag.name);
+            self.formatting.set((last, since + usize::from(started), true));
+        }
+        self.builder.process_token(token, line_number)
+    }
+
+    fn end(&self) {
+        self.builder.end();
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.builder.adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
 /// The html5ever sink that builds a [`Dom`].
 struct Sink {
     nodes: RefCell<Vec<Node>>,
+    /// Elements created so far, and formatting elements among them (see [`DepthCap::held`]).
+    created: Cell<usize>,
+    created_formatting: Cell<usize>,
+    /// The element `elem_name` was last asked about (see [`DepthCap::current_node`]).
+    last_named: Cell<u32>,
+    /// By node id, whether an element is a `<template>` or a formatting
+    /// element ([`TEMPLATE`], [`FORMATTING`]): a dense table, as
+    /// [`DepthCap::measure`] looks up hundreds of them at a time.
+    kinds: RefCell<Vec<u8>>,
+    merged_attributes_dropped: Cell<usize>,
 }
 
 /// What `elem_name` answers for a handle that is not an element (html5ever
@@ -383,7 +790,14 @@ impl Sink {
         // About one node per 40 bytes of markup on real pages.
         let mut nodes = Vec::with_capacity(input_len / 40 + 4);
         nodes.push(Node::new(root));
-        Sink { nodes: RefCell::new(nodes) }
+        Sink {
+            nodes: RefCell::new(nodes),
+            created: Cell::new(0),
+            created_formatting: Cell::new(0),
+            last_named: Cell::new(NONE),
+            kinds: RefCell::new(Vec::new()),
+            merged_attributes_dropped: Cell::new(0),
+        }
     }
 
     fn push(&self, data: Data) -> u32 {
@@ -454,7 +868,7 @@ impl TreeSink for Sink {
     type ElemName<'a> = Ref<'a, QualName>;
 
     fn finish(self) -> Dom {
-        Dom { nodes: self.nodes.into_inner() }
+        Dom { nodes: self.nodes.into_inner(), cut: ParseCuts::default() }
     }
 
     fn parse_error(&self, _msg: Cow<'static, str>) {}
@@ -464,6 +878,7 @@ impl TreeSink for Sink {
     }
 
     fn elem_name<'a>(&'a self, target: &'a u32) -> Ref<'a, QualName> {
+        self.last_named.set(*target);
         Ref::map(self.nodes.borrow(), |nodes| match nodes.get(*target as usize).map(|n| &n.data) {
             Some(Data::Element(e)) => &e.name,
             _ => &NO_NAME,
@@ -472,7 +887,22 @@ impl TreeSink for Sink {
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _flags: ElementFlags) -> u32 {
         let template = name.ns == ns!(html) && name.local == local_name!("template");
+        // A template counts twice (see `HandleCount`).
+        self.created.set(self.created.get() + 1 + usize::from(template));
+        let kind = if template {
+            TEMPLATE
+        } else if name.ns == ns!(html) && is_formatting(&name.local) {
+            FORMATTING
+        } else {
+            0
+        };
+        self.created_formatting.set(self.created_formatting.get() + usize::from(kind == FORMATTING));
         let id = self.push(Data::Element(Element::new(name, attrs)));
+        if kind != 0 {
+            let mut kinds = self.kinds.borrow_mut();
+            kinds.resize(id as usize + 1, 0);
+            kinds[id as usize] = kind;
+        }
         if template {
             // Like scraper: the template's contents hang under a fragment child.
             let contents = self.push(Data::Fragment);
@@ -557,8 +987,15 @@ impl TreeSink for Sink {
     fn add_attrs_if_missing(&self, target: &u32, attrs: Vec<Attribute>) {
         let mut nodes = self.nodes.borrow_mut();
         if let Some(Data::Element(e)) = nodes.get_mut(*target as usize).map(|n| &mut n.data) {
+            // Each repeated `<body a b …>` adds its new names: capped, or a
+            // page of such tags grows one element's list without bound (and
+            // this lookup with it).
             for attr in attrs {
                 if !e.attrs.iter().any(|a| a.name == attr.name) {
+                    if e.attrs.len() >= MAX_ATTRIBUTES {
+                        self.merged_attributes_dropped.set(self.merged_attributes_dropped.get() + 1);
+                        continue;
+                    }
                     e.attrs.push(attr);
                 }
             }
@@ -750,6 +1187,205 @@ impl selectors::Element for NodeRef<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The depth of the deepest node of the tree (the document is 0).
+    fn max_depth(dom: &Dom) -> usize {
+        let mut depth = vec![0usize; dom.len()];
+        let mut most = 0;
+        // Node ids grow in creation order, but nodes move (foster parenting,
+        // adoption): walk the tree, parents before children.
+        for n in dom.document().descendants() {
+            let d = n.parent().map_or(0, |p| depth[p.id().index()] + 1);
+            depth[n.id().index()] = d;
+            most = most.max(d);
+        }
+        most
+    }
+
+    /// Shapes that nest in html5ever's tree builder although the tags look
+    /// "non-nesting" (`<li>` closes an `<li>` only when no other special
+    /// element is in between, `<rt>` an `<rt>` only in a `<ruby>`), stray end
+    /// tags that close nothing, the adoption agency, formatting elements
+    /// reconstructed again and again. Each once got past a depth cap that
+    /// modelled nesting in the markup scan (`'<li><dd>x' * 100000`: over
+    /// 120 s). Every shape nests at least once per repetition when uncapped.
+    #[test]
+    fn no_markup_builds_a_tree_deeper_than_the_cap() {
+        let n = 2 * MAX_DEPTH;
+        let fonts: String = (0..n).map(|i| format!("<div><font color=c{i}>x</div>")).collect();
+        let bs: String = (0..n).map(|i| format!("<p><b id={i}>x</p>")).collect();
+        let shapes = [
+            "<div>".repeat(n),
+            "<li><dd>x".repeat(n),
+            "<rt>x".repeat(n),
+            "<rb>x".repeat(n),
+            "<rp><rtc>x".repeat(n),
+            "<ul><li><dt>x".repeat(n),
+            "<div></span>x".repeat(n),
+            "<span></div>x".repeat(n),
+            "<b><div>x</b>".repeat(n),
+            "<a><div>x</a>".repeat(n),
+            "<p><object>x".repeat(n),
+            "<table><td>x".repeat(n),
+            "<table><caption>x".repeat(n),
+            "<select><optgroup><option>x".repeat(n),
+            "<template><li>x".repeat(n),
+            "<dd><marquee>x".repeat(n),
+            format!("<svg>{}", "<input>".repeat(n)),
+            format!("<svg>{}", "<style>x".repeat(n)),
+            format!("<math>{}", "<mi><div/>".repeat(n)),
+            format!("<svg><foreignObject>{}", "<div/>".repeat(n)),
+            // Deeper in the tree than on the stack: the adoption agency takes
+            // elements out of the middle of the stack, their children stay.
+            "<ul><select><a>x".repeat(n),
+            "<select><a id=0><ul><li>".repeat(n),
+            fonts,
+            bs,
+        ];
+        for page in &shapes {
+            let dom = Dom::parse_document(page);
+            let depth = max_depth(&dom);
+            assert!(depth <= MAX_DEPTH + 8, "{}…: depth {depth}", &page[..40.min(page.len())]);
+            let cut = dom.cut.deep_tags + dom.cut.flattened + dom.cut.formatting_tags;
+            assert!(cut > 0, "{}…", &page[..40.min(page.len())]);
+        }
+    }
+
+    const NAMES: &[&str] = &[
+        "div",
+        "p",
+        "li",
+        "dd",
+        "dt",
+        "ul",
+        "dl",
+        "option",
+        "optgroup",
+        "select",
+        "rb",
+        "rt",
+        "rp",
+        "rtc",
+        "ruby",
+        "table",
+        "caption",
+        "colgroup",
+        "col",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "a",
+        "b",
+        "i",
+        "font",
+        "nobr",
+        "button",
+        "object",
+        "marquee",
+        "template",
+        "svg",
+        "math",
+        "mi",
+        "foreignObject",
+        "desc",
+        "g",
+        "input",
+        "form",
+        "h1",
+        "span",
+        "br",
+        "img",
+        "body",
+        "html",
+        "head",
+        "table",
+        "li",
+        "b",
+    ];
+
+    fn token() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            6 => proptest::sample::select(NAMES).prop_map(|n| format!("<{n}>")),
+            3 => proptest::sample::select(NAMES).prop_map(|n| format!("</{n}>")),
+            1 => proptest::sample::select(NAMES).prop_map(|n| format!("<{n}/>")),
+            1 => (proptest::sample::select(&["b", "font", "a", "i"][..]), 0..4u8).prop_map(|(n, i)| format!("<{n} id={i}>")),
+            2 => Just("x".to_owned()),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 48, ..Default::default() })]
+
+        /// Tag soup of every kind that nests, closes or reopens elements
+        /// differently builds no tree deeper than the cap. Hostile shapes are
+        /// a few tags repeated, so the soup is random units, each repeated.
+        #[test]
+        fn tag_soup_stays_within_the_cap(
+            units in proptest::collection::vec((proptest::collection::vec(token(), 1..7), 100..700usize), 1..4)
+        ) {
+            let page: String = units.iter().map(|(unit, n)| unit.concat().repeat(*n)).collect();
+            let depth = max_depth(&Dom::parse_document(&page));
+            proptest::prop_assert!(depth <= MAX_DEPTH + 8, "depth {}", depth);
+        }
+    }
+
+    #[test]
+    fn deep_tags_are_dropped_text_kept() {
+        let n = MAX_DEPTH + 100;
+        let page = format!("{}deep{}<p>after</p>", "<div>".repeat(n), "</div>".repeat(n));
+        let dom = Dom::parse_document(&page);
+        assert_eq!(dom.document().text_content(), "deepafter");
+        // What the tree builder holds counts: the document, `<html>`,
+        // `<head>` (kept as a pointer) and `<body>` too; near the cap a few
+        // more may go (see `may_measure`). The `<p>` after all the closing
+        // tags is back at the top, beside the first `<div>`.
+        let exact = n - (MAX_DEPTH - 4);
+        assert!((exact..exact + MEASURE_EVERY).contains(&dom.cut.deep_tags), "{:?}", dom.cut);
+        let p = dom.document().descendants().find(|e| e.element().is_some_and(|e| e.name() == "p")).unwrap();
+        assert_eq!(p.ancestors().count(), 3);
+        // Within the cap, nothing is dropped.
+        let page = format!("{}x{}", "<div>".repeat(400), "</div>".repeat(400));
+        assert_eq!(Dom::parse_document(&page).cut, ParseCuts::default());
+    }
+
+    /// Every piece of text clones the formatting elements that are active
+    /// but not open: with no bound, `<div><font color=cN>x</div>` repeated
+    /// made a clone of every font so far for each `x` (10 MB: 23 GB).
+    #[test]
+    fn formatting_elements_are_not_cloned_without_bound() {
+        let n = 2000;
+        let page: String = (0..n).map(|i| format!("<div><font color=c{i}>x</div>")).collect();
+        let dom = Dom::parse_document(&page);
+        assert!(dom.len() <= n * (MAX_FORMATTING + 6), "{} nodes", dom.len());
+        assert_eq!(dom.cut.formatting_tags, n - MAX_FORMATTING);
+        assert_eq!(dom.document().text_content(), "x".repeat(n));
+        // Within the bound, the fonts are all there (and each `x` is in all of them).
+        let page: String = (0..MAX_FORMATTING).map(|i| format!("<div><font color=c{i}>x</div>")).collect();
+        assert_eq!(Dom::parse_document(&page).cut, ParseCuts::default());
+    }
+
+    #[test]
+    fn nodes_deeper_than_the_cap_move_up_in_order() {
+        let page: String = (0..1000).map(|i| format!("<ul><select><a>{i} ")).collect();
+        let dom = Dom::parse_document(&page);
+        assert!(dom.cut.flattened > 0, "{:?}", dom.cut);
+        assert!(max_depth(&dom) <= MAX_DEPTH + 1);
+        let want: String = (0..1000).map(|i| format!("{i} ")).collect();
+        assert_eq!(dom.document().text_content(), want);
+    }
+
+    /// Void and raw text elements still parse at the cap: a `<br>` keeps its
+    /// line break, a `<script>` keeps the text after it out of the page.
+    #[test]
+    fn void_and_raw_text_elements_pass_at_the_cap() {
+        let page = format!("{}a<br>b<script>if (a<b) {{}}</script><img alt=i>c", "<div>".repeat(MAX_DEPTH + 5));
+        let dom = Dom::parse_document(&page);
+        let names: Vec<&str> = dom.document().descendants().filter_map(|n| n.element()).map(|e| e.name()).collect();
+        assert!(names.ends_with(&["br", "script", "img"]), "{:?}", &names[names.len() - 4..]);
+        assert_eq!(dom.document().text_content(), "ab".to_owned() + "c");
+    }
 
     fn dump(n: NodeRef<'_>, out: &mut String) {
         match n.data() {

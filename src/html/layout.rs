@@ -150,8 +150,35 @@ struct Frame {
 struct Segment<'a> {
     name: &'a str,
     index: u32,
-    /// Same-name child counters, for the children's indices.
+    /// Same-name child counters, for the children's indices: a list, as an
+    /// element has children of a few names; a map past [`MANY_NAMES`].
     children: Vec<(&'a str, u32)>,
+    many: Option<std::collections::HashMap<&'a str, u32>>,
+}
+
+/// Child names a [`Segment`] counts in a list before it takes a map: looking
+/// through the list for each child was quadratic on a page whose element
+/// holds 700 000 children of as many names (`<x1>`, `<x2>`, …).
+const MANY_NAMES: usize = 32;
+
+impl<'a> Segment<'a> {
+    /// The index of one more child named `name` (1 for the first).
+    fn count(&mut self, name: &'a str) -> u32 {
+        if let Some(map) = &mut self.many {
+            let n = map.entry(name).or_insert(0);
+            *n += 1;
+            return *n;
+        }
+        if let Some((_, n)) = self.children.iter_mut().find(|(c, _)| *c == name) {
+            *n += 1;
+            return *n;
+        }
+        self.children.push((name, 1));
+        if self.children.len() > MANY_NAMES {
+            self.many = Some(self.children.drain(..).collect());
+        }
+        1
+    }
 }
 
 enum Step<'a> {
@@ -378,20 +405,8 @@ impl<'a> Walker<'a> {
     }
 
     fn push_segment(&mut self, name: &'a str) {
-        let index = match self.path.last_mut() {
-            Some(parent) => match parent.children.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    parent.children.push((name, 1));
-                    1
-                }
-            },
-            None => 1,
-        };
-        self.path.push(Segment { name, index, children: Vec::new() });
+        let index = self.path.last_mut().map_or(1, |parent| parent.count(name));
+        self.path.push(Segment { name, index, children: Vec::new(), many: None });
     }
 
     fn origin(&self, depth: usize) -> Origin {
@@ -530,4 +545,22 @@ fn has_block_descendant(node: NodeRef<'_>) -> bool {
         }
         None => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An element with 300 000 children of as many names (`<x1>`, `<x2>`, …)
+    /// once took a look through all earlier names per child: minutes.
+    #[test]
+    fn children_of_many_names_are_counted_in_linear_time() {
+        let names: Vec<String> = (0..300_000).map(|i| format!("x{i}")).collect();
+        let mut parent = Segment { name: "div", index: 1, children: Vec::new(), many: None };
+        for name in &names {
+            assert_eq!(parent.count(name), 1);
+        }
+        assert_eq!(parent.count("x7"), 2);
+        assert_eq!(parent.count("x299999"), 2);
+    }
 }

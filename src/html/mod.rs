@@ -1,21 +1,22 @@
 //! HTML to blocks: parse with html5ever into our own DOM ([`dom`]), apply
 //! selector rules and the publisher's content container, lay out the rest.
 
-mod depth;
 pub mod dom;
 mod extract;
 mod layout;
+pub mod limits;
 mod meta;
+mod prepare;
 
 use std::collections::HashSet;
 
 use dom::{Css, Dom, NodeId, NodeRef};
 use selectors::context::SelectorCaches;
 
-pub use depth::selector_attributes;
 pub use extract::Quality;
 pub use layout::subtree_text;
 pub use meta::{Metadata, metadata};
+pub use prepare::selector_attributes;
 
 use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
@@ -34,6 +35,8 @@ pub struct HtmlDocument {
     pub content_selector: Option<String>,
     /// How the article was found; `None` with `--no-extract`.
     pub quality: Option<Quality>,
+    /// The [`limits`] the page hit, if any.
+    pub limits: Vec<crate::Limit>,
 }
 
 /// How to lay out a page.
@@ -64,8 +67,10 @@ pub fn to_blocks(
         .collect();
     let contents = publisher.map(|p| p.content.as_slice()).unwrap_or_default();
     let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
-    keep.extend(contents.iter().flat_map(|(source, _)| depth::selector_attributes(source)));
-    let doc = Dom::parse_document(&depth::prepare(text, &keep));
+    keep.extend(contents.iter().flat_map(|(source, _)| prepare::selector_attributes(source)));
+    let prepared = prepare::prepare(text, &keep);
+    let doc = Dom::parse_prepared(&prepared.text, prepared.unsure_from);
+    let limits = limits::hit(prepared.attributes_dropped, doc.cut);
     let root = doc.root_element();
 
     // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
@@ -99,10 +104,12 @@ pub fn to_blocks(
     let laid = layout::layout(root, Some(&directives));
 
     let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
+    let mut indices = SiblingIndices::default();
     for (rule_index, node, position) in laid.removed {
         let rule = selector_rules[rule_index];
         let text = doc.get(node).map(subtree_text).unwrap_or_default();
-        let origin = doc.get(node).map(element_path).unwrap_or_else(|| Origin::Element(String::new()));
+        let origin =
+            doc.get(node).map(|n| path_with(n, &mut indices)).unwrap_or_else(|| Origin::Element(String::new()));
         removals.push(Removal::new(rule, Scope::Element, text, origin).at(position, 0));
     }
     for (block, position) in laid.outside {
@@ -139,7 +146,7 @@ pub fn to_blocks(
         }
         blocks = kept_blocks;
     }
-    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality }
+    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality, limits }
 }
 
 fn builtin(id: &str, block: Block, position: usize) -> Removal {
@@ -163,12 +170,46 @@ fn outermost(found: &[NodeRef<'_>]) -> Vec<NodeId> {
 
 /// The XPath-like path of an element (`/html/body/div[2]/p[3]`).
 pub fn element_path(node: NodeRef<'_>) -> Origin {
+    path_with(node, &mut SiblingIndices::default())
+}
+
+/// Same-name sibling indices, found for all children of a parent at once:
+/// counting each removed element's earlier siblings was quadratic when a
+/// selector rule removed 200 000 siblings.
+#[derive(Default)]
+struct SiblingIndices {
+    /// By node: its index among its same-name siblings (1 for the first).
+    index: std::collections::HashMap<NodeId, usize>,
+    /// Children looked at, for the test that each parent's are looked at once.
+    scanned: usize,
+}
+
+impl SiblingIndices {
+    fn of(&mut self, node: NodeRef<'_>) -> usize {
+        if let Some(&i) = self.index.get(&node.id()) {
+            return i;
+        }
+        let Some(parent) = node.parent() else { return 1 };
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for c in parent.children() {
+            self.scanned += 1;
+            if let Some(e) = c.element() {
+                let n = counts.entry(e.name()).or_insert(0);
+                *n += 1;
+                self.index.insert(c.id(), *n);
+            }
+        }
+        self.index.get(&node.id()).copied().unwrap_or(1)
+    }
+}
+
+fn path_with(node: NodeRef<'_>, indices: &mut SiblingIndices) -> Origin {
     let mut segments = Vec::new();
     let mut current = Some(node);
     while let Some(n) = current {
         if let Some(el) = n.element() {
             let name = el.name();
-            let index = 1 + n.prev_siblings().filter(|s| s.element().is_some_and(|e| e.name() == name)).count();
+            let index = indices.of(n);
             segments.push(if index > 1 { format!("{name}[{index}]") } else { name.to_owned() });
             if segments.len() >= 24 {
                 segments.push("…".to_owned());
@@ -291,10 +332,31 @@ mod tests {
             "<math><mi><plaintext><p>a  \n  b</p>",
         ];
         for page in pages {
-            let (raw, prepared) = (Dom::parse_document(page), Dom::parse_document(&depth::prepare(page, &[])));
+            let (raw, prepared) = (Dom::parse_document(page), Dom::parse_document(&prepare::prepare(page, &[]).text));
             assert_eq!(subtree_text(raw.root_element()), subtree_text(prepared.root_element()), "{page}");
             assert_eq!(metadata(&raw), metadata(&prepared), "{page}");
         }
+    }
+
+    /// The paths of many removed siblings: counting each one's earlier
+    /// siblings was quadratic (a selector rule removing 200 000 siblings:
+    /// minutes). Each parent's children are now looked at once.
+    #[test]
+    fn indices_of_many_siblings_are_found_in_one_pass() {
+        let toml = "[[rule]]\nid = \"ad\"\ncategory = \"ad\"\nselector = \".ad\"\n";
+        let rules = crate::RuleSet::from_sources(vec![crate::rules::RuleSource::new("default.toml", toml)]).unwrap();
+        let selectors: Vec<&Rule> = rules.rules().iter().collect();
+        let n = 20_000;
+        let page = format!("<div>{}</div><p>text</p>", "<div class=ad>buy</div>".repeat(n));
+        let doc = to_blocks(&page, &selectors, None, NO_EXTRACT);
+        assert_eq!(doc.removals.len(), n);
+        assert_eq!(doc.removals[n - 1].origin.to_string(), format!("/html/body/div/div[{n}]"));
+        let dom = Dom::parse_document(&page);
+        let mut indices = SiblingIndices::default();
+        for el in dom.root_element().descendants().filter(|e| e.element().is_some_and(|e| e.attr("class").is_some())) {
+            path_with(el, &mut indices);
+        }
+        assert!(indices.scanned <= n + 10, "{} children looked at", indices.scanned);
     }
 
     #[test]

@@ -315,9 +315,9 @@ fn error_outcome(
 /// The fields declutter writes into a record.
 fn our_fields(report: bool) -> &'static [&'static str] {
     if report {
-        &["text", "error", "line", "removals", "metadata", "encoding", "extraction", "publisher"]
+        &["text", "error", "line", "limits", "removals", "metadata", "encoding", "extraction", "publisher"]
     } else {
-        &["text", "error", "line"]
+        &["text", "error", "line", "limits"]
     }
 }
 
@@ -406,6 +406,10 @@ pub(crate) fn finish_record(
     bytes: usize,
 ) -> RecordOutcome {
     record.insert(TEXT_FIELD.into(), Value::from(cleaned.text()));
+    // With or without `report`: the text may lack what a limit left out.
+    if !cleaned.limits.is_empty() {
+        record.insert("limits".into(), serde_json::to_value(&cleaned.limits).unwrap_or(Value::Null));
+    }
     if options.report {
         let to_value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
         record.insert("removals".into(), to_value(serde_json::to_value(&cleaned.removals)));

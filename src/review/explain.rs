@@ -31,6 +31,8 @@ pub struct Explanation {
     pub not_fired: Vec<RuleRef>,
     /// Default rules a publisher file switched off.
     pub disabled: Vec<String>,
+    /// Limits the input hit, with what they left out.
+    pub limits: Vec<crate::Limit>,
 }
 
 /// One rule file and why it applies.
@@ -210,6 +212,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
         fired,
         not_fired,
         disabled,
+        limits: cleaned.limits.clone(),
     }
 }
 
@@ -255,6 +258,12 @@ impl Explanation {
     fn raw_text(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "{} ({}, {} from {})", self.document, self.format, self.encoding, self.encoding_source);
+        if !self.limits.is_empty() {
+            let _ = writeln!(o, "\nLimits hit (hostile or broken markup; see the README's Limits):");
+            for l in &self.limits {
+                let _ = writeln!(o, "  {}: {} {}", l.limit, l.count, l.detail);
+            }
+        }
         if let Some(o2) = &self.encoding_overruled {
             let declared = serde_json::to_value(o2.source).ok().and_then(|v| v.as_str().map(str::to_owned));
             let _ = writeln!(

@@ -64,6 +64,9 @@ struct Report<'a> {
     extraction: Option<crate::html::Quality>,
     text: String,
     removals: &'a [Removal],
+    /// Limits the input hit (present only then): `{limit, count, detail}`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    limits: &'a [crate::Limit],
 }
 
 /// One line of JSON (no trailing newline).
@@ -80,6 +83,7 @@ pub fn json(cleaned: &Cleaned, source: Option<&str>) -> String {
         extraction: cleaned.quality,
         text: text(cleaned),
         removals: &cleaned.removals,
+        limits: &cleaned.limits,
     };
     // Serializing plain data with string keys cannot fail.
     serde_json::to_string(&report).unwrap_or_default()
