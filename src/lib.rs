@@ -19,9 +19,11 @@
 pub mod clean;
 pub mod cli;
 pub mod document;
+mod examples;
 pub mod html;
 pub mod limits;
 pub mod load;
+pub mod markup;
 pub mod pipeline;
 pub mod review;
 pub mod rules;
@@ -29,9 +31,10 @@ pub mod write;
 
 use std::path::Path;
 
-pub use clean::{Removal, Scope, Side};
 pub use document::{Block, BlockKind, Origin};
+pub use document::{Removal, Scope, Side};
 pub use load::{EncodingReport, InputFormat};
+pub use markup::Limit;
 pub use rules::{Category, RuleSet, RulesError};
 
 /// What the caller knows about a document.
@@ -54,21 +57,6 @@ pub enum Error {
     Load(#[from] load::LoadError),
     #[error("unknown publisher {0:?} (see `declutter rules list` or the files in rules/publishers/)")]
     UnknownPublisher(String),
-}
-
-/// A limit the input ran into, with how much of it was left out.
-///
-/// Limits keep hostile input (a page nested 100 000 levels deep, a tag
-/// with a million attributes) to linear time; real pages stay well within
-/// them. Whatever one cuts is reported here, never silently.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Limit {
-    /// Which limit: `depth`, `attributes`.
-    pub limit: &'static str,
-    /// How many things (tags, attributes) it left out.
-    pub count: usize,
-    /// What was left out, for a person.
-    pub detail: String,
 }
 
 /// A cleaned document: the kept blocks, what was removed and why, and how
@@ -106,8 +94,8 @@ impl Cleaned {
     /// The document before cleaning, in order: every block kept (with the
     /// spans cut from it) or removed, and every removed element, each with
     /// its rule. What `diff`, `explain` and the HTML report are drawn from.
-    pub fn parts(&self) -> Vec<review::Part<'_>> {
-        review::parts(self)
+    pub fn parts(&self) -> Vec<document::Part<'_>> {
+        document::parts(&self.blocks, &self.removals, &self.originals)
     }
 }
 
@@ -179,7 +167,8 @@ impl CleanerBuilder {
         let rules = match self.rules {
             Some(r) => r,
             None => RuleSet::embedded()?,
-        };
+        }
+        .checked()?;
         Ok(Cleaner {
             rules,
             normalize_whitespace: self.normalize_whitespace,

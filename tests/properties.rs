@@ -1,6 +1,6 @@
 //! Property tests: no input, however broken, makes declutter panic.
 
-use declutter::clean::shortcode;
+use declutter::markup::shortcode;
 use declutter::rules::RuleSource;
 use declutter::{Cleaner, Hints, InputFormat, RuleSet};
 use proptest::prelude::*;
@@ -75,7 +75,7 @@ proptest! {
 
 /// Every kept block and every removal appears exactly once in the review view.
 fn parts_account_for_everything(cleaned: &declutter::Cleaned) -> Result<(), TestCaseError> {
-    use declutter::review::{Part, Piece};
+    use declutter::document::{Part, Piece};
     let parts = cleaned.parts();
     let kept = parts.iter().filter(|p| matches!(p, Part::Kept { .. })).count();
     let cuts: usize = parts

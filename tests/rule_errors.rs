@@ -35,7 +35,7 @@ fn every_broken_rule_folder_is_located_precisely() {
     let mut failures = Vec::new();
     for (dir, want) in &cases {
         let rules = dir.join("rules");
-        let err = match RuleSet::from_dir(&rules) {
+        let err = match RuleSet::from_dir(&rules).and_then(RuleSet::checked) {
             Ok(_) => {
                 failures.push(format!("{}: loaded without error", dir.display()));
                 continue;

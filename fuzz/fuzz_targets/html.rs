@@ -6,8 +6,8 @@
 //! quadratic time.
 use std::sync::OnceLock;
 
-use declutter::html::dom::Dom;
-use declutter::html::limits::{MAX_ATTRIBUTES, MAX_DEPTH};
+use declutter::markup::dom::Dom;
+use declutter::markup::limits::{MAX_ATTRIBUTES, MAX_DEPTH};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,14 +1,10 @@
 //! Block passes: shortcodes, block rules with their context, inline spans.
 //! Every pass records a [`Removal`] for what it drops; nothing goes silently.
 
-mod removal;
-pub mod shortcode;
-
-pub use removal::{Removal, Scope, Side};
-
 use std::ops::Range;
 
-use crate::document::Block;
+use crate::document::{Block, Removal, Scope, Side};
+use crate::markup::shortcode;
 use crate::rules::{InlineIndex, Keyed, Matcher, Profile, Rule, RuleSet, ShortcodeMatcher};
 
 /// The rules one document is cleaned with, by pass.

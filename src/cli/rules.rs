@@ -42,6 +42,7 @@ pub(super) fn resolve(args: &RulesArgs, extra: Option<&Path>) -> Sources {
 impl Sources {
     pub fn load(&self) -> Result<RuleSet, RulesError> {
         if self.builtin { RuleSet::over_builtin(&self.folders) } else { RuleSet::from_folders(&self.folders) }
+            .and_then(RuleSet::checked)
     }
 
     /// With no folder named, a `./rules` folder that is not read can surprise
@@ -465,7 +466,7 @@ pub(super) fn new(name: &str, domains: &[String], dir: Option<&Path>, force: boo
         own.sources.retain(|s| Path::new(&s.path) != path);
         own.sources.push(RuleSource::new(path.display().to_string(), text.clone()));
         layers.push(own);
-        RuleSet::from_layers(layers)
+        RuleSet::from_layers(layers)?.checked()
     })();
     let replaces = match &checked {
         Ok(set) => set.layers().last().map(|l| l.replaces.clone()).unwrap_or_default(),

@@ -1,8 +1,12 @@
 //! The intermediate form every pass works on: an ordered list of blocks.
 //! HTML and text inputs meet here, so one set of text rules serves both.
 
+mod parts;
+mod removal;
 mod text;
 
+pub use parts::{Part, Piece, parts};
+pub use removal::{Removal, Scope, Side};
 pub use text::blocks_from_text;
 
 use serde::Serialize;

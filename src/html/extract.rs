@@ -14,7 +14,7 @@
 //! Each left-out block carries a `builtin:` reason, so `--format json`
 //! explains every decision.
 
-use super::dom::{Dom, NodeId, NodeRef};
+use crate::markup::dom::{Dom, NodeId, NodeRef};
 
 use super::layout::BlockMeta;
 use crate::document::{Block, BlockKind};

@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use html5ever::local_name;
 
-use super::dom::{Data, Element, NodeId, NodeRef};
 use crate::document::{Block, BlockKind, Origin};
+use crate::markup::dom::{Data, Element, NodeId, NodeRef};
 
 /// Elements that never render text. A `match` on the name, not a list
 /// search: it runs for every element of every page.

@@ -8,7 +8,7 @@ use selectors::context::SelectorCaches;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::dom::{Css, Dom, NodeRef};
+use crate::markup::dom::{Css, Dom, NodeRef};
 
 /// What the page says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

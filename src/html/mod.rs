@@ -1,25 +1,22 @@
 //! HTML to blocks: parse with html5ever into our own DOM ([`dom`]), apply
 //! selector rules and the publisher's content container, lay out the rest.
 
-pub mod dom;
 mod extract;
 mod layout;
-pub mod limits;
 mod meta;
-mod prepare;
 
 use std::collections::HashSet;
 
-use dom::{Css, Dom, NodeId, NodeRef};
+use crate::markup::dom::{Css, Dom, NodeId, NodeRef};
+use crate::markup::{limits, prepare};
 use selectors::context::SelectorCaches;
 
 pub use extract::Quality;
 pub use layout::subtree_text;
 pub use meta::{Metadata, metadata};
-pub use prepare::selector_attributes;
 
-use crate::clean::{Removal, Scope};
 use crate::document::{Block, Origin};
+use crate::document::{Removal, Scope};
 use crate::rules::{Category, ExtractHints, Matcher, Publisher, Rule, RuleIndex};
 
 /// The id recorded for blocks left out because a publisher's `content`
@@ -36,7 +33,7 @@ pub struct HtmlDocument {
     /// How the article was found; `None` with `--no-extract`.
     pub quality: Option<Quality>,
     /// The [`limits`] the page hit, if any.
-    pub limits: Vec<crate::Limit>,
+    pub limits: Vec<crate::markup::Limit>,
 }
 
 /// How to lay out a page.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::Cleaned;
-use crate::clean::{Removal, Scope};
+use crate::document::{Removal, Scope};
 use crate::rules::Category;
 
 /// One kept block that changed between the two rule sets.

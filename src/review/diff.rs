@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Part, Piece};
 use crate::Cleaned;
-use crate::clean::{Removal, Scope, Side};
+use crate::document::{Part, Piece};
+use crate::document::{Removal, Scope, Side};
 use crate::write::terminal::printable;
 
 /// How unified output looks.

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::clean::Removal;
+use crate::document::Removal;
 use crate::rules::{Category, Matcher, Rule, host_matches, host_of};
 use crate::{Cleaned, Cleaner, Hints};
 

@@ -15,9 +15,10 @@ use similar::{ChangeTag, TextDiff};
 
 use super::compare::{Change, DocumentChange, Tally};
 use super::diff::SHOWN_CHARS;
-use super::{Part, Piece, shorten};
+use super::shorten;
 use crate::Cleaned;
-use crate::clean::Removal;
+use crate::document::Removal;
+use crate::document::{Part, Piece};
 use crate::rules::Category;
 
 /// Example removals kept per rule in the table.

@@ -152,6 +152,7 @@ mod tests {
             let path = format!("publishers/{}.toml", file_stem(name));
             let set =
                 RuleSet::from_sources(vec![RuleSource::new("default.toml", ""), RuleSource::new(path, text.as_str())])
+                    .and_then(RuleSet::checked)
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(set.publishers()[0].name, name);
             assert_eq!(set.publishers()[0].domains, ["news.example"]);

@@ -28,8 +28,8 @@ use serde::Serialize;
 
 use super::report::escape;
 use crate::Cleaned;
-use crate::html::dom::{Dom, NodeRef};
 use crate::html::subtree_text;
+use crate::markup::dom::{Dom, NodeRef};
 use crate::rules::key::key;
 use crate::rules::{Category, RuleSet, RuleSource};
 
@@ -493,7 +493,7 @@ fn sizes(doc: &Dom) -> Vec<Size> {
 /// parts are put in a table, where the fragment parser keeps them; `<html>`
 /// and `<body>` cannot be copied into a fragment and are taken as shown (a
 /// hidden body leaves no output for any box to be found in).
-fn hidden_itself(el: &crate::html::dom::Element) -> bool {
+fn hidden_itself(el: &crate::markup::dom::Element) -> bool {
     let name = el.name();
     // Around the copy, and inside it: text straight in a table is moved out of it.
     let (open, inside, close) = match name {
@@ -746,7 +746,10 @@ fn suggest_site(site: &str, s: &Site, options: &SuggestOptions) -> Vec<Suggestio
         }
         // Only rules that load and keep every article paragraph gathered (the
         // printed one among them) are printed.
-        if RuleSet::from_sources(vec![RuleSource::new("default.toml", c.checked.as_str())]).is_err() {
+        if RuleSet::from_sources(vec![RuleSource::new("default.toml", c.checked.as_str())])
+            .and_then(RuleSet::checked)
+            .is_err()
+        {
             continue;
         }
         ids.insert(c.id.clone());

@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use crate::html::dom::Css;
+use crate::markup::dom::Css;
 use toml::Spanned;
 
 use super::condition::{Condition, InlineMatcher};
 use super::error::{RuleError, RulesError};
 use super::schema::{RuleFile, RuleTable};
 use super::{Examples, ExtractHints, LayerInfo, Location, Matcher, Publisher, Rule, ShortcodeMatcher};
-use crate::clean::shortcode;
+use crate::markup::shortcode;
 
 /// One rule file's text and the path to show in messages.
 #[derive(Debug, Clone)]
@@ -600,7 +600,7 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
             Ok(selector) => Some(Matcher::Selector(Box::new(super::CssRule {
                 selector,
                 prefilter: super::Prefilter::from_source(s.get_ref()),
-                attributes: crate::html::selector_attributes(s.get_ref()),
+                attributes: crate::markup::prepare::selector_attributes(s.get_ref()),
             }))),
             Err(e) => {
                 errs.push(

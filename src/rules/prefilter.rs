@@ -9,7 +9,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use html5ever::LocalName;
 
-use crate::html::dom::Element;
+use crate::markup::dom::Element;
 
 /// What one simple alternative needs: the most selective key of its compound.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,7 +203,7 @@ fn simple_key(alt: &str) -> Option<Key> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::html::dom::{Css, Dom};
+    use crate::markup::dom::{Css, Dom};
 
     #[test]
     fn selectors_with_multibyte_characters_do_not_panic() {

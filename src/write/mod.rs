@@ -8,7 +8,7 @@ pub use markdown::markdown;
 use serde::Serialize;
 
 use crate::Cleaned;
-use crate::clean::Removal;
+use crate::document::Removal;
 use crate::load::{EncodingReport, InputFormat};
 
 /// Output formats of `declutter clean`.

@@ -736,7 +736,7 @@ mod tests {
             format!("<frameset><style><a{long}></style></frameset>"),
         ] {
             let p = prepare(&page, &[]);
-            let doc = crate::html::dom::Dom::parse_prepared(&p.text, p.unsure_from);
+            let doc = crate::markup::dom::Dom::parse_prepared(&p.text, p.unsure_from);
             let most = doc.document().descendants().filter_map(|n| n.element().map(|e| e.attr_locals().count())).max();
             assert!(most.unwrap_or(0) <= MAX_ATTRIBUTES, "{}", &page[..30]);
         }
@@ -751,7 +751,7 @@ mod tests {
         let page = format!("<div{}>text</div>", attrs((0..n).map(|i| format!("a{i}"))));
         let p = prepare(&page, &[]);
         assert_eq!(p.attributes_dropped, n - MAX_ATTRIBUTES);
-        let doc = crate::html::dom::Dom::parse_document(&p.text);
+        let doc = crate::markup::dom::Dom::parse_document(&p.text);
         let div = doc.document().descendants().find(|n| n.element().is_some_and(|e| e.name() == "div")).unwrap();
         assert_eq!(div.element().unwrap().attr_locals().count(), MAX_ATTRIBUTES);
         assert_eq!(div.text_content(), "text");

@@ -22,7 +22,21 @@
 use std::borrow::Cow;
 
 use super::dom::ParseCuts;
-use crate::Limit;
+
+/// A limit the input ran into, with how much of it was left out.
+///
+/// Limits keep hostile input (a page nested 100 000 levels deep, a tag
+/// with a million attributes) to linear time; real pages stay well within
+/// them. Whatever one cuts is reported here, never silently.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Limit {
+    /// Which limit: `depth`, `attributes`.
+    pub limit: &'static str,
+    /// How many things (tags, attributes) it left out.
+    pub count: usize,
+    /// What was left out, for a person.
+    pub detail: String,
+}
 
 /// Blink's `kMaximumHTMLParserDOMTreeDepth`: start tags that would open an
 /// element deeper than this are dropped (their text is kept), and nodes the
@@ -440,7 +454,7 @@ mod tests {
             assert!(n > 0, "{page}");
             // The guard's own output needs no more closing: every run stayed within the cap.
             assert_eq!(close_long_tags(&out, 0).1, 0, "{page}");
-            let dom = crate::html::dom::Dom::parse_document(&page);
+            let dom = crate::markup::dom::Dom::parse_document(&page);
             let most = dom.document().descendants().filter_map(|n| n.element().map(|e| e.attr_locals().count())).max();
             assert!(most.unwrap_or(0) <= MAX_ATTRIBUTES, "{page}");
         }
