@@ -120,7 +120,7 @@ fn main() {
         std::hint::black_box(html);
     });
     let lean = time(&texts, rounds, |t| {
-        let dom = declutter::html::dom::Dom::parse_document(std::str::from_utf8(t).unwrap_or_default());
+        let dom = declutter::markup::dom::Dom::parse_document(std::str::from_utf8(t).unwrap_or_default());
         std::hint::black_box(dom);
     });
     let load_only = time(&pages, rounds, |p| {
