@@ -13,29 +13,46 @@
 //! ```
 //!
 //! Data flow, one direction: [`load`] (bytes to UTF-8) → [`html`] or
-//! [`document`] (to blocks, selector rules applied) → [`clean`] (block passes)
-//! → [`write`] (text, Markdown, JSON).
+//! [`document`] (to blocks, selector rules applied) → the block passes
+//! → [`write`](mod@write) (text, Markdown, JSON).
+//!
+//! What an embedder needs is re-exported here: [`Cleaner`] (built once,
+//! shared by threads), [`Hints`], [`Cleaned`] (also `serde::Serialize`),
+//! the two errors ([`RulesError`] building, [`Error`] cleaning) and the rule
+//! types. Cargo features: `default-features = false` is the cleaner alone;
+//! `pipeline` adds the `pipeline` module (files, JSONL and WARC cleaned in
+//! batches), `review` the `review` module (the rule authors' tools), `cli`
+//! (default) the `declutter` binary.
 
+// The passes and the markup layer are public for the fuzz targets and
+// benchmarks, not as an interface: they change with the cleaning.
+#[doc(hidden)]
 pub mod clean;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 pub mod document;
 mod examples;
 pub mod html;
 pub mod limits;
 pub mod load;
+#[doc(hidden)]
 pub mod markup;
+#[cfg(feature = "pipeline")]
 pub mod pipeline;
+#[cfg(feature = "review")]
 pub mod review;
 pub mod rules;
 pub mod write;
 
 use std::path::Path;
 
-pub use document::{Block, BlockKind, Origin};
-pub use document::{Removal, Scope, Side};
+pub use document::{Block, BlockKind, Origin, Part, Piece, Removal, Scope, Side};
+pub use html::{Metadata, Method, Quality};
 pub use load::{EncodingReport, InputFormat};
-pub use markup::Limit;
-pub use rules::{Category, RuleSet, RulesError};
+pub use markup::{Limit, LimitKind};
+pub use rules::{Category, Layer, RuleError, RuleSet, RuleSource, RulesError};
+pub use write::Format;
 
 /// What the caller knows about a document.
 #[derive(Debug, Clone, Default)]
@@ -50,13 +67,15 @@ pub struct Hints {
     pub format: InputFormat,
 }
 
-/// Why a document could not be cleaned.
+/// Why a document could not be cleaned. (Why a rule set could not be built
+/// is a [`RulesError`], from [`CleanerBuilder::build`] and [`RuleSet`]'s loaders.)
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Load(#[from] load::LoadError),
-    #[error("unknown publisher {0:?} (see `declutter rules list` or the files in rules/publishers/)")]
-    UnknownPublisher(String),
+    /// `known`: the rule set's publisher keys, for the message.
+    #[error("unknown publisher {name:?}: no publisher of the rule set has that name or file stem (it has: {known})")]
+    UnknownPublisher { name: String, known: String },
 }
 
 /// A cleaned document: the kept blocks, what was removed and why, and how
@@ -89,6 +108,18 @@ impl Cleaned {
     /// The clean text: blocks separated by a blank line, ending in a newline.
     pub fn text(&self) -> String {
         write::text(self)
+    }
+
+    /// The article as Markdown: headings, lists, quotes, code and tables.
+    pub fn markdown(&self) -> String {
+        write::markdown(self)
+    }
+
+    /// One line of JSON: the text, metadata, encoding, extraction and every
+    /// removal with its rule (the shape of `--format json`; `Cleaned` is also
+    /// [`serde::Serialize`] in that shape).
+    pub fn to_json(&self) -> String {
+        write::json(self, None)
     }
 
     /// The document before cleaning, in order: every block kept (with the
@@ -205,9 +236,11 @@ impl Cleaner {
     /// Resolves the publisher for these hints: `publisher` by name, else the URL's host.
     pub fn publisher_for(&self, hints: &Hints) -> Result<Option<usize>, Error> {
         match &hints.publisher {
-            Some(name) => {
-                self.rules.publisher_by_name(name).map(Some).ok_or_else(|| Error::UnknownPublisher(name.clone()))
-            }
+            Some(name) => self.rules.publisher_by_name(name).map(Some).ok_or_else(|| {
+                let keys: Vec<&str> = self.rules.publishers().iter().map(|p| p.key.as_str()).collect();
+                let known = if keys.is_empty() { "none".to_owned() } else { keys.join(", ") };
+                Error::UnknownPublisher { name: name.clone(), known }
+            }),
             None => Ok(hints.url.as_deref().and_then(|u| self.rules.publisher_for_url(u))),
         }
     }

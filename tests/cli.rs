@@ -1,5 +1,7 @@
 //! The real binary, end to end: outputs, exit codes, bad input.
 
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

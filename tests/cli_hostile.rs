@@ -1,6 +1,8 @@
 //! Hostile input through the real binary (issue 9): inputs built to make a
 //! cleaner lose text silently, obey escapes or write where it should not.
 
+#![cfg(feature = "cli")]
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 

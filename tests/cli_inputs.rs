@@ -1,6 +1,8 @@
 //! Inputs recognised and outputs written as a new user expects, through the
 //! real binary (issue 10, items 4–7).
 
+#![cfg(feature = "cli")]
+
 use std::io::Write;
 use std::path::Path;
 

@@ -2,6 +2,8 @@
 //! `--output-dir` collisions, symlink loops, `-o` to a FIFO, interrupts,
 //! output failures, `--in-place` on links (issue 9).
 
+#![cfg(feature = "cli")]
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};

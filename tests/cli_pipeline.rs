@@ -1,6 +1,8 @@
 //! `clean --jsonl` and `--warc` through the real binary on hostile streams:
 //! oversized lines and records, gzip bombs, padding, absurd `-j`.
 
+#![cfg(feature = "cli")]
+
 use std::io::Write;
 
 use assert_cmd::Command;

@@ -2,6 +2,8 @@
 //! review, explain, rules test/stats/suggest/new. (The HTML report in a
 //! browser: tests/report_browser.rs.)
 
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

@@ -1,6 +1,8 @@
 //! Issue 10, review tools (items 8–11), through the real binary: `rules
 //! suggest`, `rules test`, the rule-change report and the `dateline` rule.
 
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

@@ -4,6 +4,8 @@
 //! Each test runs the real binary from a temporary folder outside the
 //! repository, with `DECLUTTER_RULES` cleared unless the test sets it.
 
+#![cfg(feature = "cli")]
+
 use std::path::Path;
 
 use assert_cmd::Command;

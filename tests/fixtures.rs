@@ -3,6 +3,8 @@
 //! --test fixtures` rewrites the expected files from the current output;
 //! review the diff before committing it.
 
+#![cfg(feature = "review")]
+
 use std::path::Path;
 
 use declutter::Cleaner;

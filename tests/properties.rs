@@ -1,5 +1,7 @@
 //! Property tests: no input, however broken, makes declutter panic.
 
+#![cfg(feature = "review")]
+
 use declutter::markup::shortcode;
 use declutter::rules::RuleSource;
 use declutter::{Cleaner, Hints, InputFormat, RuleSet};

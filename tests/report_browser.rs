@@ -3,6 +3,8 @@
 //! the test reads the rendered DOM and the browser's console. Set
 //! `DECLUTTER_CHROMIUM` to use another Chromium binary.
 
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

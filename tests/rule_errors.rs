@@ -1,6 +1,8 @@
 //! Broken rule folders under tests/rule-errors/: each must fail to load with
 //! an error naming the file, line and column, and the rule when there is one.
 
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

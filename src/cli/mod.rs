@@ -414,7 +414,7 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = SuggestFormat::Toml)]
         format: SuggestFormat,
     },
-    /// Write a commented publisher file to start from: rules/publishers/<name>.toml.
+    /// Write a commented publisher file to start from: `rules/publishers/<name>.toml`.
     #[command(
         after_help = "Example:\n  declutter rules new --publisher \"Daily Planet\" --domain dailyplanet.com\n\nNever overwrites a file unless --force is given (then atomically). Exit codes: 0 written, 2 usage or the file exists, 3 the file could not be written."
     )]
@@ -528,7 +528,7 @@ fn finish_stdout(code: u8) -> u8 {
 /// command before any input is read.
 fn check_hints(cleaner: &crate::Cleaner, hints: &crate::Hints) -> Result<(), u8> {
     if let Err(e) = cleaner.publisher_for(hints) {
-        report(e);
+        report(format!("--publisher: {e}; `declutter rules list` shows them"));
         return Err(exit::USAGE);
     }
     if let Some(Err(e)) = hints.encoding.as_deref().map(crate::load::parse_caller_label) {

@@ -63,11 +63,39 @@ const PROMOTE_MIN_SECTION: f32 = 0.25;
 /// How far up a block's score is shared.
 const SCORE_LEVELS: usize = 5;
 
+/// How the article was found in a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// A publisher's `content` selector matched.
+    PublisherContent,
+    /// Generic extraction scored an element as the article container.
+    Scored,
+    /// No element scored as an article: the whole body was kept.
+    WholeBody,
+}
+
+impl Method {
+    /// `publisher-content`, `scored`, `whole-body`: as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::PublisherContent => "publisher-content",
+            Method::Scored => "scored",
+            Method::WholeBody => "whole-body",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How sure the extractor is, and how it decided.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Quality {
-    /// `publisher-content`, `scored`, or `whole-body` (scoring found no article).
-    pub method: &'static str,
+    pub method: Method,
     /// 0 (a guess) to 1 (clear article container).
     pub score: f32,
 }
@@ -458,7 +486,7 @@ pub fn extract(
     if content_chars < 200 && total_chars > content_chars * 4 && total_chars < 5000 {
         return whole_body(vec![None; blocks.len()], blocks, meta, keep_captions);
     }
-    Extraction { verdicts, quality: Quality { method: "scored", score: (score * 100.0).round() / 100.0 } }
+    Extraction { verdicts, quality: Quality { method: Method::Scored, score: (score * 100.0).round() / 100.0 } }
 }
 
 /// The page's title repeated as the first heading of the article is metadata,
@@ -489,7 +517,7 @@ fn whole_body(
         *v = (m.caption && !keep_captions).then_some(CAPTION);
     }
     prune_link_runs(&mut verdicts, meta);
-    Extraction { verdicts, quality: Quality { method: "whole-body", score: 0.1 } }
+    Extraction { verdicts, quality: Quality { method: Method::WholeBody, score: 0.1 } }
 }
 
 /// Three or more consecutive kept blocks that are mostly link text (a

@@ -1,4 +1,4 @@
-//! HTML to blocks: parse with html5ever into our own DOM ([`dom`]), apply
+//! HTML to blocks: parse with html5ever into our own DOM ([`dom`](crate::markup::dom)), apply
 //! selector rules and the publisher's content container, lay out the rest.
 
 mod extract;
@@ -11,7 +11,7 @@ use crate::markup::dom::{Css, Dom, NodeId, NodeRef};
 use crate::markup::{limits, prepare};
 use selectors::context::SelectorCaches;
 
-pub use extract::Quality;
+pub use extract::{Method, Quality};
 pub use layout::subtree_text;
 pub use meta::{Metadata, metadata};
 
@@ -117,7 +117,7 @@ pub fn to_blocks(
     let mut quality = None;
     let mut blocks = laid.blocks;
     if content_selector.is_some() {
-        quality = Some(Quality { method: "publisher-content", score: 1.0 });
+        quality = Some(Quality { method: Method::PublisherContent, score: 1.0 });
     } else if let Some(hints) = options.extract {
         let declared_body = page_meta.article_body.as_deref();
         let mut found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions, declared_body);

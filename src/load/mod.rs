@@ -13,7 +13,8 @@ pub use sniff::{looks_binary, looks_like_html};
 use serde::Serialize;
 
 /// What the caller says the input is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
     /// Decide from the content.

@@ -23,6 +23,34 @@ use std::borrow::Cow;
 
 use super::dom::ParseCuts;
 
+/// The limits on markup, as JSON and messages name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LimitKind {
+    /// Open elements past [`MAX_DEPTH`].
+    Depth,
+    /// Active formatting elements past [`MAX_FORMATTING`].
+    Formatting,
+    /// Attributes of one element past [`MAX_ATTRIBUTES`].
+    Attributes,
+}
+
+impl LimitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LimitKind::Depth => "depth",
+            LimitKind::Formatting => "formatting",
+            LimitKind::Attributes => "attributes",
+        }
+    }
+}
+
+impl std::fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A limit the input ran into, with how much of it was left out.
 ///
 /// Limits keep hostile input (a page nested 100 000 levels deep, a tag
@@ -30,8 +58,8 @@ use super::dom::ParseCuts;
 /// them. Whatever one cuts is reported here, never silently.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Limit {
-    /// Which limit: `depth`, `attributes`.
-    pub limit: &'static str,
+    /// Which limit.
+    pub limit: LimitKind,
     /// How many things (tags, attributes) it left out.
     pub count: usize,
     /// What was left out, for a person.
@@ -64,14 +92,14 @@ pub fn hit(attributes_dropped: usize, cut: ParseCuts) -> Vec<Limit> {
     let mut hit = Vec::new();
     if cut.deep_tags > 0 {
         hit.push(Limit {
-            limit: "depth",
+            limit: LimitKind::Depth,
             count: cut.deep_tags,
             detail: format!("start tags past {MAX_DEPTH} open elements dropped (their text kept)"),
         });
     }
     if cut.formatting_tags > 0 {
         hit.push(Limit {
-            limit: "formatting",
+            limit: LimitKind::Formatting,
             count: cut.formatting_tags,
             detail: format!(
                 "formatting start tags (b, i, font, a…) dropped while {MAX_FORMATTING} were left open (their text kept)"
@@ -80,7 +108,7 @@ pub fn hit(attributes_dropped: usize, cut: ParseCuts) -> Vec<Limit> {
     }
     if cut.flattened > 0 {
         hit.push(Limit {
-            limit: "depth",
+            limit: LimitKind::Depth,
             count: cut.flattened,
             detail: format!("nodes deeper than {MAX_DEPTH} moved up beside their ancestors (text order kept)"),
         });
@@ -88,7 +116,7 @@ pub fn hit(attributes_dropped: usize, cut: ParseCuts) -> Vec<Limit> {
     let attributes = attributes_dropped + cut.merged_attributes;
     if attributes > 0 {
         hit.push(Limit {
-            limit: "attributes",
+            limit: LimitKind::Attributes,
             count: attributes,
             detail: format!(
                 "attributes dropped from elements with more than {MAX_ATTRIBUTES} (the first of each name kept)"
@@ -97,7 +125,7 @@ pub fn hit(attributes_dropped: usize, cut: ParseCuts) -> Vec<Limit> {
     }
     if cut.long_tags > 0 {
         hit.push(Limit {
-            limit: "attributes",
+            limit: LimitKind::Attributes,
             count: cut.long_tags,
             detail: format!(
                 "tag-like runs of more than {MAX_ATTRIBUTES} attributes closed early, the rest read as text"

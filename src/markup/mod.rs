@@ -10,4 +10,4 @@ pub mod limits;
 pub mod prepare;
 pub mod shortcode;
 
-pub use limits::Limit;
+pub use limits::{Limit, LimitKind};

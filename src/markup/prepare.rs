@@ -42,7 +42,7 @@ pub struct Prepared<'a> {
 }
 
 /// The markup `to_blocks` parses: script, style and comment contents cut,
-/// attributes nothing reads dropped (see [`unread_attribute`]; `keep` names
+/// attributes nothing reads dropped (see `unread_attribute`; `keep` names
 /// those the page's selectors look at, `"*"` for all), attributes past the
 /// cap dropped; borrowed as is when nothing applies.
 pub fn prepare<'a>(html: &'a str, keep: &[String]) -> Prepared<'a> {

@@ -11,5 +11,6 @@ pub mod warc;
 pub use compress::{Output, open_input};
 pub use jsonl::{JsonlOptions, clean_jsonl};
 pub use stream::Summary;
+#[cfg(feature = "cli")]
 pub(crate) use stream::{RecordOutcome, removal_counts};
 pub use warc::clean_warc;

@@ -170,11 +170,13 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             container: container.clone(),
         },
         (None, Some(q)) => Content {
-            method: q.method.into(),
+            method: q.method.as_str().into(),
             score: Some(q.score),
             selector: None,
             how: match q.method {
-                "whole-body" => "no element scored as an article container; the whole body was kept".into(),
+                crate::html::Method::WholeBody => {
+                    "no element scored as an article container; the whole body was kept".into()
+                }
                 _ => format!(
                     "generic extraction: the element with the highest text score (commas, length, low link \
                      density, article-like class names) was taken as the article, confidence {:.2}",

@@ -1,7 +1,7 @@
 //! Reviewing what cleaning did, for the people who write rules: the document
 //! before and after ([`Cleaned::parts`](crate::Cleaned::parts)), rule-set comparisons ([`compare`]), the HTML
 //! report, `explain`, rule tests over fixtures, corpus statistics and rule
-//! suggestions. Everything here reads [`Cleaned`]; nothing changes how a
+//! suggestions. Everything here reads [`Cleaned`](crate::Cleaned); nothing changes how a
 //! document is cleaned.
 
 pub mod compare;

@@ -104,7 +104,7 @@ impl Condition {
 #[derive(Debug, Clone)]
 pub struct InlineMatcher {
     pub regex: LazyRegex,
-    /// Literal text every match holds (see [`required_literals`]); `None`
+    /// Literal text every match holds (see `required_literals`); `None`
     /// when the rule must be tried on every block.
     pub literals: Option<Vec<Vec<String>>>,
 }

@@ -12,7 +12,8 @@ use crate::document::Removal;
 use crate::load::{EncodingReport, InputFormat};
 
 /// Output formats of `declutter clean`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Blocks separated by one blank line, ending in a newline.
     #[default]
@@ -69,22 +70,36 @@ struct Report<'a> {
     limits: &'a [crate::Limit],
 }
 
-/// One line of JSON (no trailing newline).
+impl<'a> Report<'a> {
+    fn new(cleaned: &'a Cleaned, source: Option<&'a str>) -> Self {
+        Report {
+            source,
+            url: cleaned.url.as_deref(),
+            title: cleaned.metadata.title.as_deref(),
+            metadata: &cleaned.metadata,
+            publisher: cleaned.publisher.as_deref(),
+            format: cleaned.format,
+            encoding: &cleaned.encoding,
+            content_selector: cleaned.content_selector.as_deref(),
+            extraction: cleaned.quality,
+            text: text(cleaned),
+            removals: &cleaned.removals,
+            limits: &cleaned.limits,
+        }
+    }
+}
+
+/// A cleaned document serializes as `--format json` writes it (without
+/// `source`): `url`, `title`, `metadata`, `publisher`, `format`, `encoding`,
+/// `content_selector`, `extraction`, `text`, `removals`, `limits`.
+impl Serialize for Cleaned {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Report::new(self, None).serialize(serializer)
+    }
+}
+
+/// One line of JSON (no trailing newline); `source` names the input.
 pub fn json(cleaned: &Cleaned, source: Option<&str>) -> String {
-    let report = Report {
-        source,
-        url: cleaned.url.as_deref(),
-        title: cleaned.metadata.title.as_deref(),
-        metadata: &cleaned.metadata,
-        publisher: cleaned.publisher.as_deref(),
-        format: cleaned.format,
-        encoding: &cleaned.encoding,
-        content_selector: cleaned.content_selector.as_deref(),
-        extraction: cleaned.quality,
-        text: text(cleaned),
-        removals: &cleaned.removals,
-        limits: &cleaned.limits,
-    };
     // Serializing plain data with string keys cannot fail.
-    serde_json::to_string(&report).unwrap_or_default()
+    serde_json::to_string(&Report::new(cleaned, source)).unwrap_or_default()
 }
