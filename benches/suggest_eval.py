@@ -18,6 +18,11 @@ Both with extraction (suggest looks at what extraction leaves) and without
 (`--no-extract`: the whole template).
 
     cargo build --release && python3 benches/suggest_eval.py
+
+With `--example DIR` it writes the README's example corpus instead: 12 pages
+of the LifeZette template under the domain planetnews.example
+(DIR/planet.jsonl.gz, and the first as DIR/page.html); the pages are built
+the same way, from the same articles, in the same order.
 """
 
 import html
@@ -177,5 +182,28 @@ def main():
             shutil.rmtree(work)
 
 
+def example(out_dir):
+    import gzip
+    name, _, base = TEMPLATES[1]
+    with open(os.path.join(ROOT, base + ".html"), "rb") as f:
+        template = f.read().decode("cp1252", errors="replace")
+    with open(os.path.join(ROOT, base + ".expected.txt"), encoding="utf-8") as f:
+        expected = [l for l in f.read().split("\n\n") if l.strip()]
+    arts = articles()[:12]
+    os.makedirs(out_dir, exist_ok=True)
+    records = [{"url": "https://www.planetnews.example/news/%d/" % i, "html": make_page(template, expected, title, paras)}
+               for i, (title, paras) in enumerate(arts)]
+    # mtime=0: the same bytes every time.
+    with open(os.path.join(out_dir, "planet.jsonl.gz"), "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as f:
+            f.write("".join(json.dumps(r) + "\n" for r in records).encode("utf-8"))
+    with open(os.path.join(out_dir, "page.html"), "w", encoding="utf-8") as f:
+        f.write(records[0]["html"])
+    print("wrote %d pages to %s" % (len(records), out_dir))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--example":
+        example(sys.argv[2])
+    else:
+        main()
