@@ -620,6 +620,7 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
         .rules(rules)
         .normalize_whitespace(args.normalize_whitespace)
         .extract(!args.no_extract)
+        .text_model(!args.no_text_model)
         .keep_captions(args.captions == super::Captions::Keep)
         .build()
         .map_err(|e| {
