@@ -9,7 +9,8 @@ fn retraining_reproduces_the_shipped_model() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/training/scraped-texts/features.tsv")).unwrap();
     let rows = text_model::parse_rows(&tsv).unwrap();
     assert!(rows.len() > 5_000, "{} rows", rows.len());
-    let model = text_model::fit(&rows);
+    let shipped = TextModel::shipped().expect("the shipped model loads");
+    let model = text_model::fit_with(&rows, shipped.params);
     assert_eq!(
         model.to_json(),
         SHIPPED_JSON,
