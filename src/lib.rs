@@ -65,6 +65,9 @@ pub struct Hints {
     /// A charset label or a whole `Content-Type` value.
     pub encoding: Option<String>,
     pub format: InputFormat,
+    /// Blocks repeated across the documents of each site, learned from a
+    /// first window of a multi-document run ([`clean::repeated`]).
+    pub repeated: Option<std::sync::Arc<clean::repeated::RepeatedLines>>,
 }
 
 /// Why a document could not be cleaned. (Why a rule set could not be built
@@ -281,6 +284,8 @@ impl Cleaner {
         if self.text_model && source.format == InputFormat::Text {
             active.text_model = clean::text_model::TextModel::shipped();
         }
+        let domain = clean::repeated::domain_of(hints.url.as_deref());
+        active.repeated = hints.repeated.as_deref().and_then(|r| r.of(&domain));
         let publisher_ref = publisher.map(|p| &self.rules.publishers()[p]);
 
         let options = html::HtmlOptions {

@@ -1,6 +1,7 @@
 //! Block passes: shortcodes, block rules with their context, inline spans.
 //! Every pass records a [`Removal`] for what it drops; nothing goes silently.
 
+pub mod repeated;
 pub mod text_model;
 
 use std::ops::Range;
@@ -21,6 +22,8 @@ pub struct ActiveRules<'a> {
     pub inline_index: Option<&'a InlineIndex>,
     /// The line scorer for scraped text; `None`: rules alone.
     pub text_model: Option<&'a TextModel>,
+    /// Keys of the blocks repeated across this document's site ([`repeated`]).
+    pub repeated: Option<&'a std::collections::HashSet<u64>>,
 }
 
 impl<'a> ActiveRules<'a> {
@@ -33,6 +36,7 @@ impl<'a> ActiveRules<'a> {
             inlines: pick(&profile.inlines),
             inline_index: Some(&profile.inline_index),
             text_model: None,
+            repeated: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl<'a> ActiveRules<'a> {
             inlines: vec![],
             inline_index: None,
             text_model: None,
+            repeated: None,
         };
         match rule.matcher {
             Matcher::Selector(_) => active.selectors.push(rule),
@@ -79,6 +84,9 @@ pub(crate) fn clean_blocks_keeping_originals(
     let mut cuts = Cuts { removals, originals };
     shortcode_pass(&mut blocks, &rules.shortcodes, &mut cuts);
     block_pass(&mut blocks, &rules.blocks, cuts.removals);
+    if let Some(keys) = rules.repeated {
+        repeated_pass(&mut blocks, keys, cuts.removals);
+    }
     if let (Some(model), Some(scores)) = (rules.text_model, scored) {
         model_pass(&mut blocks, &scores, model.threshold, cuts.removals);
     }
@@ -190,6 +198,29 @@ fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<
         {
             take_block(blocks, next, rule, Some(Side::Next), removals);
         }
+    }
+}
+
+/// Removes the blocks repeated across the document's site.
+fn repeated_pass(blocks: &mut [Option<Block>], keys: &std::collections::HashSet<u64>, removals: &mut Vec<Removal>) {
+    for (index, slot) in blocks.iter_mut().enumerate() {
+        if !slot.as_ref().and_then(|b| repeated::line_key(&b.text)).is_some_and(|k| keys.contains(&k)) {
+            continue;
+        }
+        let Some(block) = slot.take() else { continue };
+        removals.push(
+            Removal {
+                rule: repeated::REPEATED_LINE.to_owned(),
+                category: crate::rules::Category::Other,
+                scope: Scope::Block,
+                context: None,
+                text: block.text,
+                origin: block.origin,
+                score: None,
+                position: (0, 0),
+            }
+            .at(index, 1),
+        );
     }
 }
 

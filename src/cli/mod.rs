@@ -257,6 +257,10 @@ pub struct CleanArgs {
     /// names (`builtin:text-boilerplate`, its score in the JSON report).
     #[arg(long)]
     pub no_text_model: bool,
+    /// Keep blocks that repeat across a site's documents: without, a run over several
+    /// documents learns them from its first 2,000 and removes them (`builtin:repeated-line`).
+    #[arg(long)]
+    pub no_repeated_lines: bool,
     /// Figure and table captions inside the article.
     #[arg(long, value_enum, default_value_t = Captions::Keep)]
     pub captions: Captions,
