@@ -244,8 +244,53 @@ const LEXICONS: [&[&str]; 6] = [
     ],
 ];
 
+/// Every listed word with its lists as bits: 0 [`STOPWORDS`], 1 [`CTA`],
+/// 2 + k [`LEXICONS`]`[k]`.
+static WORDS: LazyLock<std::collections::HashMap<&'static str, u8, Fnv>> = LazyLock::new(|| {
+    let mut map = std::collections::HashMap::with_hasher(Fnv);
+    let lists = [STOPWORDS, CTA].into_iter().chain(LEXICONS);
+    for (bit, list) in lists.enumerate() {
+        for w in list {
+            *map.entry(*w).or_insert(0u8) |= 1 << bit;
+        }
+    }
+    map
+});
+
+/// FNV-1a for the word table: short keys, no untrusted-key concern (the
+/// table is fixed), and several times faster than the default SipHash here.
+#[derive(Default, Clone, Copy)]
+struct Fnv;
+
+struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// A block shorter than this (characters) is "short" for the neighbour features.
 const SHORT: usize = 80;
+
+/// `needle` (ASCII, lower case) in `hay` in lower case or all capitals
+/// (a substring search each, not a case fold of the block: this runs on
+/// every block of every text).
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.contains(needle) || hay.contains(needle.to_ascii_uppercase().as_str())
+}
 
 struct Shape {
     chars: usize,
@@ -273,19 +318,46 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
         .map(|i| {
             let text = blocks[i].trim();
             let s = &shapes[i];
-            let words: Vec<String> = text
-                .split_whitespace()
-                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-                .filter(|w| !w.is_empty())
-                .collect();
-            let wc = words.len().max(1) as f32;
-            let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-            let upper = text.chars().filter(|c| c.is_uppercase()).count();
-            let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
-            let titled = text.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-            let stop = words.iter().filter(|w| STOPWORDS.contains(&w.as_str())).count();
-            let cta = words.iter().filter(|w| CTA.contains(&w.as_str())).count();
-            let lower = text.to_lowercase();
+            // One lookup per word: bit 0 function word, 1 call to action, 2.. the lexicons.
+            let mut found = [0usize; 8];
+            let (mut word_count, mut first_bits) = (0usize, 0u8);
+            let mut buf = String::new();
+            let mut titled = 0usize;
+            for w in text.split_whitespace() {
+                titled += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+                let t = w.trim_matches(|c: char| !c.is_alphanumeric());
+                if t.is_empty() {
+                    continue;
+                }
+                buf.clear();
+                if t.is_ascii() {
+                    buf.push_str(t);
+                    buf.make_ascii_lowercase();
+                } else {
+                    buf.extend(t.chars().flat_map(char::to_lowercase));
+                }
+                let bits = WORDS.get(buf.as_str()).copied().unwrap_or(0);
+                if word_count == 0 {
+                    first_bits = bits;
+                }
+                word_count += 1;
+                for (k, n) in found.iter_mut().enumerate() {
+                    *n += usize::from(bits >> k & 1);
+                }
+            }
+            let wc = word_count.max(1) as f32;
+            let (mut letters, mut upper, mut digits) = (0usize, 0usize, 0usize);
+            for c in text.chars() {
+                if c.is_ascii() {
+                    letters += usize::from(c.is_ascii_alphabetic());
+                    upper += usize::from(c.is_ascii_uppercase());
+                    digits += usize::from(c.is_ascii_digit());
+                } else {
+                    letters += usize::from(c.is_alphabetic());
+                    upper += usize::from(c.is_uppercase());
+                }
+            }
+            let (stop, cta) = (found[0], found[1]);
             let last = text.chars().last();
             let after = (n - i - 1).max(1) as f32;
             let sentences = text.matches(". ").count() + text.matches("? ").count() + text.matches("! ").count();
@@ -303,8 +375,9 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             f[4] = f32::from(u8::from(i + 3 >= n));
             f[5] = f32::from(u8::from(last.is_some_and(|c| ".!?…\"”’)".contains(c))));
             f[6] = f32::from(u8::from(last == Some(':')));
-            f[7] =
-                f32::from(u8::from(lower.contains("http://") || lower.contains("https://") || lower.contains("www.")));
+            f[7] = f32::from(u8::from(
+                contains_ci(text, "http://") || contains_ci(text, "https://") || contains_ci(text, "www."),
+            ));
             f[8] = f32::from(u8::from(
                 text.split_whitespace().any(|w| w.contains('@') && w.contains('.') && !w.starts_with('@')),
             ));
@@ -315,15 +388,15 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             f[11] = titled as f32 / s.words.max(1) as f32;
             f[12] = digits as f32 / s.chars.max(1) as f32;
             f[13] = stop as f32 / wc;
-            f[14] = f32::from(u8::from(words.first().is_some_and(|w| CTA.contains(&w.as_str()))));
+            f[14] = f32::from(first_bits >> 1 & 1);
             f[15] = cta as f32 / wc;
             f[16] = (s.chars.max(1) as f32 / median).ln();
             f[17] = f32::from(u8::from(short(prev)));
             f[18] = f32::from(u8::from(short(next)));
             f[19] = if i + 1 < n { short_from[i + 1] as f32 / after } else { 1.0 };
-            f[20] = f32::from(u8::from(lower.starts_with("by ")));
+            f[20] = f32::from(u8::from(text.as_bytes().get(..3).is_some_and(|b| b.eq_ignore_ascii_case(b"by "))));
             f[21] = f32::from(u8::from(
-                text.contains('©') || lower.contains("copyright") || lower.contains("all rights reserved"),
+                text.contains('©') || contains_ci(text, "opyright") || contains_ci(text, "ights reserved"),
             ));
             f[22] = f32::from(u8::from(letters == 0));
             f[23] = f32::from(u8::from(text.contains('|') || text.contains('•') || text.contains(" - ")));
@@ -331,8 +404,8 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             f[25] = (1.0 + sentences as f32).ln();
             f[26] = gap(prev).min(gap(next));
             f[27] = f32::from(u8::from(s.words <= 12)) * position;
-            for (k, lexicon) in LEXICONS.iter().enumerate() {
-                f[28 + k] = words.iter().filter(|w| lexicon.contains(&w.as_str())).count() as f32 / wc;
+            for k in 0..LEXICONS.len() {
+                f[28 + k] = found[2 + k] as f32 / wc;
             }
             // Two to four capitalised words and nothing else: a name standing alone.
             let raw: Vec<&str> = text.split_whitespace().collect();
