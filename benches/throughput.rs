@@ -88,7 +88,45 @@ fn time<F: FnMut(&[u8])>(pages: &[Vec<u8>], rounds: usize, mut f: F) -> Duration
         .unwrap_or_default()
 }
 
+/// Scraped text (the 2,000 texts of ../shared/datasets/scraped-texts, one
+/// thread): rules alone against rules with the line scorer.
+fn text_bench(rounds: usize) {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/scraped-texts/corpus.jsonl");
+    let Ok(raw) = std::fs::read_to_string(&corpus) else {
+        eprintln!("no scraped texts at {}: text figures skipped", corpus.display());
+        return;
+    };
+    let texts: Vec<Vec<u8>> = raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(|t| t.as_bytes().to_vec()))
+        .collect();
+    let bytes: usize = texts.iter().map(Vec::len).sum();
+    let hints = Hints { format: declutter::InputFormat::Text, ..Hints::default() };
+    let (Ok(rules), Ok(scored)) =
+        (Cleaner::builder().text_model(false).build(), Cleaner::builder().text_model(true).build())
+    else {
+        return;
+    };
+    let alone = time(&texts, rounds, |t| {
+        std::hint::black_box(rules.clean(t, &hints).ok());
+    });
+    let with = time(&texts, rounds, |t| {
+        std::hint::black_box(scored.clean(t, &hints).ok());
+    });
+    let mbs = |d: Duration| bytes as f64 / 1e6 / d.as_secs_f64();
+    println!("scraped text, {} texts, {:.1} MB, one thread:", texts.len(), bytes as f64 / 1e6);
+    println!("  rules alone                      {:>8.1} MB/s", mbs(alone));
+    println!(
+        "  rules + line scorer              {:>8.1} MB/s {:>6.2}x the time of rules alone",
+        mbs(with),
+        with.as_secs_f64() / alone.as_secs_f64()
+    );
+}
+
 fn main() {
+    let rounds_text = 3;
+    text_bench(rounds_text);
     let args: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
     let dirs = if args.is_empty() {
         let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");

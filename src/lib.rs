@@ -65,6 +65,9 @@ pub struct Hints {
     /// A charset label or a whole `Content-Type` value.
     pub encoding: Option<String>,
     pub format: InputFormat,
+    /// Blocks repeated across the documents of each site, learned from a
+    /// first window of a multi-document run ([`clean::repeated`]).
+    pub repeated: Option<std::sync::Arc<clean::repeated::RepeatedLines>>,
 }
 
 /// Why a document could not be cleaned. (Why a rule set could not be built
@@ -153,11 +156,18 @@ pub struct CleanerBuilder {
     normalize_whitespace: bool,
     extract: bool,
     keep_captions: bool,
+    text_model: bool,
 }
 
 impl Default for CleanerBuilder {
     fn default() -> Self {
-        CleanerBuilder { rules: None, normalize_whitespace: false, extract: true, keep_captions: true }
+        CleanerBuilder {
+            rules: None,
+            normalize_whitespace: false,
+            extract: true,
+            keep_captions: true,
+            text_model: true,
+        }
     }
 }
 
@@ -188,6 +198,14 @@ impl CleanerBuilder {
         self
     }
 
+    /// Score the blocks of text input that no rule removed, and remove the
+    /// boilerplate the shipped line scorer is sure of (`builtin:text-boilerplate`,
+    /// on by default).
+    pub fn text_model(mut self, yes: bool) -> Self {
+        self.text_model = yes;
+        self
+    }
+
     /// Keep figure and table captions inside the article (on by default).
     pub fn keep_captions(mut self, yes: bool) -> Self {
         self.keep_captions = yes;
@@ -205,6 +223,7 @@ impl CleanerBuilder {
             normalize_whitespace: self.normalize_whitespace,
             extract: self.extract,
             keep_captions: self.keep_captions,
+            text_model: self.text_model,
         })
     }
 }
@@ -217,6 +236,7 @@ pub struct Cleaner {
     normalize_whitespace: bool,
     extract: bool,
     keep_captions: bool,
+    text_model: bool,
 }
 
 impl Cleaner {
@@ -260,7 +280,12 @@ impl Cleaner {
         };
         let source = load::load(bytes, &options)?;
         let profile = self.rules.profile(publisher);
-        let active = clean::ActiveRules::from_profile(&self.rules, profile);
+        let mut active = clean::ActiveRules::from_profile(&self.rules, profile);
+        if self.text_model && source.format == InputFormat::Text {
+            active.text_model = clean::text_model::TextModel::shipped();
+        }
+        let domain = clean::repeated::domain_of(hints.url.as_deref());
+        active.repeated = hints.repeated.as_deref().and_then(|r| r.of(&domain));
         let publisher_ref = publisher.map(|p| &self.rules.publishers()[p]);
 
         let options = html::HtmlOptions {

@@ -199,7 +199,7 @@ fn custom_rules_dir_and_broken_rules() {
     // Alone (--no-builtin-rules), only its rule applies; layered over the
     // built-in rules (the default), the built-in `advertisement-label` too.
     declutter()
-        .args(["clean", "-", "--no-builtin-rules", "--rules"])
+        .args(["clean", "-", "--no-text-model", "--no-builtin-rules", "--rules"])
         .arg(dir.path())
         .write_stdin("Buy now\n\nAdvertisement\n\nText.")
         .assert()

@@ -1,10 +1,15 @@
 //! Block passes: shortcodes, block rules with their context, inline spans.
 //! Every pass records a [`Removal`] for what it drops; nothing goes silently.
 
+pub mod repeated;
+pub mod text_model;
+
 use std::ops::Range;
 
 use crate::document::{Block, Removal, Scope, Side};
 use crate::markup::shortcode;
+use text_model::TextModel;
+
 use crate::rules::{InlineIndex, Keyed, Matcher, Profile, Rule, RuleSet, ShortcodeMatcher};
 
 /// The rules one document is cleaned with, by pass.
@@ -15,6 +20,10 @@ pub struct ActiveRules<'a> {
     pub inlines: Vec<&'a Rule>,
     /// Which inline rules can match a block; `None` tries them all.
     pub inline_index: Option<&'a InlineIndex>,
+    /// The line scorer for scraped text; `None`: rules alone.
+    pub text_model: Option<&'a TextModel>,
+    /// Keys of the blocks repeated across this document's site ([`repeated`]).
+    pub repeated: Option<&'a std::collections::HashSet<u64>>,
 }
 
 impl<'a> ActiveRules<'a> {
@@ -26,13 +35,22 @@ impl<'a> ActiveRules<'a> {
             blocks: pick(&profile.blocks),
             inlines: pick(&profile.inlines),
             inline_index: Some(&profile.inline_index),
+            text_model: None,
+            repeated: None,
         }
     }
 
     /// Just one rule: how a rule's examples are run.
     pub fn single(rule: &'a Rule) -> Self {
-        let mut active =
-            ActiveRules { selectors: vec![], shortcodes: vec![], blocks: vec![], inlines: vec![], inline_index: None };
+        let mut active = ActiveRules {
+            selectors: vec![],
+            shortcodes: vec![],
+            blocks: vec![],
+            inlines: vec![],
+            inline_index: None,
+            text_model: None,
+            repeated: None,
+        };
         match rule.matcher {
             Matcher::Selector(_) => active.selectors.push(rule),
             Matcher::Shortcode(_) => active.shortcodes.push(rule),
@@ -57,10 +75,21 @@ pub(crate) fn clean_blocks_keeping_originals(
     removals: &mut Vec<Removal>,
     originals: &mut Vec<(usize, String)>,
 ) -> Vec<Block> {
+    // The scorer judges each block among the document's blocks as they came.
+    let scored = rules.text_model.map(|model| {
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        text_model::features(&texts).iter().map(|f| model.score(f)).collect::<Vec<f32>>()
+    });
     let mut blocks: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
     let mut cuts = Cuts { removals, originals };
     shortcode_pass(&mut blocks, &rules.shortcodes, &mut cuts);
     block_pass(&mut blocks, &rules.blocks, cuts.removals);
+    if let Some(keys) = rules.repeated {
+        repeated_pass(&mut blocks, keys, cuts.removals);
+    }
+    if let (Some(model), Some(scores)) = (rules.text_model, scored) {
+        model_pass(&mut blocks, &scores, model.threshold, cuts.removals);
+    }
     inline_pass(&mut blocks, rules, &mut cuts);
     originals.sort_by_key(|(i, _)| *i);
     originals.dedup_by_key(|(i, _)| *i);
@@ -169,6 +198,70 @@ fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<
         {
             take_block(blocks, next, rule, Some(Side::Next), removals);
         }
+    }
+}
+
+/// Removes the blocks repeated across the document's site.
+fn repeated_pass(blocks: &mut [Option<Block>], keys: &std::collections::HashSet<u64>, removals: &mut Vec<Removal>) {
+    for (index, slot) in blocks.iter_mut().enumerate() {
+        if !slot.as_ref().and_then(|b| repeated::line_key(&b.text)).is_some_and(|k| keys.contains(&k)) {
+            continue;
+        }
+        let Some(block) = slot.take() else { continue };
+        removals.push(
+            Removal {
+                rule: repeated::REPEATED_LINE.to_owned(),
+                category: crate::rules::Category::Other,
+                scope: Scope::Block,
+                context: None,
+                text: block.text,
+                origin: block.origin,
+                score: None,
+                position: (0, 0),
+            }
+            .at(index, 1),
+        );
+    }
+}
+
+/// The id of the line scorer's removals.
+pub const TEXT_BOILERPLATE: &str = "builtin:text-boilerplate";
+
+/// Removes what the rules left and the scorer is sure of, with its score.
+/// The longest block left stays whatever its score: a document is never
+/// emptied by a guess. A block all in square brackets (`[…]`, `[Applause]`)
+/// is an editorial mark or a shortcode, for the rules to judge, not the scorer.
+fn model_pass(blocks: &mut [Option<Block>], scores: &[f32], threshold: f32, removals: &mut Vec<Removal>) {
+    let longest = blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| b.as_ref().map(|b| (b.text.len(), std::cmp::Reverse(i))))
+        .max()
+        .map(|(_, std::cmp::Reverse(i))| i);
+    for (index, (slot, &score)) in blocks.iter_mut().zip(scores).enumerate() {
+        if score < threshold || Some(index) == longest {
+            continue;
+        }
+        if slot.as_ref().is_some_and(|b| {
+            let t = b.text.trim();
+            t.starts_with('[') && t.ends_with(']')
+        }) {
+            continue;
+        }
+        let Some(block) = slot.take() else { continue };
+        removals.push(
+            Removal {
+                rule: TEXT_BOILERPLATE.to_owned(),
+                category: crate::rules::Category::Other,
+                scope: Scope::Block,
+                context: None,
+                text: block.text,
+                origin: block.origin,
+                score: Some((score * 1000.0).round() / 1000.0),
+                position: (0, 0),
+            }
+            .at(index, 1),
+        );
     }
 }
 

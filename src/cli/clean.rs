@@ -32,6 +32,7 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         publisher: args.publisher.clone(),
         encoding: args.encoding.clone(),
         format: args.input_format,
+        repeated: None,
     };
     if let Err(code) = super::check_hints(&cleaner, &hints) {
         return code;
@@ -94,6 +95,12 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
     // (Record streams into one output have their own, in `jsonl::run`.)
     let batch = (args.output_dir.is_some() || args.in_place || args.output.is_some())
         && !(streams && args.output_dir.is_none());
+    // Several pages: the blocks each site repeats, learned from the first ones.
+    let mut hints = hints;
+    if !args.no_repeated_lines && !streams && walk.files.len() >= crate::clean::repeated::MIN_DOCUMENTS {
+        let paths: Vec<PathBuf> = walk.files.iter().map(|f| f.path.clone()).collect();
+        hints.repeated = pool.install(|| files::learn_repeated(&cleaner, &hints, &paths, args.max_bytes.bytes()));
+    }
     let job = Job {
         cleaner: &cleaner,
         hints: &hints,
@@ -620,6 +627,7 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
         .rules(rules)
         .normalize_whitespace(args.normalize_whitespace)
         .extract(!args.no_extract)
+        .text_model(!args.no_text_model)
         .keep_captions(args.captions == super::Captions::Keep)
         .build()
         .map_err(|e| {

@@ -25,6 +25,7 @@ pub(super) fn options(args: &CleanArgs, jobs: usize) -> JsonlOptions {
         // while memory stays bounded by the window, not by the stream.
         window: WINDOW_RECORDS_PER_THREAD * jobs,
         window_bytes: WINDOW_BYTES,
+        repeated_lines: !args.no_repeated_lines,
     }
 }
 

@@ -114,6 +114,9 @@ pub struct CleanerArgs {
     /// Keep the whole page body: no main-content extraction.
     #[arg(long)]
     pub no_extract: bool,
+    /// Text input: rules alone, without the line scorer (`builtin:text-boilerplate`).
+    #[arg(long)]
+    pub no_text_model: bool,
     /// The input's charset: a label or a whole Content-Type.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
@@ -250,6 +253,14 @@ pub struct CleanArgs {
     /// Keep the whole page body: no main-content extraction (selector and block rules still apply).
     #[arg(long)]
     pub no_extract: bool,
+    /// Text input: rules alone, without the line scorer that removes the boilerplate no rule
+    /// names (`builtin:text-boilerplate`, its score in the JSON report).
+    #[arg(long)]
+    pub no_text_model: bool,
+    /// Keep blocks that repeat across a site's documents: without, a run over several
+    /// documents learns them from its first 2,000 and removes them (`builtin:repeated-line`).
+    #[arg(long)]
+    pub no_repeated_lines: bool,
     /// Figure and table captions inside the article.
     #[arg(long, value_enum, default_value_t = Captions::Keep)]
     pub captions: Captions,

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::{Block, Removal, Scope};
 
 /// One piece of the document as it was before cleaning.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Part<'a> {
     /// An element, block or the remains of a block that a rule removed.
     Removed(&'a Removal),
@@ -16,7 +16,7 @@ pub enum Part<'a> {
 }
 
 /// Text of a kept block before its spans were cut: what stays and what went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Piece<'a> {
     Text(&'a str),
     Cut(&'a Removal),

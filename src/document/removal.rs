@@ -25,7 +25,7 @@ pub enum Side {
 
 /// One thing a pass removed, and the rule that made it: the unit of every
 /// report, diff and statistic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Removal {
     /// The rule's id, or `builtin:…` for a decision no rule file holds.
     pub rule: String,
@@ -35,6 +35,10 @@ pub struct Removal {
     pub context: Option<Side>,
     pub text: String,
     pub origin: Origin,
+    /// How sure a learned decision was (`builtin:text-boilerplate`: the
+    /// line scorer's probability); rules are certain and carry none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
     /// Sort key placing the removal in document order among the blocks.
     #[serde(skip)]
     pub(crate) position: (usize, u8),
@@ -49,6 +53,7 @@ impl Removal {
             context: None,
             text: text.into(),
             origin,
+            score: None,
             position: (0, 0),
         }
     }

@@ -154,6 +154,7 @@ fn builtin(id: &str, block: Block, position: usize) -> Removal {
         context: None,
         text: block.text,
         origin: block.origin,
+        score: None,
         position: (0, 0),
     }
     .at(position, 0)

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::compress::Compression;
+use crate::clean::repeated;
 
 /// One input file, and where it sits relative to the folder given.
 #[derive(Debug, Clone)]
@@ -625,6 +626,46 @@ fn default_permissions() -> Option<fs::Permissions> {
 #[cfg(not(unix))]
 fn default_permissions() -> Option<fs::Permissions> {
     None
+}
+
+/// The blocks repeated across each site's pages among the first
+/// [`LEARN_DOCUMENTS`](repeated::LEARN_DOCUMENTS) of `paths` (at most
+/// [`LEARN_BYTES`](repeated::LEARN_BYTES) read), cleaned in parallel and
+/// counted in order; `None` when no block repeats. Pages that cannot be read
+/// or cleaned are left out here (the run reports them when it gets to them).
+pub fn learn_repeated(
+    cleaner: &crate::Cleaner,
+    base: &crate::Hints,
+    paths: &[PathBuf],
+    max_bytes: Option<usize>,
+) -> Option<std::sync::Arc<repeated::RepeatedLines>> {
+    use rayon::prelude::*;
+    let mut budget = repeated::LEARN_BYTES;
+    let window: Vec<&PathBuf> = paths
+        .iter()
+        .take(repeated::LEARN_DOCUMENTS)
+        .take_while(|p| {
+            let size = std::fs::metadata(p).map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+            let fits = size <= budget;
+            budget = budget.saturating_sub(size);
+            fits
+        })
+        .collect();
+    let seen: Vec<Option<(String, Vec<String>)>> = window
+        .par_iter()
+        .map(|path| {
+            let bytes = read(path, max_bytes.unwrap_or(usize::MAX)).ok()?;
+            let cleaned = cleaner.clean(&bytes, base).ok()?;
+            let url = base.url.clone().or_else(|| cleaned.metadata.canonical_url.clone());
+            Some((repeated::domain_of(url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
+        })
+        .collect();
+    let mut learner = repeated::Learner::default();
+    for (domain, blocks) in seen.iter().flatten() {
+        learner.observe(domain, blocks.iter().map(String::as_str));
+    }
+    let table = learner.finish();
+    (!table.is_empty()).then(|| std::sync::Arc::new(table))
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use std::io::{self, BufRead, Write};
 use serde_json::{Map, Value};
 
 use super::stream::{RecordOutcome, StreamSettings, Summary, stream};
+use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, jsonl_line_limit};
 use crate::{Cleaned, Cleaner, Hints, InputFormat};
 
@@ -50,6 +51,10 @@ pub struct JsonlOptions {
     pub window: usize,
     /// …and by this many input bytes (one record larger than this is still cleaned, alone).
     pub window_bytes: usize,
+    /// Learn the blocks each site repeats from the first records and remove
+    /// them from every record (`builtin:repeated-line`, see
+    /// [`crate::clean::repeated`]).
+    pub repeated_lines: bool,
 }
 
 impl Default for JsonlOptions {
@@ -63,6 +68,7 @@ impl Default for JsonlOptions {
             max_bytes: Some(DEFAULT_MAX_BYTES),
             window: 16 * WINDOW_RECORDS_PER_THREAD,
             window_bytes: WINDOW_BYTES,
+            repeated_lines: false,
         }
     }
 }
@@ -250,7 +256,7 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
 ) -> io::Result<Summary> {
     let mut reader = LineReader::new(input, options.max_bytes.map(jsonl_line_limit), &options.url_field);
     let blank = std::cell::Cell::new(0usize);
-    let next = || loop {
+    let mut read = || loop {
         match reader.next_line() {
             Ok(None) => return None,
             Ok(Some(JsonlLine::Blank)) => blank.set(blank.get() + 1),
@@ -262,22 +268,81 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
             }
         }
     };
+    // The learning window: read ahead, learned from, then cleaned like the rest.
+    let mut ahead: std::collections::VecDeque<Result<(usize, JsonlLine), String>> = Default::default();
+    let mut hints = base.clone();
+    if options.repeated_lines {
+        let mut bytes = 0usize;
+        while ahead.len() < repeated::LEARN_DOCUMENTS && bytes < repeated::LEARN_BYTES {
+            let Some(item) = read() else { break };
+            if let Ok((_, JsonlLine::Record(b))) = &item {
+                bytes += b.len();
+            }
+            let broken = item.is_err();
+            ahead.push_back(item);
+            if broken {
+                break;
+            }
+        }
+        hints.repeated = learn(cleaner, base, &ahead, options);
+    }
+    let next = || ahead.pop_front().or_else(&mut read);
     let settings =
         StreamSettings { window: options.window, window_bytes: options.window_bytes, fail_fast: options.fail_fast };
     let size = |(_, line): &(usize, JsonlLine)| match line {
         JsonlLine::Record(bytes) => bytes.len(),
         _ => 0,
     };
+    let hints = &hints;
     let mut summary = stream(
         next,
         size,
-        |(n, line): (usize, JsonlLine)| clean_line(cleaner, base, n, line, options),
+        |(n, line): (usize, JsonlLine)| clean_line(cleaner, hints, n, line, options),
         out,
         settings,
         progress,
     )?;
     summary.skipped += blank.get();
     Ok(summary)
+}
+
+/// The blocks repeated across each site's records in `window` (cleaned in
+/// parallel, counted in input order); `None` when none are.
+fn learn(
+    cleaner: &Cleaner,
+    base: &Hints,
+    window: &std::collections::VecDeque<Result<(usize, JsonlLine), String>>,
+    options: &JsonlOptions,
+) -> Option<std::sync::Arc<repeated::RepeatedLines>> {
+    use rayon::prelude::*;
+    let seen: Vec<Option<(String, Vec<String>)>> = window
+        .par_iter()
+        .map(|item| {
+            let Ok((_, JsonlLine::Record(bytes))) = item else { return None };
+            let Ok(Value::Object(record)) = serde_json::from_slice::<Value>(bytes) else { return None };
+            let (doc, format) = match (record.get(&options.html_field), record.get(&options.text_field)) {
+                (Some(Value::String(html)), _) => (html, InputFormat::Auto),
+                (_, Some(Value::String(text))) => (text, InputFormat::Text),
+                _ => return None,
+            };
+            if options.max_bytes.is_some_and(|max| doc.len() > max) {
+                return None;
+            }
+            let mut hints = base.clone();
+            hints.format = if base.format == InputFormat::Auto { format } else { base.format };
+            if let Some(Value::String(url)) = record.get(&options.url_field) {
+                hints.url = Some(url.clone());
+            }
+            let cleaned = cleaner.clean(doc.as_bytes(), &hints).ok()?;
+            Some((repeated::domain_of(hints.url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
+        })
+        .collect();
+    let mut learner = repeated::Learner::default();
+    for (domain, blocks) in seen.iter().flatten() {
+        learner.observe(domain, blocks.iter().map(String::as_str));
+    }
+    let table = learner.finish();
+    (!table.is_empty()).then(|| std::sync::Arc::new(table))
 }
 
 fn clean_line(cleaner: &Cleaner, base: &Hints, line: usize, input: JsonlLine, options: &JsonlOptions) -> RecordOutcome {

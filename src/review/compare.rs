@@ -210,7 +210,7 @@ mod tests {
 
     fn cleaner(rules: &str) -> Cleaner {
         let set = RuleSet::from_sources(vec![RuleSource::new("default.toml", rules)]).unwrap();
-        Cleaner::builder().rules(set).build().unwrap()
+        Cleaner::builder().rules(set).text_model(false).build().unwrap()
     }
 
     const DOC: &str = "Lead paragraph.\n\nBuy now\n\nMiddle paragraph (Ad) here.\n\nSubscribe today\n\nEnd.";

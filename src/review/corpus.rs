@@ -37,6 +37,7 @@ impl Document {
             publisher: base.publisher.clone(),
             encoding: base.encoding.clone().or_else(|| self.content_type.clone()),
             format: if self.format == InputFormat::Auto { base.format } else { self.format },
+            repeated: base.repeated.clone(),
         }
     }
 }

@@ -30,7 +30,7 @@ const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 /// The label a removal is shown with: `[rule · category]`, plus the context
-/// side or `element` where they say something.
+/// side or `element` where they say something, and a learned removal's score.
 pub fn label(r: &Removal) -> String {
     let mut out = format!("[{} · {}", r.rule, r.category);
     match (r.context, r.scope) {
@@ -38,6 +38,10 @@ pub fn label(r: &Removal) -> String {
         (Some(Side::Next), _) => out.push_str(" · next block"),
         (None, Scope::Element) => out.push_str(" · element"),
         _ => {}
+    }
+    // A learned decision says how sure it was.
+    if let Some(score) = r.score {
+        out.push_str(&format!(" · score {score:.2}"));
     }
     out.push(']');
     out

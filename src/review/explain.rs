@@ -132,8 +132,11 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
         let entry = match fired.iter_mut().position(|f| f.rule == r.rule) {
             Some(i) => &mut fired[i],
             None => {
-                let location =
-                    active.iter().find(|a| a.id == r.rule).map(|a| a.location.to_string()).unwrap_or_default();
+                let location = active
+                    .iter()
+                    .find(|a| a.id == r.rule)
+                    .map(|a| a.location.to_string())
+                    .unwrap_or_else(|| builtin_source(&r.rule).to_owned());
                 fired.push(Fired {
                     rule: r.rule.clone(),
                     category: r.category,
@@ -191,7 +194,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             score: None,
             selector: None,
             how: if cleaned.format == crate::InputFormat::Text {
-                "text input: every block is a candidate; only rules remove text".into()
+                "text input: every block is a candidate; rules, the line scorer and lines repeated across the run remove text".into()
             } else {
                 "extraction is off (--no-extract): the whole body was kept".into()
             },
@@ -240,7 +243,25 @@ fn container_path(cleaned: &Cleaned) -> Option<String> {
     (common > 0).then(|| format!("/{}", first[..common].join("/")))
 }
 
+/// Where a built-in decision comes from, for people (no rule file holds it).
+fn builtin_source(id: &str) -> &'static str {
+    match id {
+        crate::clean::TEXT_BOILERPLATE => "the line scorer, src/clean/text_model.json (--no-text-model: off)",
+        crate::clean::repeated::REPEATED_LINE => {
+            "repeated across this site's documents in the run (--no-repeated-lines: off)"
+        }
+        _ => "",
+    }
+}
+
 fn short(r: &Removal) -> String {
+    if let Some(score) = r.score {
+        return format!("{} (score {score:.2})", short_text(r));
+    }
+    short_text(r)
+}
+
+fn short_text(r: &Removal) -> String {
     let one_line = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
     let count = one_line.chars().count();
     if count <= 100 {

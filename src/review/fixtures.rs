@@ -47,6 +47,7 @@ impl Case {
                 Some("text") => InputFormat::Text,
                 _ => InputFormat::Auto,
             },
+            repeated: None,
         }
     }
 }

@@ -528,7 +528,7 @@ mod tests {
         use crate::rules::{RuleSet, RuleSource};
         let cleaner = |rules: &str| {
             let set = RuleSet::from_sources(vec![RuleSource::new("default.toml", rules)]).unwrap();
-            Cleaner::builder().rules(set).build().unwrap()
+            Cleaner::builder().rules(set).text_model(false).build().unwrap()
         };
         let doc = "Lead paragraph.\n\nMiddle paragraph (Ad) here.\n\nSubscribe today\n\nEnd.";
         let before = cleaner(

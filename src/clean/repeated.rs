@@ -1,0 +1,140 @@
+//! Boilerplate that repeats across a site's documents (`builtin:repeated-line`):
+//! in a run over many documents, a block that recurs in most documents of one
+//! domain — "Subscribe to X for FREE" under every post, the same promo
+//! headline in every article — while article blocks do not.
+//!
+//! Learned from a first window of the run, in input order: the first
+//! [`LEARN_DOCUMENTS`] documents (at most [`LEARN_BYTES`] of input) are cleaned
+//! once to count, per domain, in how many documents each kept block occurs;
+//! then every document, those included, is cleaned with the blocks that
+//! reached [`MIN_DOCUMENTS`] documents and [`MIN_SHARE`] of the domain's. The
+//! table is frozen before the first output, so the output depends on the
+//! input alone (not on `-j` or timing), and memory is bounded by the window,
+//! however long the stream.
+
+use std::collections::{HashMap, HashSet};
+
+/// The id of the removals this pass makes.
+pub const REPEATED_LINE: &str = "builtin:repeated-line";
+
+/// Documents the table is learned from.
+pub const LEARN_DOCUMENTS: usize = 2_000;
+
+/// Input bytes the learning window holds at most.
+pub const LEARN_BYTES: usize = 128 << 20;
+
+/// A block is repeated boilerplate once it is in this many documents of a domain…
+pub const MIN_DOCUMENTS: usize = 3;
+
+/// …and in at least this share of the domain's documents in the window.
+pub const MIN_SHARE: f64 = 0.5;
+
+/// Blocks longer than this are never counted: repeated boilerplate is a line
+/// or a paragraph, not a page.
+const MAX_CHARS: usize = 1_000;
+
+/// The key of a block: its text folded to lower case with spaces collapsed,
+/// hashed (FNV-1a: the same on every machine and run).
+pub fn line_key(text: &str) -> Option<u64> {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut chars = 0usize;
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            h = (h ^ u64::from(b' ')).wrapping_mul(0x0100_0000_01b3);
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            chars += 1;
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    (chars > 0 && chars <= MAX_CHARS).then_some(h)
+}
+
+/// The site a document belongs to: its URL's host without `www.`; documents
+/// without a URL form one group of their own.
+pub fn domain_of(url: Option<&str>) -> String {
+    url.and_then(crate::rules::host_of).map(|h| h.trim_start_matches("www.").to_owned()).unwrap_or_default()
+}
+
+/// Counts, per domain, the documents each block key occurs in.
+#[derive(Debug, Default)]
+pub struct Learner {
+    documents: HashMap<String, usize>,
+    counts: HashMap<String, HashMap<u64, u32>>,
+}
+
+impl Learner {
+    /// One document's kept blocks (each key counted once per document).
+    pub fn observe<'a>(&mut self, domain: &str, blocks: impl IntoIterator<Item = &'a str>) {
+        *self.documents.entry(domain.to_owned()).or_default() += 1;
+        let keys: HashSet<u64> = blocks.into_iter().filter_map(line_key).collect();
+        let counts = self.counts.entry(domain.to_owned()).or_default();
+        for k in keys {
+            *counts.entry(k).or_default() += 1;
+        }
+    }
+
+    /// The repeated blocks of each domain.
+    pub fn finish(self) -> RepeatedLines {
+        let mut by_domain = HashMap::new();
+        for (domain, counts) in self.counts {
+            let docs = self.documents.get(&domain).copied().unwrap_or(0);
+            let need = (MIN_DOCUMENTS as f64).max((docs as f64 * MIN_SHARE).ceil()) as u32;
+            let keys: HashSet<u64> = counts.into_iter().filter(|&(_, n)| n >= need).map(|(k, _)| k).collect();
+            if !keys.is_empty() {
+                by_domain.insert(domain, keys);
+            }
+        }
+        RepeatedLines { by_domain }
+    }
+}
+
+/// The blocks found repeated, by domain.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RepeatedLines {
+    by_domain: HashMap<String, HashSet<u64>>,
+}
+
+impl RepeatedLines {
+    /// The repeated blocks of one domain.
+    pub fn of(&self, domain: &str) -> Option<&HashSet<u64>> {
+        self.by_domain.get(domain)
+    }
+
+    /// How many distinct repeated blocks were found, over all domains.
+    pub fn len(&self) -> usize {
+        self.by_domain.values().map(HashSet::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_domain.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_in_most_documents_of_a_domain_is_repeated() {
+        let mut l = Learner::default();
+        for i in 0..4 {
+            let story = format!("Story number {i} with its own words.");
+            l.observe("a.example", [story.as_str(), "Subscribe to A  for FREE"]);
+        }
+        l.observe("b.example", ["Subscribe to A for FREE"]);
+        let r = l.finish();
+        assert!(r.of("a.example").unwrap().contains(&line_key("subscribe to a for free").unwrap()));
+        assert_eq!(r.of("a.example").unwrap().len(), 1, "the stories are not repeated");
+        assert!(r.of("b.example").is_none(), "one document is not a repetition");
+    }
+
+    #[test]
+    fn domains_ignore_www_and_documents_without_url_group_together() {
+        assert_eq!(domain_of(Some("https://www.npr.org/x")), "npr.org");
+        assert_eq!(domain_of(None), "");
+    }
+}
