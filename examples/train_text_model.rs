@@ -114,14 +114,13 @@ fn rows() -> Vec<text_model::Row> {
 
 /// Picks the tree parameters by cross-validation over the tune split's
 /// publishers (never validate), then fits with them.
-fn fit() -> text_model::TextModel {
-    let rows = rows();
+fn fit(rows: &[text_model::Row]) -> text_model::TextModel {
     let mut best: Option<(f64, text_model::TreeParams)> = None;
     for rounds in [60, 150] {
         for depth in [2, 3, 4] {
             for min_weight in [2.0, 8.0] {
                 let params = text_model::TreeParams { rounds, depth, learning_rate: 0.1, lambda: 1.0, min_weight };
-                let recall = text_model::cross_validate(&rows, params).1;
+                let recall = text_model::cross_validate(rows, params).1;
                 eprintln!("rounds {rounds} depth {depth} min_weight {min_weight}: cross-validated recall {recall:.3}");
                 if best.is_none_or(|(b, _)| recall > b) {
                     best = Some((recall, params));
@@ -130,7 +129,7 @@ fn fit() -> text_model::TextModel {
         }
     }
     let (_, params) = best.unwrap();
-    text_model::fit_with(&rows, params)
+    text_model::fit_with(rows, params)
 }
 
 fn check() -> text_model::TextModel {
@@ -139,13 +138,14 @@ fn check() -> text_model::TextModel {
 }
 
 fn train() {
-    let model = fit();
+    let rows = rows();
+    let model = fit(&rows);
     let path = root().join("src/clean/text_model.json");
     std::fs::write(&path, model.to_json()).unwrap();
     eprintln!("wrote {} (threshold {})", path.display(), model.threshold);
     for split in ["tune", "validate"] {
         let (mut boiler, mut hit, mut article, mut lost) = (0, 0, 0, 0);
-        for r in rows().iter().filter(|r| r.split == split) {
+        for r in rows.iter().filter(|r| r.split == split) {
             let removed = model.score(&r.features) >= model.threshold;
             if r.boilerplate {
                 boiler += 1;

@@ -208,19 +208,7 @@ fn repeated_pass(blocks: &mut [Option<Block>], keys: &std::collections::HashSet<
             continue;
         }
         let Some(block) = slot.take() else { continue };
-        removals.push(
-            Removal {
-                rule: repeated::REPEATED_LINE.to_owned(),
-                category: crate::rules::Category::Other,
-                scope: Scope::Block,
-                context: None,
-                text: block.text,
-                origin: block.origin,
-                score: None,
-                position: (0, 0),
-            }
-            .at(index, 1),
-        );
+        removals.push(Removal::builtin(repeated::REPEATED_LINE, block, None).at(index, 1));
     }
 }
 
@@ -249,19 +237,8 @@ fn model_pass(blocks: &mut [Option<Block>], scores: &[f32], threshold: f32, remo
             continue;
         }
         let Some(block) = slot.take() else { continue };
-        removals.push(
-            Removal {
-                rule: TEXT_BOILERPLATE.to_owned(),
-                category: crate::rules::Category::Other,
-                scope: Scope::Block,
-                context: None,
-                text: block.text,
-                origin: block.origin,
-                score: Some((score * 1000.0).round() / 1000.0),
-                position: (0, 0),
-            }
-            .at(index, 1),
-        );
+        let score = Some((score * 1000.0).round() / 1000.0);
+        removals.push(Removal::builtin(TEXT_BOILERPLATE, block, score).at(index, 1));
     }
 }
 

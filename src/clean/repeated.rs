@@ -92,6 +92,17 @@ impl Learner {
     }
 }
 
+/// The table for the documents of a learning window, as (domain, kept
+/// blocks) in input order; `None` when no block repeats.
+pub fn learn(documents: impl IntoIterator<Item = (String, Vec<String>)>) -> Option<std::sync::Arc<RepeatedLines>> {
+    let mut learner = Learner::default();
+    for (domain, blocks) in documents {
+        learner.observe(&domain, blocks.iter().map(String::as_str));
+    }
+    let table = learner.finish();
+    (!table.is_empty()).then(|| std::sync::Arc::new(table))
+}
+
 /// The blocks found repeated, by domain.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RepeatedLines {

@@ -58,6 +58,21 @@ impl Removal {
         }
     }
 
+    /// A whole block removed by a decision no rule file holds (`builtin:…`),
+    /// with its score when the decision was learned.
+    pub(crate) fn builtin(id: &str, block: super::Block, score: Option<f32>) -> Self {
+        Removal {
+            rule: id.to_owned(),
+            category: Category::Other,
+            scope: Scope::Block,
+            context: None,
+            text: block.text,
+            origin: block.origin,
+            score,
+            position: (0, 0),
+        }
+    }
+
     pub(crate) fn at(mut self, block: usize, order: u8) -> Self {
         self.position = (block, order);
         self

@@ -17,7 +17,7 @@ pub use meta::{Metadata, metadata};
 
 use crate::document::{Block, Origin};
 use crate::document::{Removal, Scope};
-use crate::rules::{Category, ExtractHints, Matcher, Publisher, Rule, RuleIndex};
+use crate::rules::{ExtractHints, Matcher, Publisher, Rule, RuleIndex};
 
 /// The id recorded for blocks left out because a publisher's `content`
 /// selector chose the article container.
@@ -147,17 +147,7 @@ pub fn to_blocks(
 }
 
 fn builtin(id: &str, block: Block, position: usize) -> Removal {
-    Removal {
-        rule: id.to_owned(),
-        category: Category::Other,
-        scope: Scope::Block,
-        context: None,
-        text: block.text,
-        origin: block.origin,
-        score: None,
-        position: (0, 0),
-    }
-    .at(position, 0)
+    Removal::builtin(id, block, None).at(position, 0)
 }
 
 /// The matched elements that are not inside another matched element.

@@ -660,12 +660,7 @@ pub fn learn_repeated(
             Some((repeated::domain_of(url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
         })
         .collect();
-    let mut learner = repeated::Learner::default();
-    for (domain, blocks) in seen.iter().flatten() {
-        learner.observe(domain, blocks.iter().map(String::as_str));
-    }
-    let table = learner.finish();
-    (!table.is_empty()).then(|| std::sync::Arc::new(table))
+    repeated::learn(seen.into_iter().flatten())
 }
 
 #[cfg(test)]

@@ -320,29 +320,41 @@ fn learn(
         .map(|item| {
             let Ok((_, JsonlLine::Record(bytes))) = item else { return None };
             let Ok(Value::Object(record)) = serde_json::from_slice::<Value>(bytes) else { return None };
-            let (doc, format) = match (record.get(&options.html_field), record.get(&options.text_field)) {
-                (Some(Value::String(html)), _) => (html, InputFormat::Auto),
-                (_, Some(Value::String(text))) => (text, InputFormat::Text),
-                _ => return None,
-            };
+            let source = source_field(&record, options)?;
+            let Value::String(doc) = &record[source] else { return None };
             if options.max_bytes.is_some_and(|max| doc.len() > max) {
                 return None;
             }
-            let mut hints = base.clone();
-            hints.format = if base.format == InputFormat::Auto { format } else { base.format };
-            if let Some(Value::String(url)) = record.get(&options.url_field) {
-                hints.url = Some(url.clone());
-            }
+            let hints = record_hints(base, &record, source, options);
             let cleaned = cleaner.clean(doc.as_bytes(), &hints).ok()?;
             Some((repeated::domain_of(hints.url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
         })
         .collect();
-    let mut learner = repeated::Learner::default();
-    for (domain, blocks) in seen.iter().flatten() {
-        learner.observe(domain, blocks.iter().map(String::as_str));
+    repeated::learn(seen.into_iter().flatten())
+}
+
+/// The field a record's document is read from: the HTML field if the record
+/// has one, else the text field.
+fn source_field<'a>(record: &Map<String, Value>, options: &'a JsonlOptions) -> Option<&'a str> {
+    if record.contains_key(&options.html_field) {
+        Some(options.html_field.as_str())
+    } else if record.contains_key(&options.text_field) {
+        Some(options.text_field.as_str())
+    } else {
+        None
     }
-    let table = learner.finish();
-    (!table.is_empty()).then(|| std::sync::Arc::new(table))
+}
+
+/// `base` with the record's URL, and the format its `source` field implies
+/// (HTML sniffed, text as text) unless the caller fixed one.
+fn record_hints(base: &Hints, record: &Map<String, Value>, source: &str, options: &JsonlOptions) -> Hints {
+    let format = if source == options.html_field { InputFormat::Auto } else { InputFormat::Text };
+    let mut hints = base.clone();
+    hints.format = if base.format == InputFormat::Auto { format } else { base.format };
+    if let Some(Value::String(url)) = record.get(&options.url_field) {
+        hints.url = Some(url.clone());
+    }
+    hints
 }
 
 fn clean_line(cleaner: &Cleaner, base: &Hints, line: usize, input: JsonlLine, options: &JsonlOptions) -> RecordOutcome {
@@ -414,13 +426,7 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
         Ok(_) => return error_outcome(Map::new(), line, "the line is JSON but not an object".into(), size, 0),
         Err(e) => return error_outcome(Map::new(), line, format!("the line is not JSON: {e}"), size, 0),
     };
-    let source = if record.contains_key(&options.html_field) {
-        Some(options.html_field.as_str())
-    } else if record.contains_key(&options.text_field) {
-        Some(options.text_field.as_str())
-    } else {
-        None
-    };
+    let source = source_field(&record, options);
     let renamed = match make_room(&mut record, options.report, source.filter(|s| *s == TEXT_FIELD)) {
         Ok(n) => n,
         Err(message) => return error_outcome(Map::new(), line, message, size, 0),
@@ -430,7 +436,6 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
         let message = format!("no {:?} or {:?} field", options.html_field, options.text_field);
         return error(record, message);
     };
-    let format = if source == options.html_field { InputFormat::Auto } else { InputFormat::Text };
     let doc_len = match &record[source] {
         Value::String(doc) => doc.len(),
         other => {
@@ -445,11 +450,7 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
         record.remove(source);
         return error(record, format!("document is {doc_len} bytes, over --max-bytes {max}"));
     }
-    let mut hints = base.clone();
-    hints.format = if base.format == InputFormat::Auto { format } else { base.format };
-    if let Some(Value::String(url)) = record.get(&options.url_field) {
-        hints.url = Some(url.clone());
-    }
+    let hints = record_hints(base, &record, source, options);
     // A URL field that holds no URL chooses no publisher: counted, not silent.
     let bad_url = match record.get(&options.url_field) {
         None | Some(Value::Null) => false,
