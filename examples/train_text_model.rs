@@ -66,22 +66,37 @@ fn features() {
         .unwrap_or_else(|| root().join("../shared/datasets/scraped-texts/corpus.jsonl"));
     let splits = splits();
     let labels = labels();
-    let mut out = String::from("id\tline\tdomain\tsplit\tboilerplate\tcategory");
+    // The rules as cleaning applies them (publisher files chosen by URL), scorer off:
+    // the lines they remove are marked `ruled`, and the scorer is fitted on the rest.
+    let cleaner = declutter::Cleaner::builder().text_model(false).build().expect("the shipped rules build");
+    let mut out = String::from("id\tline\tdomain\tsplit\tboilerplate\tcategory\truled");
     for name in text_model::FEATURES {
         out.push('\t');
         out.push_str(name);
     }
     out.push('\n');
-    let mut records: Vec<(String, String)> = read(&corpus)
+    let mut records: Vec<(String, String, Option<String>)> = read(&corpus)
         .lines()
         .filter_map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).ok()?;
             let id = v["id"].as_str()?.to_owned();
-            splits.contains_key(&id).then(|| (id, v["text"].as_str().unwrap_or_default().to_owned()))
+            let url = v["url"].as_str().map(str::to_owned);
+            splits.contains_key(&id).then(|| (id, v["text"].as_str().unwrap_or_default().to_owned(), url))
         })
         .collect();
     records.sort();
-    for (id, text) in &records {
+    for (id, text, url) in &records {
+        let hints = declutter::Hints { url: url.clone(), format: InputFormat::Text, ..Default::default() };
+        let cleaned = cleaner.clean(text.as_bytes(), &hints).expect("a labelled text cleans");
+        let ruled: std::collections::HashSet<usize> = cleaned
+            .removals
+            .iter()
+            .filter(|r| r.scope == declutter::Scope::Block)
+            .filter_map(|r| match r.origin {
+                Origin::Line(l) => Some(l),
+                _ => None,
+            })
+            .collect();
         let options = declutter::load::LoadOptions { format: InputFormat::Text, ..Default::default() };
         let source = declutter::load::load(text.as_bytes(), &options).expect("a text loads");
         let blocks = declutter::document::blocks_from_text(&source.text);
@@ -96,7 +111,12 @@ fn features() {
             let boiler = got.iter().all(|l| *l != "article");
             let category = if boiler { got[0].as_str() } else { "article" };
             let (domain, split) = &splits[id];
-            let _ = write!(out, "{id}\t{first}\t{domain}\t{split}\t{}\t{category}", u8::from(boiler));
+            let _ = write!(
+                out,
+                "{id}\t{first}\t{domain}\t{split}\t{}\t{category}\t{}",
+                u8::from(boiler),
+                u8::from(ruled.contains(&first))
+            );
             for v in f {
                 let _ = write!(out, "\t{v:.5}");
             }
@@ -146,7 +166,7 @@ fn train() {
     for split in ["tune", "validate"] {
         let (mut boiler, mut hit, mut article, mut lost) = (0, 0, 0, 0);
         for r in rows.iter().filter(|r| r.split == split) {
-            let removed = model.score(&r.features) >= model.threshold;
+            let removed = r.ruled || model.score(&r.features) >= model.threshold;
             if r.boilerplate {
                 boiler += 1;
                 hit += usize::from(removed);
@@ -156,7 +176,7 @@ fn train() {
             }
         }
         eprintln!(
-            "{split}: boilerplate blocks removed {hit} of {boiler} ({:.1} %), article blocks removed {lost} of {article} ({:.2} %)",
+            "{split}, rules and scorer: boilerplate blocks removed {hit} of {boiler} ({:.1} %), article blocks removed {lost} of {article} ({:.2} %)",
             100.0 * hit as f64 / boiler.max(1) as f64,
             100.0 * lost as f64 / article.max(1) as f64
         );

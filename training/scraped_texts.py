@@ -6,6 +6,7 @@ keeps only labels keyed by record id and line number, with a hash of the line
 so a changed corpus is detected. Conventions: training/scraped-texts/CONVENTIONS.md.
 
     python3 training/scraped_texts.py select            # writes selection.tsv (fixed, committed)
+    python3 training/scraped_texts.py extend            # appends a second round (batches b7, b8)
     python3 training/scraped_texts.py sheet BATCH       # a sheet to label: id, line, ?, text
     python3 training/scraped_texts.py finish SHEET BATCH  # checks a filled sheet, writes labels/BATCH.tsv
     python3 training/scraped_texts.py check             # every label file against the corpus
@@ -34,6 +35,9 @@ CATEGORIES = [
 ]
 PER_PUBLISHER = 5
 BATCHES = 6
+# The second round: up to this many more texts of each publisher, in these batches.
+MORE_PER_PUBLISHER = 3
+MORE_BATCHES = ["b7", "b8"]
 
 
 def sha(line):
@@ -81,6 +85,28 @@ def select():
         for r in rows:
             f.write("\t".join(r) + "\n")
     print("%d texts from %d publishers" % (len(rows), len(domains)))
+
+
+def extend():
+    """Appends the next texts of each publisher (by the same hash order, so the
+    first round is unchanged) in new batches; each keeps its publisher's split."""
+    records = corpus()
+    chosen = {r["id"] for r in selection()}
+    if any(r["batch"] in MORE_BATCHES for r in selection()):
+        sys.exit("selection.tsv already holds batches %s" % ", ".join(MORE_BATCHES))
+    by_domain = collections.defaultdict(list)
+    for r in records.values():
+        by_domain[r["domain"]].append(r["id"])
+    rows = []
+    for n, d in enumerate(sorted(by_domain)):
+        ids = sorted(by_domain[d], key=lambda i: hashlib.sha256(i.encode()).hexdigest())
+        more = [i for i in ids[PER_PUBLISHER:PER_PUBLISHER + MORE_PER_PUBLISHER] if i not in chosen]
+        for i in more:
+            rows.append((i, d, split_of(d), MORE_BATCHES[n % len(MORE_BATCHES)]))
+    with open(SELECTION, "a", encoding="utf-8") as f:
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+    print("%d more texts from %d publishers" % (len(rows), len({r[1] for r in rows})))
 
 
 def sheet(batch):
@@ -212,6 +238,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1:] or ["help"]
     if cmd[0] == "select":
         select()
+    elif cmd[0] == "extend":
+        extend()
     elif cmd[0] == "sheet" and len(cmd) == 2:
         sheet(cmd[1])
     elif cmd[0] == "finish" and len(cmd) == 3:

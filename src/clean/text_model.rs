@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// The features, in order: names as the model file lists them.
-pub const FEATURES: [&str; 36] = [
+pub const FEATURES: [&str; 48] = [
     "log_chars",
     "log_words",
     "position",
@@ -50,6 +50,18 @@ pub const FEATURES: [&str; 36] = [
     "legal_words",
     "name_like",
     "all_caps",
+    "log_blocks_before",
+    "log_blocks_after",
+    "credit_tail",
+    "slash_credit",
+    "headline_like",
+    "headline_run",
+    "bullet",
+    "bullet_run",
+    "prose_after",
+    "organisation_intro",
+    "starts_about",
+    "starts_quote",
 ];
 
 /// Number of features.
@@ -295,10 +307,86 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 struct Shape {
     chars: usize,
     words: usize,
+    /// Four to twenty words, capitalised, no sentence inside or at the end:
+    /// a headline, a subhead, a teaser's title.
+    headline: bool,
+    /// Opens with a list bullet.
+    bullet: bool,
+    /// Ends a sentence and has fifteen words or more: article prose.
+    prose: bool,
+}
+
+/// Ends like a sentence (or a quoted one).
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end().chars().last().is_some_and(|c| ".!?…\"”’)".contains(c))
 }
 
 fn shape(text: &str) -> Shape {
-    Shape { chars: text.chars().count(), words: text.split_whitespace().count() }
+    let text = text.trim();
+    let words = text.split_whitespace().count();
+    let ends = ends_sentence(text);
+    let headline = (4..=20).contains(&words)
+        && !ends
+        && !text.contains(". ")
+        && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘'\"“".contains(c));
+    let bullet = text.starts_with(['•', '·', '▪', '►', '*', '-', '–', '—']);
+    Shape { chars: text.chars().count(), words, headline, bullet, prose: ends && words >= 15 }
+}
+
+/// How many blocks around `i` (itself included) in an unbroken run have `flag`, as a share of six.
+fn run_of(shapes: &[Shape], i: usize, flag: fn(&Shape) -> bool) -> f32 {
+    if !flag(&shapes[i]) {
+        return 0.0;
+    }
+    let before = shapes[..i].iter().rev().take_while(|s| flag(s)).take(5).count();
+    let after = shapes[i + 1..].iter().take_while(|s| flag(s)).take(5).count();
+    ((1 + before + after).min(6)) as f32 / 6.0
+}
+
+/// The words after the last sentence of a block that does not end in one:
+/// one to six capitalised words (or `Name/Agency`) are a photo's credit
+/// after its caption ("… outside their home. CNBC Make It").
+fn credit_tail(text: &str) -> bool {
+    if ends_sentence(text) {
+        return false;
+    }
+    let Some(at) = [". ", ".” ", "? ", "! ", ") "].iter().filter_map(|p| text.rfind(p).map(|i| i + p.len())).max() else {
+        return false;
+    };
+    let tail: Vec<&str> = text[at..].split_whitespace().collect();
+    (1..=6).contains(&tail.len())
+        && tail.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || matches!(*w, "for" | "of" | "the" | "via" | "and" | "/" | "|")
+        })
+}
+
+/// A `Name/Agency` token: both sides capitalised ("Borden/Business", "Images/Getty").
+fn slash_credit(text: &str) -> bool {
+    text.split_whitespace().any(|w| {
+        w.split_once('/').is_some_and(|(a, b)| {
+            a.chars().next().is_some_and(char::is_uppercase)
+                && a.chars().count() > 1
+                && b.chars().next().is_some_and(char::is_uppercase)
+        })
+    }) || text.contains(" / ")
+}
+
+/// "The American Academy of Neurology is the …", "NEI leads the …": a
+/// proper name (capitalised words) opening the block as its subject, the
+/// first line of an organisation's "about" paragraph.
+fn organisation_intro(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().take(12).collect();
+    let Some(verb) = words.iter().position(|w| matches!(*w, "is" | "are" | "was" | "leads" | "provides" | "has")) else {
+        return false;
+    };
+    let subject = &words[..verb];
+    verb >= 1
+        && subject.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() >= subject.len().div_ceil(2)
+        && subject.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || matches!(*w, "of" | "for" | "and" | "the" | "&" | "on" | "in")
+        })
+        && words.get(verb + 1).is_some_and(|w| matches!(*w, "the" | "a" | "an" | "one" | "dedicated" | "committed"))
 }
 
 /// Features of every block of one document, in order.
@@ -312,6 +400,11 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
     let mut short_from = vec![0usize; n + 1];
     for i in (0..n).rev() {
         short_from[i] = short_from[i + 1] + usize::from(shapes[i].chars < SHORT);
+    }
+    // Prose blocks from each index to the end, for `prose_after`: none left is the tail.
+    let mut prose_from = vec![0usize; n + 1];
+    for i in (0..n).rev() {
+        prose_from[i] = prose_from[i + 1] + usize::from(shapes[i].prose);
     }
     let short = |j: Option<usize>| j.is_none_or(|j| shapes[j].chars < SHORT);
     (0..n)
@@ -415,6 +508,20 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
                     && !text.ends_with(['.', '?', '!']),
             ));
             f[35] = f32::from(u8::from(letters >= 4 && upper == letters));
+            f[36] = (1.0 + i as f32).ln();
+            f[37] = (1.0 + (n - i - 1) as f32).ln();
+            f[38] = f32::from(u8::from(credit_tail(text)));
+            f[39] = f32::from(u8::from(slash_credit(text)));
+            f[40] = f32::from(u8::from(s.headline));
+            f[41] = run_of(&shapes, i, |s| s.headline);
+            f[42] = f32::from(u8::from(s.bullet));
+            f[43] = run_of(&shapes, i, |s| s.bullet);
+            f[44] = if i + 1 < n { prose_from[i + 1] as f32 / after } else { 0.0 };
+            f[45] = f32::from(u8::from(organisation_intro(text)));
+            f[46] = f32::from(u8::from(
+                text.strip_prefix("About ").is_some_and(|r| r.chars().next().is_some_and(char::is_uppercase)),
+            ));
+            f[47] = f32::from(u8::from(text.starts_with(['"', '“', '‘', '\'', '«', '„'])));
             f
         })
         .collect()
@@ -672,25 +779,34 @@ pub struct Row {
     pub category: String,
     pub features: Features,
     pub boilerplate: bool,
+    /// A rule (default and publisher rules, as cleaning applies them) removes
+    /// this block, so what the scorer adds can be reported. The scorer is fitted
+    /// on every block all the same: fitted only on what the rules leave, it had
+    /// fewer boilerplate rows to learn from and removed less on validate
+    /// (72.6 % of boilerplate lines against 74.1 %, article kept 99.64 % both).
+    pub ruled: bool,
 }
 
-/// Parses features.tsv (header: `id line domain split boilerplate category` and the features).
+/// Columns before the features.
+const FIXED: usize = 7;
+
+/// Parses features.tsv (header: `id line domain split boilerplate category ruled` and the features).
 pub fn parse_rows(tsv: &str) -> Result<Vec<Row>, String> {
     let mut lines = tsv.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
-    if header.len() != 6 + N || !header[6..].iter().copied().eq(FEATURES.iter().copied()) {
+    if header.len() != FIXED + N || !header[FIXED..].iter().copied().eq(FEATURES.iter().copied()) {
         return Err("features.tsv was written for other features: rerun the feature step".into());
     }
     lines
         .enumerate()
         .map(|(n, l)| {
             let f: Vec<&str> = l.split('\t').collect();
-            if f.len() != 6 + N {
+            if f.len() != FIXED + N {
                 return Err(format!("features.tsv:{}: {} fields", n + 2, f.len()));
             }
             let mut x = [0f32; N];
             for k in 0..N {
-                x[k] = f[6 + k].parse().map_err(|e| format!("features.tsv:{}: {e}", n + 2))?;
+                x[k] = f[FIXED + k].parse().map_err(|e| format!("features.tsv:{}: {e}", n + 2))?;
             }
             Ok(Row {
                 domain: f[2].to_owned(),
@@ -698,6 +814,7 @@ pub fn parse_rows(tsv: &str) -> Result<Vec<Row>, String> {
                 category: f[5].to_owned(),
                 features: x,
                 boilerplate: f[4] == "1",
+                ruled: f[6] == "1",
             })
         })
         .collect()
@@ -773,6 +890,29 @@ mod tests {
         assert_eq!(f[2][9], 1.0, "a handle");
         assert_eq!(f[0][5], 1.0, "ends a sentence");
         assert!(f[0][13] > f[2][13], "prose has more function words");
+    }
+
+    #[test]
+    fn captions_headline_runs_and_organisations() {
+        assert!(credit_tail("Ron Navarro driving to work at Detroit Receiving Hospital. CNBC Make It"));
+        assert!(!credit_tail("He drove to work at the hospital. It was early."));
+        assert!(!credit_tail("Ron Navarro drove to work at Detroit Receiving Hospital on Monday"));
+        assert!(slash_credit("An empty Ocean Drive amid the pandemic. Taylor Borden/Business Insider"));
+        assert!(!slash_credit("The drug cut the risk by half (24/7 care aside)."));
+        assert!(organisation_intro("The American Academy of Neurology is the world's largest association of neurologists."));
+        assert!(organisation_intro("NEI leads the federal government's research on the visual system."));
+        assert!(!organisation_intro("The patients who took the drug were the first to recover."));
+        let blocks = [
+            "The study followed 4,000 adults for ten years and found the risk fell by half in those who walked daily.",
+            "New drug may help MS",
+            "Approach turns off peanut allergies",
+            "Can pot smoking ease MS symptoms?",
+        ];
+        let f = features(&blocks);
+        let at = |name: &str| FEATURES.iter().position(|n| *n == name).unwrap();
+        assert_eq!(f[1][at("headline_run")], 2.0 / 6.0, "two headlines in a row; the question ends a sentence");
+        assert_eq!(f[0][at("headline_run")], 0.0);
+        assert_eq!(f[0][at("prose_after")], 0.0, "no prose follows the article's last paragraph");
     }
 
     #[test]

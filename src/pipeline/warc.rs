@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::jsonl::JsonlOptions;
 use super::stream::{RecordOutcome, StreamSettings, Summary, stream};
+use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WARC_HEAD_PEEK, warc_block_limit};
 use crate::{Cleaner, Hints, InputFormat};
 
@@ -444,7 +445,7 @@ pub fn clean_warc<R: BufRead, W: Write>(
 ) -> io::Result<Summary> {
     let mut reader = WarcReader::with_max_bytes(input, options.max_bytes);
     let skipped = std::cell::Cell::new(0usize);
-    let next = || loop {
+    let mut read = || loop {
         match reader.next()? {
             WarcItem::Skipped => skipped.set(skipped.get() + 1),
             WarcItem::Broken { record, message } => {
@@ -453,6 +454,27 @@ pub fn clean_warc<R: BufRead, W: Write>(
             item => return Some(Ok(item)),
         }
     };
+    // The learning window (`builtin:repeated-line`): read ahead, learned from,
+    // then cleaned like the rest, as JSONL does.
+    let mut ahead: std::collections::VecDeque<Result<WarcItem, String>> = Default::default();
+    let mut with_repeated = base.clone();
+    if options.repeated_lines {
+        let mut bytes = 0usize;
+        while ahead.len() < repeated::LEARN_DOCUMENTS && bytes < repeated::LEARN_BYTES {
+            let Some(item) = read() else { break };
+            if let Ok(WarcItem::Response(r)) = &item {
+                bytes += r.payload.len();
+            }
+            let broken = item.is_err();
+            ahead.push_back(item);
+            if broken {
+                break;
+            }
+        }
+        with_repeated.repeated = learn(cleaner, base, &ahead, options);
+    }
+    let base = &with_repeated;
+    let next = || ahead.pop_front().or_else(&mut read);
     let settings =
         StreamSettings { window: options.window, window_bytes: options.window_bytes, fail_fast: options.fail_fast };
     let size = |item: &WarcItem| match item {
@@ -496,6 +518,30 @@ fn record_fields(
     record
 }
 
+/// The blocks repeated across each site's responses in `window` (cleaned in
+/// parallel, counted in input order); `None` when none are.
+fn learn(
+    cleaner: &Cleaner,
+    base: &Hints,
+    window: &std::collections::VecDeque<Result<WarcItem, String>>,
+    options: &JsonlOptions,
+) -> Option<std::sync::Arc<repeated::RepeatedLines>> {
+    use rayon::prelude::*;
+    let seen: Vec<Option<(String, Vec<String>)>> = window
+        .par_iter()
+        .map(|item| {
+            let Ok(WarcItem::Response(r)) = item else { return None };
+            if options.max_bytes.is_some_and(|max| r.payload.len() > max) {
+                return None;
+            }
+            let hints = response_hints(base, r);
+            let cleaned = cleaner.clean(&r.payload, &hints).ok()?;
+            Some((repeated::domain_of(hints.url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
+        })
+        .collect();
+    repeated::learn(seen.into_iter().flatten())
+}
+
 fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &JsonlOptions) -> RecordOutcome {
     let mut record = record_fields(&r.target_uri, &r.record_id, &r.date, r.status);
     let fail = |mut record: Map<String, Value>, message: String| {
@@ -508,6 +554,21 @@ fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &J
     {
         return fail(record, format!("document is {} bytes, over --max-bytes {max}", r.payload.len()));
     }
+    let hints = response_hints(base, r);
+    if let Some(w) = &r.warning {
+        record.insert("warning".into(), Value::from(w.clone()));
+    }
+    match cleaner.clean(&r.payload, &hints) {
+        Ok(cleaned) => RecordOutcome {
+            warned: r.warning.is_some(),
+            ..super::jsonl::finish_record(record, &cleaned, options, r.payload.len())
+        },
+        Err(e) => fail(record, e.to_string()),
+    }
+}
+
+/// The hints a response is cleaned with: its target URI, its HTTP charset.
+fn response_hints(base: &Hints, r: &WarcResponse) -> Hints {
     let mut hints = base.clone();
     hints.url = r.target_uri.clone().or(hints.url);
     // The HTTP charset is the caller's charset, unless the user gave one.
@@ -521,16 +582,7 @@ fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &J
     if hints.format == InputFormat::Auto {
         hints.format = InputFormat::Html;
     }
-    if let Some(w) = &r.warning {
-        record.insert("warning".into(), Value::from(w.clone()));
-    }
-    match cleaner.clean(&r.payload, &hints) {
-        Ok(cleaned) => RecordOutcome {
-            warned: r.warning.is_some(),
-            ..super::jsonl::finish_record(record, &cleaned, options, r.payload.len())
-        },
-        Err(e) => fail(record, e.to_string()),
-    }
+    hints
 }
 
 #[cfg(test)]
@@ -574,6 +626,31 @@ mod tests {
     }
 
     const PAGE: &[u8] = b"<html><body><p>A page with one full sentence of article text.</p></body></html>";
+
+    #[test]
+    fn a_block_on_most_pages_of_a_site_is_removed_as_repeated() {
+        let mut warc = Vec::new();
+        for i in 0..4 {
+            let body = format!(
+                "<html><body><article><h1>Story {i}</h1><p>Story number {i} tells its own news, with words of its own in a full sentence.</p><p>The Maple Street Gazette: stories from the valley since 1921</p></article></body></html>"
+            );
+            warc.extend(response(&format!("https://news.example/s/{i}"), "text/html", body.as_bytes()));
+        }
+        let options = JsonlOptions { repeated_lines: true, report: true, ..Default::default() };
+        let (records, _) = run_with(&warc, &options);
+        assert_eq!(records.len(), 4);
+        for r in &records {
+            let text = r["text"].as_str().unwrap();
+            assert!(text.contains("tells its own news"), "{text}");
+            assert!(!text.contains("Maple Street"), "{text}");
+            assert!(
+                r["removals"].as_array().unwrap().iter().any(|x| x["rule"] == crate::clean::repeated::REPEATED_LINE),
+                "{r}"
+            );
+        }
+        let (off, _) = run_with(&warc, &JsonlOptions { report: true, ..Default::default() });
+        assert!(off[0]["text"].as_str().unwrap().contains("Maple Street"), "off unless asked");
+    }
 
     #[test]
     fn responses_become_records_with_the_http_charset() {

@@ -417,9 +417,11 @@ mod tests {
             for _ in 0..1 + next(6) {
                 let at = next(chars.len());
                 match next(3) {
-                    0 => {
+                    // An earlier truncation may have left nothing to remove.
+                    0 if at < chars.len() => {
                         chars.remove(at);
                     }
+                    0 => {}
                     1 => chars.insert(at, ['"', '[', ']', '{', '}', '=', '\n', '`', 'é'][next(9)]),
                     _ => chars.truncate(at),
                 }
