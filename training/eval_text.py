@@ -62,7 +62,7 @@ def main():
         hit_cat = collections.Counter()
         art = art_kept = 0
         inline = inline_hit = 0
-        misses, losses = [], []
+        misses, losses, span_misses = [], [], []
         for i, out in zip(ids, outs):
             assert out["id"] == i
             gone, spans = removed_lines(out)
@@ -84,6 +84,8 @@ def main():
                     inline += 1
                     if any(t.strip() and (t.strip() in span or span in t) for t, _ in spans) or n in gone:
                         inline_hit += 1
+                    else:
+                        span_misses.append((i, n, "%s:%s" % (side, cat), span))
         boiler = sum(by_cat.values())
         hit = sum(hit_cat.values())
         print("## %s: %d texts, %d boilerplate lines, %d article lines" % (split, len(ids), boiler, art))
@@ -99,6 +101,9 @@ def main():
                 print("%s:%d [%s] %s" % (i, n, rule, text[:150]))
             print("\n### boilerplate kept")
             for i, n, label, text in misses:
+                print("%s:%d (%s) %s" % (i, n, label, text[:150]))
+            print("\n### inline spans kept")
+            for i, n, label, text in span_misses:
                 print("%s:%d (%s) %s" % (i, n, label, text[:150]))
         print()
 

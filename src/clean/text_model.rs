@@ -350,7 +350,8 @@ fn credit_tail(text: &str) -> bool {
     if ends_sentence(text) {
         return false;
     }
-    let Some(at) = [". ", ".” ", "? ", "! ", ") "].iter().filter_map(|p| text.rfind(p).map(|i| i + p.len())).max() else {
+    let Some(at) = [". ", ".” ", "? ", "! ", ") "].iter().filter_map(|p| text.rfind(p).map(|i| i + p.len())).max()
+    else {
         return false;
     };
     let tail: Vec<&str> = text[at..].split_whitespace().collect();
@@ -377,14 +378,17 @@ fn slash_credit(text: &str) -> bool {
 /// first line of an organisation's "about" paragraph.
 fn organisation_intro(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().take(12).collect();
-    let Some(verb) = words.iter().position(|w| matches!(*w, "is" | "are" | "was" | "leads" | "provides" | "has")) else {
+    let Some(verb) = words.iter().position(|w| matches!(*w, "is" | "are" | "was" | "leads" | "provides" | "has"))
+    else {
         return false;
     };
     let subject = &words[..verb];
     verb >= 1
-        && subject.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() >= subject.len().div_ceil(2)
+        && subject.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count()
+            >= subject.len().div_ceil(2)
         && subject.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase) || matches!(*w, "of" | "for" | "and" | "the" | "&" | "on" | "in")
+            w.chars().next().is_some_and(char::is_uppercase)
+                || matches!(*w, "of" | "for" | "and" | "the" | "&" | "on" | "in")
         })
         && words.get(verb + 1).is_some_and(|w| matches!(*w, "the" | "a" | "an" | "one" | "dedicated" | "committed"))
 }
@@ -899,7 +903,9 @@ mod tests {
         assert!(!credit_tail("Ron Navarro drove to work at Detroit Receiving Hospital on Monday"));
         assert!(slash_credit("An empty Ocean Drive amid the pandemic. Taylor Borden/Business Insider"));
         assert!(!slash_credit("The drug cut the risk by half (24/7 care aside)."));
-        assert!(organisation_intro("The American Academy of Neurology is the world's largest association of neurologists."));
+        assert!(organisation_intro(
+            "The American Academy of Neurology is the world's largest association of neurologists."
+        ));
         assert!(organisation_intro("NEI leads the federal government's research on the visual system."));
         assert!(!organisation_intro("The patients who took the drug were the first to recover."));
         let blocks = [

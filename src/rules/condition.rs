@@ -245,9 +245,21 @@ impl LazyRegex {
         self.get().is_some_and(|r| r.is_match(text))
     }
 
-    /// Non-empty match ranges, left to right.
+    /// Non-empty match ranges, left to right. A pattern with a group named
+    /// `cut` gives that group's range: the regex crate has no look-behind, so
+    /// `[.!?](?P<cut>\s+— [A-Z]\w+ [A-Z]\w+)$` is how an inline rule says
+    /// "a sign-off after a sentence" without cutting the sentence's full stop.
     pub fn find_ranges(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        self.get().map_or_else(Vec::new, |r| r.find_iter(text).map(|m| m.range()).filter(|r| !r.is_empty()).collect())
+        let Some(r) = self.get() else { return Vec::new() };
+        if r.capture_names().any(|n| n == Some("cut")) {
+            return r
+                .captures_iter(text)
+                .filter_map(|c| c.name("cut"))
+                .map(|m| m.range())
+                .filter(|r| !r.is_empty())
+                .collect();
+        }
+        r.find_iter(text).map(|m| m.range()).filter(|r| !r.is_empty()).collect()
     }
 }
 
