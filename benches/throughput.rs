@@ -114,8 +114,31 @@ fn text_bench(rounds: usize) {
     let with = time(&texts, rounds, |t| {
         std::hint::black_box(scored.clean(t, &hints).ok());
     });
+    // The scorer on its own: features and trees over each text's blocks, laid out once beforehand.
+    let model = declutter::clean::text_model::TextModel::shipped();
+    let laid: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| {
+            let options = declutter::load::LoadOptions { format: declutter::InputFormat::Text, ..Default::default() };
+            declutter::load::load(t, &options)
+                .map(|s| declutter::document::blocks_from_text(&s.text).into_iter().map(|b| b.text).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for blocks in &laid {
+            let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
+            let f = declutter::clean::text_model::features(&refs);
+            if let Some(m) = model {
+                std::hint::black_box(f.iter().map(|f| m.score(f)).sum::<f32>());
+            }
+        }
+    }
+    let scorer = start.elapsed() / rounds as u32;
     let mbs = |d: Duration| bytes as f64 / 1e6 / d.as_secs_f64();
     println!("scraped text, {} texts, {:.1} MB, one thread:", texts.len(), bytes as f64 / 1e6);
+    println!("  line scorer alone (features + trees) {:>4.1} MB/s", mbs(scorer));
     println!("  rules alone                      {:>8.1} MB/s", mbs(alone));
     println!(
         "  rules + line scorer              {:>8.1} MB/s {:>6.2}x the time of rules alone",
@@ -127,6 +150,10 @@ fn text_bench(rounds: usize) {
 fn main() {
     let rounds_text = 3;
     text_bench(rounds_text);
+    // `cargo bench --bench throughput -- --text`: the scraped-text figures alone.
+    if std::env::args().any(|a| a == "--text") {
+        return;
+    }
     let args: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
     let dirs = if args.is_empty() {
         let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");

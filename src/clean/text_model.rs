@@ -297,16 +297,10 @@ impl std::hash::Hasher for FnvHasher {
 /// A block shorter than this (characters) is "short" for the neighbour features.
 const SHORT: usize = 80;
 
-/// `needle` (ASCII, lower case) in `hay` in lower case or all capitals
-/// (a substring search each, not a case fold of the block: this runs on
-/// every block of every text).
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    hay.contains(needle) || hay.contains(needle.to_ascii_uppercase().as_str())
-}
-
 struct Shape {
     chars: usize,
-    words: usize,
+    /// The block's words (split on whitespace) in the document's word list.
+    words: std::ops::Range<usize>,
     /// Four to twenty words, capitalised, no sentence inside or at the end:
     /// a headline, a subhead, a teaser's title.
     headline: bool,
@@ -321,16 +315,20 @@ fn ends_sentence(text: &str) -> bool {
     text.trim_end().chars().last().is_some_and(|c| ".!?…\"”’)".contains(c))
 }
 
-fn shape(text: &str) -> Shape {
+/// The block's shape; its words are pushed onto `words`, so each block is
+/// split once for every feature.
+fn shape<'a>(text: &'a str, words: &mut Vec<&'a str>) -> Shape {
     let text = text.trim();
-    let words = text.split_whitespace().count();
+    let start = words.len();
+    words.extend(text.split_whitespace());
+    let count = words.len() - start;
     let ends = ends_sentence(text);
-    let headline = (4..=20).contains(&words)
+    let headline = (4..=20).contains(&count)
         && !ends
         && !text.contains(". ")
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘'\"“".contains(c));
     let bullet = text.starts_with(['•', '·', '▪', '►', '*', '-', '–', '—']);
-    Shape { chars: text.chars().count(), words, headline, bullet, prose: ends && words >= 15 }
+    Shape { chars: text.chars().count(), words: start..words.len(), headline, bullet, prose: ends && count >= 15 }
 }
 
 /// How many blocks around `i` (itself included) in an unbroken run have `flag`, as a share of six.
@@ -362,22 +360,20 @@ fn credit_tail(text: &str) -> bool {
         })
 }
 
-/// A `Name/Agency` token: both sides capitalised ("Borden/Business", "Images/Getty").
-fn slash_credit(text: &str) -> bool {
-    text.split_whitespace().any(|w| {
-        w.split_once('/').is_some_and(|(a, b)| {
-            a.chars().next().is_some_and(char::is_uppercase)
-                && a.chars().count() > 1
-                && b.chars().next().is_some_and(char::is_uppercase)
-        })
-    }) || text.contains(" / ")
+/// A `Name/Agency` word: both sides capitalised ("Borden/Business", "Images/Getty").
+fn slash_credit_word(w: &str) -> bool {
+    w.split_once('/').is_some_and(|(a, b)| {
+        a.chars().next().is_some_and(char::is_uppercase)
+            && a.chars().count() > 1
+            && b.chars().next().is_some_and(char::is_uppercase)
+    })
 }
 
 /// "The American Academy of Neurology is the …", "NEI leads the …": a
 /// proper name (capitalised words) opening the block as its subject, the
 /// first line of an organisation's "about" paragraph.
-fn organisation_intro(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().take(12).collect();
+fn organisation_intro(words: &[&str]) -> bool {
+    let words = &words[..words.len().min(12)];
     let Some(verb) = words.iter().position(|w| matches!(*w, "is" | "are" | "was" | "leads" | "provides" | "has"))
     else {
         return false;
@@ -393,10 +389,109 @@ fn organisation_intro(text: &str) -> bool {
         && words.get(verb + 1).is_some_and(|w| matches!(*w, "the" | "a" | "an" | "one" | "dedicated" | "committed"))
 }
 
+/// What one pass over a block's words finds.
+#[derive(Default)]
+struct WordStats {
+    /// Words found in each list: 0 function words, 1 calls to action, 2.. the lexicons.
+    found: [usize; 8],
+    /// Words with letters or digits (the lists' denominator).
+    counted: usize,
+    /// The lists the first such word is in.
+    first_bits: u8,
+    titled: usize,
+    url: bool,
+    email: bool,
+    handle: bool,
+    slash_credit: bool,
+    copyright: bool,
+}
+
+fn word_stats(words: &[&str]) -> WordStats {
+    let mut st = WordStats::default();
+    let mut buf = String::new();
+    let mut rights = false;
+    for w in words {
+        let first = w.chars().next();
+        st.titled += usize::from(first.is_some_and(char::is_uppercase));
+        // Only a word with one of these bytes can be a link, an address, a handle or a credit.
+        if w.bytes().any(|b| matches!(b, b'/' | b'@' | b'#' | b'.')) {
+            st.url |= w.contains("://") || w.starts_with("www.") || w.starts_with("WWW.");
+            st.email |= w.contains('@') && w.contains('.') && !w.starts_with('@');
+            st.slash_credit |= slash_credit_word(w);
+        }
+        st.handle |= matches!(first, Some('@' | '#')) && w.len() > 1;
+        st.slash_credit |= *w == "/";
+        let t = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if t.is_empty() {
+            continue;
+        }
+        buf.clear();
+        if t.is_ascii() {
+            buf.push_str(t);
+            buf.make_ascii_lowercase();
+        } else {
+            buf.extend(t.chars().flat_map(char::to_lowercase));
+        }
+        if buf.len() >= 6 {
+            st.copyright |= (buf.len() >= 9 && buf.contains("copyright")) || (rights && buf == "reserved");
+            rights = buf == "rights";
+        } else {
+            rights = false;
+        }
+        let bits = WORDS.get(buf.as_str()).copied().unwrap_or(0);
+        if st.counted == 0 {
+            st.first_bits = bits;
+        }
+        st.counted += 1;
+        for (k, n) in st.found.iter_mut().enumerate() {
+            *n += usize::from(bits >> k & 1);
+        }
+    }
+    st
+}
+
+/// What one pass over a block's characters finds.
+#[derive(Default)]
+struct CharStats {
+    letters: usize,
+    upper: usize,
+    digits: usize,
+    /// ". ", "? ", "! ": sentences end inside the block.
+    sentences: usize,
+    /// `|`, `•` or " - ": a list of items on one line.
+    separators: bool,
+    copyright_sign: bool,
+}
+
+fn char_stats(text: &str) -> CharStats {
+    let mut st = CharStats::default();
+    let (mut before, mut prev) = ('\0', '\0');
+    for c in text.chars() {
+        if c.is_ascii() {
+            st.letters += usize::from(c.is_ascii_alphabetic());
+            st.upper += usize::from(c.is_ascii_uppercase());
+            st.digits += usize::from(c.is_ascii_digit());
+            if c == ' ' {
+                st.sentences += usize::from(matches!(prev, '.' | '?' | '!'));
+                st.separators |= prev == '-' && before == ' ';
+            }
+            st.separators |= c == '|';
+        } else {
+            st.letters += usize::from(c.is_alphabetic());
+            st.upper += usize::from(c.is_uppercase());
+            st.separators |= c == '•';
+            st.copyright_sign |= c == '©';
+        }
+        (before, prev) = (prev, c);
+    }
+    st
+}
+
 /// Features of every block of one document, in order.
 pub fn features(blocks: &[&str]) -> Vec<Features> {
     let n = blocks.len();
-    let shapes: Vec<Shape> = blocks.iter().map(|b| shape(b)).collect();
+    let mut words: Vec<&str> = Vec::new();
+    let shapes: Vec<Shape> = blocks.iter().map(|b| shape(b, &mut words)).collect();
     let mut lengths: Vec<usize> = shapes.iter().map(|s| s.chars).collect();
     lengths.sort_unstable();
     let median = lengths.get(n / 2).copied().unwrap_or(1).max(1) as f32;
@@ -415,117 +510,71 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
         .map(|i| {
             let text = blocks[i].trim();
             let s = &shapes[i];
-            // One lookup per word: bit 0 function word, 1 call to action, 2.. the lexicons.
-            let mut found = [0usize; 8];
-            let (mut word_count, mut first_bits) = (0usize, 0u8);
-            let mut buf = String::new();
-            let mut titled = 0usize;
-            for w in text.split_whitespace() {
-                titled += usize::from(w.chars().next().is_some_and(char::is_uppercase));
-                let t = w.trim_matches(|c: char| !c.is_alphanumeric());
-                if t.is_empty() {
-                    continue;
-                }
-                buf.clear();
-                if t.is_ascii() {
-                    buf.push_str(t);
-                    buf.make_ascii_lowercase();
-                } else {
-                    buf.extend(t.chars().flat_map(char::to_lowercase));
-                }
-                let bits = WORDS.get(buf.as_str()).copied().unwrap_or(0);
-                if word_count == 0 {
-                    first_bits = bits;
-                }
-                word_count += 1;
-                for (k, n) in found.iter_mut().enumerate() {
-                    *n += usize::from(bits >> k & 1);
-                }
-            }
-            let wc = word_count.max(1) as f32;
-            let (mut letters, mut upper, mut digits) = (0usize, 0usize, 0usize);
-            for c in text.chars() {
-                if c.is_ascii() {
-                    letters += usize::from(c.is_ascii_alphabetic());
-                    upper += usize::from(c.is_ascii_uppercase());
-                    digits += usize::from(c.is_ascii_digit());
-                } else {
-                    letters += usize::from(c.is_alphabetic());
-                    upper += usize::from(c.is_uppercase());
-                }
-            }
-            let (stop, cta) = (found[0], found[1]);
+            let raw = &words[s.words.clone()];
+            let w = word_stats(raw);
+            let c = char_stats(text);
+            let wc = w.counted.max(1) as f32;
+            let (stop, cta) = (w.found[0], w.found[1]);
             let last = text.chars().last();
             let after = (n - i - 1).max(1) as f32;
-            let sentences = text.matches(". ").count() + text.matches("? ").count() + text.matches("! ").count();
             let gap = |j: Option<usize>| {
                 j.map_or(3.0, |j| ((s.chars.max(1) as f32) / (shapes[j].chars.max(1) as f32)).ln().abs().min(3.0))
             };
             let prev = i.checked_sub(1);
             let next = (i + 1 < n).then_some(i + 1);
             let position = if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 };
+            let flag = |b: bool| f32::from(u8::from(b));
             let mut f = [0.0f32; N];
             f[0] = (1.0 + s.chars as f32).ln();
-            f[1] = (1.0 + s.words as f32).ln();
+            f[1] = (1.0 + raw.len() as f32).ln();
             f[2] = position;
-            f[3] = f32::from(u8::from(i == 0));
-            f[4] = f32::from(u8::from(i + 3 >= n));
-            f[5] = f32::from(u8::from(last.is_some_and(|c| ".!?…\"”’)".contains(c))));
-            f[6] = f32::from(u8::from(last == Some(':')));
-            f[7] = f32::from(u8::from(
-                contains_ci(text, "http://") || contains_ci(text, "https://") || contains_ci(text, "www."),
-            ));
-            f[8] = f32::from(u8::from(
-                text.split_whitespace().any(|w| w.contains('@') && w.contains('.') && !w.starts_with('@')),
-            ));
-            f[9] = f32::from(u8::from(
-                text.split_whitespace().any(|w| (w.starts_with('@') || w.starts_with('#')) && w.chars().count() > 1),
-            ));
-            f[10] = if letters > 0 { upper as f32 / letters as f32 } else { 0.0 };
-            f[11] = titled as f32 / s.words.max(1) as f32;
-            f[12] = digits as f32 / s.chars.max(1) as f32;
+            f[3] = flag(i == 0);
+            f[4] = flag(i + 3 >= n);
+            f[5] = flag(last.is_some_and(|c| ".!?…\"”’)".contains(c)));
+            f[6] = flag(last == Some(':'));
+            f[7] = flag(w.url);
+            f[8] = flag(w.email);
+            f[9] = flag(w.handle);
+            f[10] = if c.letters > 0 { c.upper as f32 / c.letters as f32 } else { 0.0 };
+            f[11] = w.titled as f32 / raw.len().max(1) as f32;
+            f[12] = c.digits as f32 / s.chars.max(1) as f32;
             f[13] = stop as f32 / wc;
-            f[14] = f32::from(first_bits >> 1 & 1);
+            f[14] = f32::from(w.first_bits >> 1 & 1);
             f[15] = cta as f32 / wc;
             f[16] = (s.chars.max(1) as f32 / median).ln();
-            f[17] = f32::from(u8::from(short(prev)));
-            f[18] = f32::from(u8::from(short(next)));
+            f[17] = flag(short(prev));
+            f[18] = flag(short(next));
             f[19] = if i + 1 < n { short_from[i + 1] as f32 / after } else { 1.0 };
-            f[20] = f32::from(u8::from(text.as_bytes().get(..3).is_some_and(|b| b.eq_ignore_ascii_case(b"by "))));
-            f[21] = f32::from(u8::from(
-                text.contains('©') || contains_ci(text, "opyright") || contains_ci(text, "ights reserved"),
-            ));
-            f[22] = f32::from(u8::from(letters == 0));
-            f[23] = f32::from(u8::from(text.contains('|') || text.contains('•') || text.contains(" - ")));
-            f[24] = f32::from(u8::from(s.words <= 3));
-            f[25] = (1.0 + sentences as f32).ln();
+            f[20] = flag(text.as_bytes().get(..3).is_some_and(|b| b.eq_ignore_ascii_case(b"by ")));
+            f[21] = flag(w.copyright || c.copyright_sign);
+            f[22] = flag(c.letters == 0);
+            f[23] = flag(c.separators);
+            f[24] = flag(raw.len() <= 3);
+            f[25] = (1.0 + c.sentences as f32).ln();
             f[26] = gap(prev).min(gap(next));
-            f[27] = f32::from(u8::from(s.words <= 12)) * position;
+            f[27] = flag(raw.len() <= 12) * position;
             for k in 0..LEXICONS.len() {
-                f[28 + k] = found[2 + k] as f32 / wc;
+                f[28 + k] = w.found[2 + k] as f32 / wc;
             }
             // Two to four capitalised words and nothing else: a name standing alone.
-            let raw: Vec<&str> = text.split_whitespace().collect();
-            f[34] = f32::from(u8::from(
+            f[34] = flag(
                 (2..=4).contains(&raw.len())
                     && raw.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
                     && !text.ends_with(['.', '?', '!']),
-            ));
-            f[35] = f32::from(u8::from(letters >= 4 && upper == letters));
+            );
+            f[35] = flag(c.letters >= 4 && c.upper == c.letters);
             f[36] = (1.0 + i as f32).ln();
             f[37] = (1.0 + (n - i - 1) as f32).ln();
-            f[38] = f32::from(u8::from(credit_tail(text)));
-            f[39] = f32::from(u8::from(slash_credit(text)));
-            f[40] = f32::from(u8::from(s.headline));
+            f[38] = flag(credit_tail(text));
+            f[39] = flag(w.slash_credit);
+            f[40] = flag(s.headline);
             f[41] = run_of(&shapes, i, |s| s.headline);
-            f[42] = f32::from(u8::from(s.bullet));
+            f[42] = flag(s.bullet);
             f[43] = run_of(&shapes, i, |s| s.bullet);
             f[44] = if i + 1 < n { prose_from[i + 1] as f32 / after } else { 0.0 };
-            f[45] = f32::from(u8::from(organisation_intro(text)));
-            f[46] = f32::from(u8::from(
-                text.strip_prefix("About ").is_some_and(|r| r.chars().next().is_some_and(char::is_uppercase)),
-            ));
-            f[47] = f32::from(u8::from(text.starts_with(['"', '“', '‘', '\'', '«', '„'])));
+            f[45] = flag(organisation_intro(raw));
+            f[46] = flag(text.strip_prefix("About ").is_some_and(|r| r.chars().next().is_some_and(char::is_uppercase)));
+            f[47] = flag(text.starts_with(['"', '“', '‘', '\'', '«', '„']));
             f
         })
         .collect()
@@ -901,13 +950,22 @@ mod tests {
         assert!(credit_tail("Ron Navarro driving to work at Detroit Receiving Hospital. CNBC Make It"));
         assert!(!credit_tail("He drove to work at the hospital. It was early."));
         assert!(!credit_tail("Ron Navarro drove to work at Detroit Receiving Hospital on Monday"));
-        assert!(slash_credit("An empty Ocean Drive amid the pandemic. Taylor Borden/Business Insider"));
-        assert!(!slash_credit("The drug cut the risk by half (24/7 care aside)."));
-        assert!(organisation_intro(
-            "The American Academy of Neurology is the world's largest association of neurologists."
+        let words = |t: &'static str| t.split_whitespace().collect::<Vec<_>>();
+        assert!(
+            word_stats(&words("An empty Ocean Drive amid the pandemic. Taylor Borden/Business Insider")).slash_credit
+        );
+        assert!(!word_stats(&words("The drug cut the risk by half (24/7 care aside).")).slash_credit);
+        assert!(organisation_intro(&words("The American Academy of Neurology is the world's largest association.")));
+        assert!(organisation_intro(&words("NEI leads the federal government's research on the visual system.")));
+        assert!(!organisation_intro(&words("The patients who took the drug were the first to recover.")));
+        let w = word_stats(&words(
+            "Copyright 2020 Example Media. All Rights Reserved. Visit https://example.com or desk@example.com",
         ));
-        assert!(organisation_intro("NEI leads the federal government's research on the visual system."));
-        assert!(!organisation_intro("The patients who took the drug were the first to recover."));
+        assert!(w.copyright && w.url && w.email && !w.handle);
+        assert!(char_stats("© 2020").copyright_sign);
+        let c = char_stats("One. Two? Three | four - five");
+        assert_eq!(c.sentences, 2);
+        assert!(c.separators);
         let blocks = [
             "The study followed 4,000 adults for ten years and found the risk fell by half in those who walked daily.",
             "New drug may help MS",
