@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::nfa::thompson;
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{Hir, HirKind, Look};
 
 use super::key::key;
 use super::schema::{ConditionTable, InlineTable};
@@ -41,17 +42,34 @@ pub struct Condition {
     regex: Option<LazyRegex>,
     max_chars: usize,
     min_chars: usize,
+    /// Literals one of which is in every key this condition matches (see
+    /// [`Gate`]); `None` when no such set is known.
+    gate: Option<Vec<Gate>>,
+}
+
+/// A literal a key must hold for a condition to match it: the block-rule
+/// index ([`BlockIndex`](super::BlockIndex)) tests a block only against
+/// the rules one of whose gate literals its key holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    /// Bytes of the key (lower case, as keys are).
+    pub literal: Vec<u8>,
+    /// The key must start with it (not only contain it).
+    pub at_start: bool,
 }
 
 impl Condition {
     /// Compiles a condition table; the error is a message for the rule's span.
     pub fn compile(table: &ConditionTable) -> Result<Self, String> {
         let norm = |v: &[String]| v.iter().map(|s| key(s)).collect::<Vec<_>>();
-        let regex = match table.regex.0.as_slice() {
-            [] => None,
-            patterns => Some(compile_regex(patterns, false)?),
+        let (regex, hir) = match table.regex.0.as_slice() {
+            [] => (None, None),
+            patterns => {
+                let (regex, hir) = LazyRegex::check(patterns, false)?;
+                (Some(regex), Some(hir))
+            }
         };
-        let condition = Condition {
+        let mut condition = Condition {
             equals: norm(&table.equals.0),
             starts_with: norm(&table.starts_with.0),
             ends_with: norm(&table.ends_with.0),
@@ -59,6 +77,7 @@ impl Condition {
             regex,
             max_chars: table.max_chars.unwrap_or(DEFAULT_MAX_CHARS),
             min_chars: table.min_chars.unwrap_or(0),
+            gate: None,
         };
         if condition.equals.is_empty()
             && condition.starts_with.is_empty()
@@ -77,7 +96,38 @@ impl Condition {
         if condition.min_chars > condition.max_chars {
             return Err(format!("min_chars ({}) is above max_chars ({})", condition.min_chars, condition.max_chars));
         }
+        condition.gate = condition.best_gate(hir.as_ref());
         Ok(condition)
+    }
+
+    /// The literals one of which every key this condition matches holds.
+    pub fn gate(&self) -> Option<&[Gate]> {
+        self.gate.as_deref()
+    }
+
+    /// Each list given must hold, so any one of them is a gate: an `equals`
+    /// or `starts_with` literal begins the key, a `contains` or `ends_with`
+    /// literal is in it, and the regex gives one per branch ([`regex_gate`]).
+    /// The most selective is kept: literals tied to the key's start rule out
+    /// most blocks, then the longer the shortest literal, the better.
+    fn best_gate(&self, hir: Option<&Hir>) -> Option<Vec<Gate>> {
+        let lits = |list: &[String], at_start: bool| {
+            (!list.is_empty()).then(|| list.iter().map(|s| Gate { literal: s.as_bytes().to_vec(), at_start }).collect())
+        };
+        [
+            lits(&self.equals, true),
+            lits(&self.starts_with, true),
+            lits(&self.contains, false),
+            lits(&self.ends_with, false),
+            hir.and_then(regex_gate),
+        ]
+        .into_iter()
+        .flatten()
+        .max_by_key(|gates: &Vec<Gate>| {
+            let anchored = gates.iter().all(|g| g.at_start);
+            let shortest = gates.iter().map(|g| g.literal.len()).min().unwrap_or(0);
+            (anchored, shortest)
+        })
     }
 
     /// The longest key (in characters) this condition can match.
@@ -185,6 +235,32 @@ fn literal_runs(branch: &Hir) -> Option<Vec<String>> {
     }
     let runs: Vec<String> = runs.into_iter().filter_map(|r| String::from_utf8(r).ok()).collect();
     (!runs.is_empty()).then_some(runs)
+}
+
+/// Literals one of which every match of `hir` holds: for each branch of a
+/// top-level alternation, its prefix literals (tied to the key's start when
+/// the branch begins with `^`), else its suffix literals. `None` when a
+/// branch has neither (a leading `\w+`, say): then every key must be tried.
+fn regex_gate(hir: &Hir) -> Option<Vec<Gate>> {
+    let branches: Vec<&Hir> = match unwrap_captures(hir).kind() {
+        HirKind::Alternation(alts) => alts.iter().collect(),
+        _ => vec![hir],
+    };
+    let mut gates = Vec::new();
+    for branch in branches {
+        // Sound by the extractor's contract: every match of the branch
+        // starts (ends) with one of a finite sequence's literals.
+        let usable =
+            |seq: Seq| seq.literals().filter(|l| !l.is_empty() && l.iter().all(|l| !l.is_empty())).map(<[_]>::to_vec);
+        let at_start = branch.properties().look_set_prefix().contains(Look::Start);
+        let (literals, at_start) = match usable(Extractor::new().kind(ExtractKind::Prefix).extract(branch)) {
+            Some(l) => (l, at_start),
+            None => (usable(Extractor::new().kind(ExtractKind::Suffix).extract(branch))?, false),
+        };
+        gates.extend(literals.into_iter().map(|l| Gate { literal: l.into_bytes(), at_start }));
+    }
+    gates.dedup();
+    Some(gates)
 }
 
 /// A regex checked when its rule loads and compiled the first time a block
@@ -298,11 +374,6 @@ fn literal_pattern(text: &str) -> String {
     out
 }
 
-/// Checks one pattern or an alternation of several, with a size cap.
-pub fn compile_regex(patterns: &[String], case_insensitive: bool) -> Result<LazyRegex, String> {
-    LazyRegex::check(patterns, case_insensitive).map(|(regex, _)| regex)
-}
-
 fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern).case_insensitive(case_insensitive).size_limit(REGEX_SIZE_LIMIT).build()
 }
@@ -381,6 +452,34 @@ mod tests {
         assert_eq!(runs(r"a+|b"), None, "one branch has no literal");
         assert_eq!(runs("Élèves x"), lit(&[&["l", "ves x"]]), "non-ASCII letters split runs");
         assert_eq!(runs(&literal_pattern("it's")), lit(&[&["it", "s"]]));
+    }
+
+    #[test]
+    fn gates_from_lists_and_regex_branches() {
+        let gate = |f: fn(&mut ConditionTable)| {
+            let c = cond(f);
+            c.gate().map(|g| {
+                g.iter().map(|g| (String::from_utf8_lossy(&g.literal).into_owned(), g.at_start)).collect::<Vec<_>>()
+            })
+        };
+        let owned = |v: &[(&str, bool)]| Some(v.iter().map(|(s, a)| (s.to_string(), *a)).collect::<Vec<_>>());
+        // An anchored regex beats an unanchored list; each branch gives its own literals.
+        assert_eq!(
+            gate(|t| {
+                t.contains = OneOrMany(vec!["x".into()]);
+                t.regex = OneOrMany(vec!["^(read|see) more".into(), "appeared first on [a-z]+$".into()]);
+            }),
+            owned(&[("read more", true), ("see more", true), ("appeared first on ", false)])
+        );
+        // A branch with neither prefix nor suffix literals: the list is the gate.
+        assert_eq!(
+            gate(|t| {
+                t.contains = OneOrMany(vec!["Via".into()]);
+                t.regex = OneOrMany(vec![r"^\w+ via \w+$".into()]);
+            }),
+            owned(&[("via", false)])
+        );
+        assert_eq!(gate(|t| t.regex = OneOrMany(vec![r"^\s*\w+$".into()])), None);
     }
 
     /// Rules are checked at load but compiled only when a block needs them:
