@@ -195,7 +195,7 @@ fn block_pass(
         let matches = |r: &&&Rule| matches!(&r.matcher, Matcher::Block(c) if c.matches(&keyed));
         let found = match rule_index {
             Some(ix) => {
-                ix.candidates(&keyed.key, &mut candidates);
+                ix.candidates(&keyed, &mut candidates);
                 candidates.iter().map(|&p| &rules[p]).find(matches)
             }
             None => rules.iter().find(matches),

@@ -17,7 +17,7 @@ pub const DEFAULT_MAX_CHARS: usize = 300;
 
 /// Compiled-size cap per regex; a pattern past it is a rule error, not a
 /// memory blow-up in the middle of a batch.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// A block's key, computed once and shared by every rule that tests it.
 pub struct Keyed {
@@ -45,6 +45,9 @@ pub struct Condition {
     /// Literals one of which is in every key this condition matches (see
     /// [`Gate`]); `None` when no such set is known.
     gate: Option<Vec<Gate>>,
+    /// Whether the regex can join a `RegexSet` without slowing it: it has
+    /// no Unicode `\b`, which the lazy DFA gives up on at non-ASCII text.
+    dfa_friendly: bool,
 }
 
 /// A literal a key must hold for a condition to match it: the block-rule
@@ -54,8 +57,18 @@ pub struct Condition {
 pub struct Gate {
     /// Bytes of the key (lower case, as keys are).
     pub literal: Vec<u8>,
-    /// The key must start with it (not only contain it).
-    pub at_start: bool,
+    /// Where in the key it must stand.
+    pub place: Place,
+}
+
+/// Where a [`Gate`] literal stands in every key it lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The key starts with it (`equals`, `starts_with`, a regex after `^`).
+    Start,
+    /// The key ends with it (`ends_with`, a regex before `$`).
+    End,
+    Anywhere,
 }
 
 impl Condition {
@@ -78,6 +91,7 @@ impl Condition {
             max_chars: table.max_chars.unwrap_or(DEFAULT_MAX_CHARS),
             min_chars: table.min_chars.unwrap_or(0),
             gate: None,
+            dfa_friendly: hir.as_ref().is_some_and(|h| !h.properties().look_set().contains_word_unicode()),
         };
         if condition.equals.is_empty()
             && condition.starts_with.is_empty()
@@ -105,29 +119,38 @@ impl Condition {
         self.gate.as_deref()
     }
 
+    /// The regex of a condition without a gate, when a `RegexSet` can run
+    /// it together with others' ([`BlockIndex`](super::BlockIndex)).
+    pub fn ungated_regex(&self) -> Option<&str> {
+        match (&self.gate, &self.regex) {
+            (None, Some(r)) if self.dfa_friendly => Some(r.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The fewest characters a key this condition matches has.
+    pub fn min_chars(&self) -> usize {
+        self.min_chars
+    }
+
     /// Each list given must hold, so any one of them is a gate: an `equals`
     /// or `starts_with` literal begins the key, a `contains` or `ends_with`
     /// literal is in it, and the regex gives one per branch ([`regex_gate`]).
-    /// The most selective is kept: literals tied to the key's start rule out
-    /// most blocks, then the longer the shortest literal, the better.
+    /// The most selective is kept ([`gate_score`]).
     fn best_gate(&self, hir: Option<&Hir>) -> Option<Vec<Gate>> {
-        let lits = |list: &[String], at_start: bool| {
-            (!list.is_empty()).then(|| list.iter().map(|s| Gate { literal: s.as_bytes().to_vec(), at_start }).collect())
+        let lits = |list: &[String], place: Place| {
+            (!list.is_empty()).then(|| list.iter().map(|s| Gate { literal: s.as_bytes().to_vec(), place }).collect())
         };
         [
-            lits(&self.equals, true),
-            lits(&self.starts_with, true),
-            lits(&self.contains, false),
-            lits(&self.ends_with, false),
+            lits(&self.equals, Place::Start),
+            lits(&self.starts_with, Place::Start),
+            lits(&self.contains, Place::Anywhere),
+            lits(&self.ends_with, Place::End),
             hir.and_then(regex_gate),
         ]
         .into_iter()
         .flatten()
-        .max_by_key(|gates: &Vec<Gate>| {
-            let anchored = gates.iter().all(|g| g.at_start);
-            let shortest = gates.iter().map(|g| g.literal.len()).min().unwrap_or(0);
-            (anchored, shortest)
-        })
+        .max_by_key(|gates: &Vec<Gate>| gate_score(gates))
     }
 
     /// The longest key (in characters) this condition can match.
@@ -237,10 +260,12 @@ fn literal_runs(branch: &Hir) -> Option<Vec<String>> {
     (!runs.is_empty()).then_some(runs)
 }
 
-/// Literals one of which every match of `hir` holds: for each branch of a
-/// top-level alternation, its prefix literals (tied to the key's start when
-/// the branch begins with `^`), else its suffix literals. `None` when a
-/// branch has neither (a leading `\w+`, say): then every key must be tried.
+/// Literals one of which every match of `hir` holds, for each branch of a
+/// top-level alternation: the best of its prefix literals (tied to the
+/// key's start when the branch begins with `^`), its suffix literals, and
+/// the literals of any one piece of its top-level sequence (every match
+/// holds a match of each piece: `courtesy` in `(^|\. )courtesy[^.]*$`).
+/// `None` when a branch has none (`^\s*\w+$`): then every key must be tried.
 fn regex_gate(hir: &Hir) -> Option<Vec<Gate>> {
     let branches: Vec<&Hir> = match unwrap_captures(hir).kind() {
         HirKind::Alternation(alts) => alts.iter().collect(),
@@ -248,19 +273,44 @@ fn regex_gate(hir: &Hir) -> Option<Vec<Gate>> {
     };
     let mut gates = Vec::new();
     for branch in branches {
-        // Sound by the extractor's contract: every match of the branch
-        // starts (ends) with one of a finite sequence's literals.
-        let usable =
-            |seq: Seq| seq.literals().filter(|l| !l.is_empty() && l.iter().all(|l| !l.is_empty())).map(<[_]>::to_vec);
-        let at_start = branch.properties().look_set_prefix().contains(Look::Start);
-        let (literals, at_start) = match usable(Extractor::new().kind(ExtractKind::Prefix).extract(branch)) {
-            Some(l) => (l, at_start),
-            None => (usable(Extractor::new().kind(ExtractKind::Suffix).extract(branch))?, false),
-        };
-        gates.extend(literals.into_iter().map(|l| Gate { literal: l.into_bytes(), at_start }));
+        gates.extend(branch_gate(branch)?);
     }
     gates.dedup();
     Some(gates)
+}
+
+/// The most selective literal set of one branch (see [`regex_gate`]).
+fn branch_gate(branch: &Hir) -> Option<Vec<Gate>> {
+    // Sound by the extractor's contract: every match of what it is given
+    // starts (ends) with one of a finite sequence's literals.
+    let literals = |hir: &Hir, kind: ExtractKind, place: Place| {
+        let seq: Seq = Extractor::new().kind(kind).extract(hir);
+        let lits = seq.literals()?;
+        (!lits.is_empty() && lits.iter().all(|l| !l.is_empty()))
+            .then(|| lits.iter().map(|l| Gate { literal: l.as_bytes().to_vec(), place }).collect::<Vec<_>>())
+    };
+    let props = branch.properties();
+    let start = if props.look_set_prefix().contains(Look::Start) { Place::Start } else { Place::Anywhere };
+    let end = if props.look_set_suffix().contains(Look::End) { Place::End } else { Place::Anywhere };
+    let mut options = vec![literals(branch, ExtractKind::Prefix, start), literals(branch, ExtractKind::Suffix, end)];
+    if let HirKind::Concat(pieces) = unwrap_captures(branch).kind() {
+        // Only the first piece that consumes text sits at the start.
+        let mut place = start;
+        for piece in pieces {
+            if matches!(piece.kind(), HirKind::Look(_)) {
+                continue;
+            }
+            options.push(literals(piece, ExtractKind::Prefix, place));
+            place = Place::Anywhere;
+        }
+    }
+    options.into_iter().flatten().max_by_key(|g| gate_score(g))
+}
+
+/// How well a literal set rules keys out: its shortest literal's length,
+/// and a literal tied to the key's start or end is worth four more bytes.
+fn gate_score(gates: &[Gate]) -> usize {
+    gates.iter().map(|g| g.literal.len() + if g.place == Place::Anywhere { 0 } else { 4 }).min().unwrap_or(0)
 }
 
 /// A regex checked when its rule loads and compiled the first time a block
@@ -459,25 +509,36 @@ mod tests {
         let gate = |f: fn(&mut ConditionTable)| {
             let c = cond(f);
             c.gate().map(|g| {
-                g.iter().map(|g| (String::from_utf8_lossy(&g.literal).into_owned(), g.at_start)).collect::<Vec<_>>()
+                g.iter().map(|g| (String::from_utf8_lossy(&g.literal).into_owned(), g.place)).collect::<Vec<_>>()
             })
         };
-        let owned = |v: &[(&str, bool)]| Some(v.iter().map(|(s, a)| (s.to_string(), *a)).collect::<Vec<_>>());
+        let owned = |v: &[(&str, Place)]| Some(v.iter().map(|(s, a)| (s.to_string(), *a)).collect::<Vec<_>>());
+        use Place::{Anywhere, End, Start};
         // An anchored regex beats an unanchored list; each branch gives its own literals.
         assert_eq!(
             gate(|t| {
                 t.contains = OneOrMany(vec!["x".into()]);
                 t.regex = OneOrMany(vec!["^(read|see) more".into(), "appeared first on [a-z]+$".into()]);
             }),
-            owned(&[("read more", true), ("see more", true), ("appeared first on ", false)])
+            owned(&[("read more", Start), ("see more", Start), ("appeared first on ", Anywhere)])
         );
-        // A branch with neither prefix nor suffix literals: the list is the gate.
+        // Neither prefix nor suffix literals, but a piece of the sequence has
+        // one, longer than the list's.
         assert_eq!(
             gate(|t| {
                 t.contains = OneOrMany(vec!["Via".into()]);
                 t.regex = OneOrMany(vec![r"^\w+ via \w+$".into()]);
             }),
-            owned(&[("via", false)])
+            owned(&[(" via ", Anywhere)])
+        );
+        assert_eq!(
+            gate(|t| t.regex = OneOrMany(vec![r#"(^|[.!?"]\s)courtesy( of)?\b[^.]*\.?$"#.into()])),
+            owned(&[("courtesy", Anywhere)])
+        );
+        // Before `$`, suffix literals end the key.
+        assert_eq!(
+            gate(|t| t.regex = OneOrMany(vec![r"[a-z]/ ?(ap|afp)$".into()])),
+            owned(&[("/ ap", End), ("/ afp", End), ("/ap", End), ("/afp", End)])
         );
         assert_eq!(gate(|t| t.regex = OneOrMany(vec![r"^\s*\w+$".into()])), None);
     }

@@ -288,8 +288,8 @@ impl RuleSet {
             }
         }
         profile.block_index = BlockIndex::build(profile.blocks.iter().map(|&i| match &self.rules[i].matcher {
-            Matcher::Block(c) => c.gate(),
-            _ => None,
+            Matcher::Block(c) => block_index::Entry::of(c),
+            _ => block_index::Entry::Always,
         }));
         profile.inline_index = InlineIndex::build(profile.inlines.iter().map(|&i| match &self.rules[i].matcher {
             Matcher::Inline(m) => m.literals.as_deref(),
