@@ -60,6 +60,9 @@ pub struct Examples {
     pub keep: Vec<String>,
     /// Where `examples` is written (the rule's id when it has none).
     pub location: Location,
+    /// The rule is one of the binary's own: its examples run in the tests
+    /// and `rules check`, not when a cleaner is built ([`RuleSet::checked`]).
+    pub(crate) builtin: bool,
 }
 
 /// The one thing a rule matches.
