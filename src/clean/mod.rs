@@ -10,7 +10,7 @@ use crate::document::{Block, Removal, Scope, Side};
 use crate::markup::shortcode;
 use text_model::TextModel;
 
-use crate::rules::{InlineIndex, Keyed, Matcher, Profile, Rule, RuleSet, ShortcodeMatcher};
+use crate::rules::{BlockIndex, InlineIndex, Keyed, Matcher, Profile, Rule, RuleSet, ShortcodeMatcher};
 
 /// The rules one document is cleaned with, by pass.
 pub struct ActiveRules<'a> {
@@ -18,6 +18,8 @@ pub struct ActiveRules<'a> {
     pub shortcodes: Vec<&'a Rule>,
     pub blocks: Vec<&'a Rule>,
     pub inlines: Vec<&'a Rule>,
+    /// Which block rules can match a block; `None` tries them all.
+    pub block_index: Option<&'a BlockIndex>,
     /// Which inline rules can match a block; `None` tries them all.
     pub inline_index: Option<&'a InlineIndex>,
     /// The line scorer for scraped text; `None`: rules alone.
@@ -34,6 +36,7 @@ impl<'a> ActiveRules<'a> {
             shortcodes: pick(&profile.shortcodes),
             blocks: pick(&profile.blocks),
             inlines: pick(&profile.inlines),
+            block_index: Some(&profile.block_index),
             inline_index: Some(&profile.inline_index),
             text_model: None,
             repeated: None,
@@ -47,6 +50,7 @@ impl<'a> ActiveRules<'a> {
             shortcodes: vec![],
             blocks: vec![],
             inlines: vec![],
+            block_index: None,
             inline_index: None,
             text_model: None,
             repeated: None,
@@ -83,7 +87,7 @@ pub(crate) fn clean_blocks_keeping_originals(
     let mut blocks: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
     let mut cuts = Cuts { removals, originals };
     shortcode_pass(&mut blocks, &rules.shortcodes, &mut cuts);
-    block_pass(&mut blocks, &rules.blocks, cuts.removals);
+    block_pass(&mut blocks, &rules.blocks, rules.block_index, cuts.removals);
     if let Some(keys) = rules.repeated {
         repeated_pass(&mut blocks, keys, cuts.removals);
     }
@@ -159,7 +163,12 @@ fn shortcode_ranges(text: &str, m: &ShortcodeMatcher) -> Vec<Range<usize>> {
     ranges
 }
 
-fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<Removal>) {
+fn block_pass(
+    blocks: &mut [Option<Block>],
+    rules: &[&Rule],
+    rule_index: Option<&BlockIndex>,
+    removals: &mut Vec<Removal>,
+) {
     if rules.is_empty() {
         return;
     }
@@ -174,6 +183,7 @@ fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<
         })
         .max()
         .unwrap_or(0);
+    let mut candidates = Vec::new();
     for index in 0..blocks.len() {
         let Some(block) = &blocks[index] else {
             continue;
@@ -182,7 +192,15 @@ fn block_pass(blocks: &mut [Option<Block>], rules: &[&Rule], removals: &mut Vec<
             continue;
         }
         let keyed = Keyed::new(&block.text);
-        let Some(rule) = rules.iter().find(|r| matches!(&r.matcher, Matcher::Block(c) if c.matches(&keyed))) else {
+        let matches = |r: &&&Rule| matches!(&r.matcher, Matcher::Block(c) if c.matches(&keyed));
+        let found = match rule_index {
+            Some(ix) => {
+                ix.candidates(&keyed, &mut candidates);
+                candidates.iter().map(|&p| &rules[p]).find(matches)
+            }
+            None => rules.iter().find(matches),
+        };
+        let Some(rule) = found else {
             continue;
         };
         take_block(blocks, index, rule, None, removals);

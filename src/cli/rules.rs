@@ -64,7 +64,8 @@ pub(super) fn load(args: &RulesArgs, extra: Option<&Path>) -> Result<RuleSet, Ru
 pub(super) fn check(rules: &RulesArgs, dir: Option<&Path>, format: ReportFormat) -> u8 {
     let sources = resolve(rules, dir);
     sources.note_unread_local_rules();
-    let loaded = sources.load();
+    // Every example, the built-in rules' too (a cleaner skips those: see `RuleSet::checked`).
+    let loaded = sources.load().and_then(RuleSet::checked_all);
     if format == ReportFormat::Json {
         let v = match &loaded {
             Ok(set) => serde_json::json!({

@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::nfa::thompson;
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{Hir, HirKind, Look};
 
 use super::key::key;
 use super::schema::{ConditionTable, InlineTable};
@@ -16,7 +17,7 @@ pub const DEFAULT_MAX_CHARS: usize = 300;
 
 /// Compiled-size cap per regex; a pattern past it is a rule error, not a
 /// memory blow-up in the middle of a batch.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// A block's key, computed once and shared by every rule that tests it.
 pub struct Keyed {
@@ -41,17 +42,47 @@ pub struct Condition {
     regex: Option<LazyRegex>,
     max_chars: usize,
     min_chars: usize,
+    /// Literals one of which is in every key this condition matches (see
+    /// [`Gate`]); `None` when no such set is known.
+    gate: Option<Vec<Gate>>,
+    /// Whether the regex can join a `RegexSet` without slowing it: it has
+    /// no Unicode `\b`, which the lazy DFA gives up on at non-ASCII text.
+    dfa_friendly: bool,
+}
+
+/// A literal a key must hold for a condition to match it: the block-rule
+/// index ([`BlockIndex`](super::BlockIndex)) tests a block only against
+/// the rules one of whose gate literals its key holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    /// Bytes of the key (lower case, as keys are).
+    pub literal: Vec<u8>,
+    /// Where in the key it must stand.
+    pub place: Place,
+}
+
+/// Where a [`Gate`] literal stands in every key it lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The key starts with it (`equals`, `starts_with`, a regex after `^`).
+    Start,
+    /// The key ends with it (`ends_with`, a regex before `$`).
+    End,
+    Anywhere,
 }
 
 impl Condition {
     /// Compiles a condition table; the error is a message for the rule's span.
     pub fn compile(table: &ConditionTable) -> Result<Self, String> {
         let norm = |v: &[String]| v.iter().map(|s| key(s)).collect::<Vec<_>>();
-        let regex = match table.regex.0.as_slice() {
-            [] => None,
-            patterns => Some(compile_regex(patterns, false)?),
+        let (regex, hir) = match table.regex.0.as_slice() {
+            [] => (None, None),
+            patterns => {
+                let (regex, hir) = LazyRegex::check(patterns, false)?;
+                (Some(regex), Some(hir))
+            }
         };
-        let condition = Condition {
+        let mut condition = Condition {
             equals: norm(&table.equals.0),
             starts_with: norm(&table.starts_with.0),
             ends_with: norm(&table.ends_with.0),
@@ -59,6 +90,8 @@ impl Condition {
             regex,
             max_chars: table.max_chars.unwrap_or(DEFAULT_MAX_CHARS),
             min_chars: table.min_chars.unwrap_or(0),
+            gate: None,
+            dfa_friendly: hir.as_ref().is_some_and(|h| !h.properties().look_set().contains_word_unicode()),
         };
         if condition.equals.is_empty()
             && condition.starts_with.is_empty()
@@ -77,7 +110,47 @@ impl Condition {
         if condition.min_chars > condition.max_chars {
             return Err(format!("min_chars ({}) is above max_chars ({})", condition.min_chars, condition.max_chars));
         }
+        condition.gate = condition.best_gate(hir.as_ref());
         Ok(condition)
+    }
+
+    /// The literals one of which every key this condition matches holds.
+    pub fn gate(&self) -> Option<&[Gate]> {
+        self.gate.as_deref()
+    }
+
+    /// The regex of a condition without a gate, when a `RegexSet` can run
+    /// it together with others' ([`BlockIndex`](super::BlockIndex)).
+    pub fn ungated_regex(&self) -> Option<&str> {
+        match (&self.gate, &self.regex) {
+            (None, Some(r)) if self.dfa_friendly => Some(r.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The fewest characters a key this condition matches has.
+    pub fn min_chars(&self) -> usize {
+        self.min_chars
+    }
+
+    /// Each list given must hold, so any one of them is a gate: an `equals`
+    /// or `starts_with` literal begins the key, a `contains` or `ends_with`
+    /// literal is in it, and the regex gives one per branch ([`regex_gate`]).
+    /// The most selective is kept ([`gate_score`]).
+    fn best_gate(&self, hir: Option<&Hir>) -> Option<Vec<Gate>> {
+        let lits = |list: &[String], place: Place| {
+            (!list.is_empty()).then(|| list.iter().map(|s| Gate { literal: s.as_bytes().to_vec(), place }).collect())
+        };
+        [
+            lits(&self.equals, Place::Start),
+            lits(&self.starts_with, Place::Start),
+            lits(&self.contains, Place::Anywhere),
+            lits(&self.ends_with, Place::End),
+            hir.and_then(regex_gate),
+        ]
+        .into_iter()
+        .flatten()
+        .max_by_key(|gates: &Vec<Gate>| gate_score(gates))
     }
 
     /// The longest key (in characters) this condition can match.
@@ -185,6 +258,59 @@ fn literal_runs(branch: &Hir) -> Option<Vec<String>> {
     }
     let runs: Vec<String> = runs.into_iter().filter_map(|r| String::from_utf8(r).ok()).collect();
     (!runs.is_empty()).then_some(runs)
+}
+
+/// Literals one of which every match of `hir` holds, for each branch of a
+/// top-level alternation: the best of its prefix literals (tied to the
+/// key's start when the branch begins with `^`), its suffix literals, and
+/// the literals of any one piece of its top-level sequence (every match
+/// holds a match of each piece: `courtesy` in `(^|\. )courtesy[^.]*$`).
+/// `None` when a branch has none (`^\s*\w+$`): then every key must be tried.
+fn regex_gate(hir: &Hir) -> Option<Vec<Gate>> {
+    let branches: Vec<&Hir> = match unwrap_captures(hir).kind() {
+        HirKind::Alternation(alts) => alts.iter().collect(),
+        _ => vec![hir],
+    };
+    let mut gates = Vec::new();
+    for branch in branches {
+        gates.extend(branch_gate(branch)?);
+    }
+    gates.dedup();
+    Some(gates)
+}
+
+/// The most selective literal set of one branch (see [`regex_gate`]).
+fn branch_gate(branch: &Hir) -> Option<Vec<Gate>> {
+    // Sound by the extractor's contract: every match of what it is given
+    // starts (ends) with one of a finite sequence's literals.
+    let literals = |hir: &Hir, kind: ExtractKind, place: Place| {
+        let seq: Seq = Extractor::new().kind(kind).extract(hir);
+        let lits = seq.literals()?;
+        (!lits.is_empty() && lits.iter().all(|l| !l.is_empty()))
+            .then(|| lits.iter().map(|l| Gate { literal: l.as_bytes().to_vec(), place }).collect::<Vec<_>>())
+    };
+    let props = branch.properties();
+    let start = if props.look_set_prefix().contains(Look::Start) { Place::Start } else { Place::Anywhere };
+    let end = if props.look_set_suffix().contains(Look::End) { Place::End } else { Place::Anywhere };
+    let mut options = vec![literals(branch, ExtractKind::Prefix, start), literals(branch, ExtractKind::Suffix, end)];
+    if let HirKind::Concat(pieces) = unwrap_captures(branch).kind() {
+        // Only the first piece that consumes text sits at the start.
+        let mut place = start;
+        for piece in pieces {
+            if matches!(piece.kind(), HirKind::Look(_)) {
+                continue;
+            }
+            options.push(literals(piece, ExtractKind::Prefix, place));
+            place = Place::Anywhere;
+        }
+    }
+    options.into_iter().flatten().max_by_key(|g| gate_score(g))
+}
+
+/// How well a literal set rules keys out: its shortest literal's length,
+/// and a literal tied to the key's start or end is worth four more bytes.
+fn gate_score(gates: &[Gate]) -> usize {
+    gates.iter().map(|g| g.literal.len() + if g.place == Place::Anywhere { 0 } else { 4 }).min().unwrap_or(0)
 }
 
 /// A regex checked when its rule loads and compiled the first time a block
@@ -310,11 +436,6 @@ fn literal_pattern(text: &str) -> String {
     out
 }
 
-/// Checks one pattern or an alternation of several, with a size cap.
-pub fn compile_regex(patterns: &[String], case_insensitive: bool) -> Result<LazyRegex, String> {
-    LazyRegex::check(patterns, case_insensitive).map(|(regex, _)| regex)
-}
-
 fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern).case_insensitive(case_insensitive).size_limit(REGEX_SIZE_LIMIT).build()
 }
@@ -393,6 +514,45 @@ mod tests {
         assert_eq!(runs(r"a+|b"), None, "one branch has no literal");
         assert_eq!(runs("Élèves x"), lit(&[&["l", "ves x"]]), "non-ASCII letters split runs");
         assert_eq!(runs(&literal_pattern("it's")), lit(&[&["it", "s"]]));
+    }
+
+    #[test]
+    fn gates_from_lists_and_regex_branches() {
+        let gate = |f: fn(&mut ConditionTable)| {
+            let c = cond(f);
+            c.gate().map(|g| {
+                g.iter().map(|g| (String::from_utf8_lossy(&g.literal).into_owned(), g.place)).collect::<Vec<_>>()
+            })
+        };
+        let owned = |v: &[(&str, Place)]| Some(v.iter().map(|(s, a)| (s.to_string(), *a)).collect::<Vec<_>>());
+        use Place::{Anywhere, End, Start};
+        // An anchored regex beats an unanchored list; each branch gives its own literals.
+        assert_eq!(
+            gate(|t| {
+                t.contains = OneOrMany(vec!["x".into()]);
+                t.regex = OneOrMany(vec!["^(read|see) more".into(), "appeared first on [a-z]+$".into()]);
+            }),
+            owned(&[("read more", Start), ("see more", Start), ("appeared first on ", Anywhere)])
+        );
+        // Neither prefix nor suffix literals, but a piece of the sequence has
+        // one, longer than the list's.
+        assert_eq!(
+            gate(|t| {
+                t.contains = OneOrMany(vec!["Via".into()]);
+                t.regex = OneOrMany(vec![r"^\w+ via \w+$".into()]);
+            }),
+            owned(&[(" via ", Anywhere)])
+        );
+        assert_eq!(
+            gate(|t| t.regex = OneOrMany(vec![r#"(^|[.!?"]\s)courtesy( of)?\b[^.]*\.?$"#.into()])),
+            owned(&[("courtesy", Anywhere)])
+        );
+        // Before `$`, suffix literals end the key.
+        assert_eq!(
+            gate(|t| t.regex = OneOrMany(vec![r"[a-z]/ ?(ap|afp)$".into()])),
+            owned(&[("/ ap", End), ("/ afp", End), ("/ap", End), ("/afp", End)])
+        );
+        assert_eq!(gate(|t| t.regex = OneOrMany(vec![r"^\s*\w+$".into()])), None);
     }
 
     /// Rules are checked at load but compiled only when a block needs them:

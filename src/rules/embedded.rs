@@ -4,7 +4,7 @@ use super::{Layer, RuleSource};
 const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 pub fn sources() -> Vec<RuleSource> {
-    FILES.iter().map(|(path, text)| RuleSource::new(format!("<built-in>/{path}"), *text)).collect()
+    FILES.iter().map(|(path, text)| RuleSource::builtin(format!("<built-in>/{path}"), *text)).collect()
 }
 
 impl Layer {

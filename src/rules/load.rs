@@ -19,11 +19,20 @@ use crate::markup::shortcode;
 pub struct RuleSource {
     pub path: String,
     pub text: String,
+    /// One of the files compiled into the binary ([`RuleSource::builtin`]):
+    /// their examples are run by the tests and `rules check`, not at every
+    /// start-up. Only the binary's own files get this, whatever a path says.
+    pub(crate) builtin: bool,
 }
 
 impl RuleSource {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        RuleSource { path: path.into(), text: text.into() }
+        RuleSource { path: path.into(), text: text.into(), builtin: false }
+    }
+
+    /// A file compiled into the binary.
+    pub(crate) fn builtin(path: impl Into<String>, text: impl Into<String>) -> Self {
+        RuleSource { builtin: true, ..RuleSource::new(path, text) }
     }
 
     pub(crate) fn is_default(&self) -> bool {
@@ -658,6 +667,7 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
             remove: examples.map(|e| e.remove.clone()).unwrap_or_default(),
             keep: examples.map(|e| e.keep.clone()).unwrap_or_default(),
             location: Location { file, line: eline, column: ecol },
+            builtin: errs.source.builtin,
         },
     })
 }

@@ -2,6 +2,7 @@
 //! `file:line:column` errors, publisher selection, and the compiled rule set
 //! shared read-only by every document.
 
+mod block_index;
 mod category;
 mod condition;
 mod embedded;
@@ -13,8 +14,9 @@ mod parse;
 mod prefilter;
 pub mod schema;
 
+pub use block_index::BlockIndex;
 pub use category::Category;
-pub use condition::{Condition, DEFAULT_MAX_CHARS, InlineMatcher, Keyed};
+pub use condition::{Condition, DEFAULT_MAX_CHARS, Gate, InlineMatcher, Keyed};
 pub use error::{RuleError, RulesError};
 pub use load::{Layer, RuleSource};
 pub use prefilter::{Prefilter, RuleIndex};
@@ -58,6 +60,9 @@ pub struct Examples {
     pub keep: Vec<String>,
     /// Where `examples` is written (the rule's id when it has none).
     pub location: Location,
+    /// The rule is one of the binary's own: its examples run in the tests
+    /// and `rules check`, not when a cleaner is built ([`RuleSet::checked`]).
+    pub(crate) builtin: bool,
 }
 
 /// The one thing a rule matches.
@@ -117,6 +122,8 @@ pub struct Profile {
     pub shortcodes: Vec<usize>,
     pub blocks: Vec<usize>,
     pub inlines: Vec<usize>,
+    /// The block rules that can match a block, in one pass over its key.
+    pub block_index: BlockIndex,
     /// The inline rules that can match a block, in one pass over its text.
     pub inline_index: InlineIndex,
 }
@@ -272,6 +279,7 @@ impl RuleSet {
             shortcodes: Vec::new(),
             blocks: Vec::new(),
             inlines: Vec::new(),
+            block_index: BlockIndex::build(std::iter::empty()),
             inline_index: InlineIndex::build(std::iter::empty()),
         };
         for i in order {
@@ -282,6 +290,10 @@ impl RuleSet {
                 Matcher::Inline(_) => profile.inlines.push(i),
             }
         }
+        profile.block_index = BlockIndex::build(profile.blocks.iter().map(|&i| match &self.rules[i].matcher {
+            Matcher::Block(c) => block_index::Entry::of(c),
+            _ => block_index::Entry::Always,
+        }));
         profile.inline_index = InlineIndex::build(profile.inlines.iter().map(|&i| match &self.rules[i].matcher {
             Matcher::Inline(m) => m.literals.as_deref(),
             _ => None,
