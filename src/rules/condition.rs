@@ -378,6 +378,10 @@ impl LazyRegex {
     pub fn find_ranges(&self, text: &str) -> Vec<std::ops::Range<usize>> {
         let Some(r) = self.get() else { return Vec::new() };
         if r.capture_names().any(|n| n == Some("cut")) {
+            // Groups need the slower engines: only a text that matches at all pays for them.
+            if !r.is_match(text) {
+                return Vec::new();
+            }
             return r
                 .captures_iter(text)
                 .filter_map(|c| c.name("cut"))
