@@ -175,7 +175,7 @@ impl<'a> LiteralsBuilder<'a> {
 }
 
 impl BlockIndex {
-    /// `entries[i]` is what rule *i* brings ([`Entry::of`] its condition).
+    /// `entries[i]` is what rule *i* brings (`Entry::of` its condition).
     pub fn build<'a>(entries: impl IntoIterator<Item = Entry<'a>>) -> BlockIndex {
         let (mut anchored, mut anywhere) = (LiteralsBuilder::default(), LiteralsBuilder::default());
         let mut reversed: Vec<Vec<u8>> = Vec::new();
