@@ -306,6 +306,8 @@ struct Shape {
     headline: bool,
     /// Opens with a list bullet.
     bullet: bool,
+    /// Ends like a sentence ([`ends_sentence`]).
+    ends: bool,
     /// Ends a sentence and has fifteen words or more: article prose.
     prose: bool,
 }
@@ -328,7 +330,7 @@ fn shape<'a>(text: &'a str, words: &mut Vec<&'a str>) -> Shape {
         && !text.contains(". ")
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘'\"“".contains(c));
     let bullet = text.starts_with(['•', '·', '▪', '►', '*', '-', '–', '—']);
-    Shape { chars: text.chars().count(), words: start..words.len(), headline, bullet, prose: ends && count >= 15 }
+    Shape { chars: text.chars().count(), words: start..words.len(), headline, bullet, ends, prose: ends && count >= 15 }
 }
 
 /// How many blocks around `i` (itself included) in an unbroken run have `flag`, as a share of six.
@@ -515,7 +517,6 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             let c = char_stats(text);
             let wc = w.counted.max(1) as f32;
             let (stop, cta) = (w.found[0], w.found[1]);
-            let last = text.chars().last();
             let after = (n - i - 1).max(1) as f32;
             let gap = |j: Option<usize>| {
                 j.map_or(3.0, |j| ((s.chars.max(1) as f32) / (shapes[j].chars.max(1) as f32)).ln().abs().min(3.0))
@@ -530,8 +531,8 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             f[2] = position;
             f[3] = flag(i == 0);
             f[4] = flag(i + 3 >= n);
-            f[5] = flag(last.is_some_and(|c| ".!?…\"”’)".contains(c)));
-            f[6] = flag(last == Some(':'));
+            f[5] = flag(s.ends);
+            f[6] = flag(text.ends_with(':'));
             f[7] = flag(w.url);
             f[8] = flag(w.email);
             f[9] = flag(w.handle);

@@ -22,7 +22,7 @@ use std::io::{self, BufRead, Write};
 
 use serde_json::{Map, Value};
 
-use super::stream::{RecordOutcome, StreamSettings, Summary, stream};
+use super::stream::{RecordOutcome, StreamSettings, Summary, learning_window, stream};
 use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, jsonl_line_limit};
 use crate::{Cleaned, Cleaner, Hints, InputFormat};
@@ -268,31 +268,20 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
             }
         }
     };
+    let size = |(_, line): &(usize, JsonlLine)| match line {
+        JsonlLine::Record(bytes) => bytes.len(),
+        _ => 0,
+    };
     // The learning window: read ahead, learned from, then cleaned like the rest.
-    let mut ahead: std::collections::VecDeque<Result<(usize, JsonlLine), String>> = Default::default();
+    let mut ahead = Default::default();
     let mut hints = base.clone();
     if options.repeated_lines {
-        let mut bytes = 0usize;
-        while ahead.len() < repeated::LEARN_DOCUMENTS && bytes < repeated::LEARN_BYTES {
-            let Some(item) = read() else { break };
-            if let Ok((_, JsonlLine::Record(b))) = &item {
-                bytes += b.len();
-            }
-            let broken = item.is_err();
-            ahead.push_back(item);
-            if broken {
-                break;
-            }
-        }
+        ahead = learning_window(&mut read, size);
         hints.repeated = learn(cleaner, base, &ahead, options);
     }
     let next = || ahead.pop_front().or_else(&mut read);
     let settings =
         StreamSettings { window: options.window, window_bytes: options.window_bytes, fail_fast: options.fail_fast };
-    let size = |(_, line): &(usize, JsonlLine)| match line {
-        JsonlLine::Record(bytes) => bytes.len(),
-        _ => 0,
-    };
     let hints = &hints;
     let mut summary = stream(
         next,

@@ -93,6 +93,32 @@ impl RecordOutcome {
     }
 }
 
+/// The records the repeated-line table is learned from
+/// ([`crate::clean::repeated`]): read ahead from `read` until the window holds
+/// [`LEARN_DOCUMENTS`](crate::clean::repeated::LEARN_DOCUMENTS) records or
+/// [`LEARN_BYTES`](crate::clean::repeated::LEARN_BYTES) of documents (`size`),
+/// or a broken record ends the readable stream. They are then cleaned like the rest.
+pub(crate) fn learning_window<T>(
+    read: &mut impl FnMut() -> Option<Result<T, String>>,
+    size: impl Fn(&T) -> usize,
+) -> std::collections::VecDeque<Result<T, String>> {
+    use crate::clean::repeated::{LEARN_BYTES, LEARN_DOCUMENTS};
+    let mut ahead = std::collections::VecDeque::new();
+    let mut bytes = 0usize;
+    while ahead.len() < LEARN_DOCUMENTS && bytes < LEARN_BYTES {
+        let Some(item) = read() else { break };
+        if let Ok(record) = &item {
+            bytes += size(record);
+        }
+        let broken = item.is_err();
+        ahead.push_back(item);
+        if broken {
+            break;
+        }
+    }
+    ahead
+}
+
 pub(crate) struct StreamSettings {
     /// Records in flight at most.
     pub window: usize,

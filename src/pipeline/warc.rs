@@ -16,7 +16,7 @@ use std::io::{self, BufRead, Read, Write};
 use serde_json::{Map, Value};
 
 use super::jsonl::JsonlOptions;
-use super::stream::{RecordOutcome, StreamSettings, Summary, stream};
+use super::stream::{RecordOutcome, StreamSettings, Summary, learning_window, stream};
 use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WARC_HEAD_PEEK, warc_block_limit};
 use crate::{Cleaner, Hints, InputFormat};
@@ -456,31 +456,20 @@ pub fn clean_warc<R: BufRead, W: Write>(
     };
     // The learning window (`builtin:repeated-line`): read ahead, learned from,
     // then cleaned like the rest, as JSONL does.
-    let mut ahead: std::collections::VecDeque<Result<WarcItem, String>> = Default::default();
+    let size = |item: &WarcItem| match item {
+        WarcItem::Response(r) => r.payload.len(),
+        _ => 0,
+    };
+    let mut ahead = Default::default();
     let mut with_repeated = base.clone();
     if options.repeated_lines {
-        let mut bytes = 0usize;
-        while ahead.len() < repeated::LEARN_DOCUMENTS && bytes < repeated::LEARN_BYTES {
-            let Some(item) = read() else { break };
-            if let Ok(WarcItem::Response(r)) = &item {
-                bytes += r.payload.len();
-            }
-            let broken = item.is_err();
-            ahead.push_back(item);
-            if broken {
-                break;
-            }
-        }
+        ahead = learning_window(&mut read, size);
         with_repeated.repeated = learn(cleaner, base, &ahead, options);
     }
     let base = &with_repeated;
     let next = || ahead.pop_front().or_else(&mut read);
     let settings =
         StreamSettings { window: options.window, window_bytes: options.window_bytes, fail_fast: options.fail_fast };
-    let size = |item: &WarcItem| match item {
-        WarcItem::Response(r) => r.payload.len(),
-        _ => 0,
-    };
     let process = |item: WarcItem| match item {
         WarcItem::Response(r) => clean_response(cleaner, base, &r, options),
         WarcItem::Failed(f) => {
