@@ -6,7 +6,7 @@ keeps only labels keyed by record id and line number, with a hash of the line
 so a changed corpus is detected. Conventions: training/scraped-texts/CONVENTIONS.md.
 
     python3 training/scraped_texts.py select            # writes selection.tsv (fixed, committed)
-    python3 training/scraped_texts.py extend            # appends a second round (batches b7, b8)
+    python3 training/scraped_texts.py extend [ROUND]    # appends round 2 (b7, b8) or 3 (b9-b11)
     python3 training/scraped_texts.py sheet BATCH       # a sheet to label: id, line, ?, text
     python3 training/scraped_texts.py finish SHEET BATCH  # checks a filled sheet, writes labels/BATCH.tsv
     python3 training/scraped_texts.py check             # every label file against the corpus
@@ -35,9 +35,12 @@ CATEGORIES = [
 ]
 PER_PUBLISHER = 5
 BATCHES = 6
-# The second round: up to this many more texts of each publisher, in these batches.
-MORE_PER_PUBLISHER = 3
-MORE_BATCHES = ["b7", "b8"]
+# Later rounds: (texts of each publisher already taken before it, up to this
+# many more, in these batches). Round 1 is `select`.
+ROUNDS = {
+    2: (PER_PUBLISHER, 3, ["b7", "b8"]),
+    3: (PER_PUBLISHER + 3, 4, ["b9", "b10", "b11"]),
+}
 
 
 def sha(line):
@@ -87,22 +90,25 @@ def select():
     print("%d texts from %d publishers" % (len(rows), len(domains)))
 
 
-def extend():
+def extend(round_=2):
     """Appends the next texts of each publisher (by the same hash order, so the
-    first round is unchanged) in new batches; each keeps its publisher's split."""
+    earlier rounds are unchanged) in new batches; each keeps its publisher's split."""
+    if round_ not in ROUNDS:
+        sys.exit("no round %r: rounds are %s" % (round_, ", ".join(map(str, ROUNDS))))
+    skip, more_per_publisher, batches = ROUNDS[round_]
     records = corpus()
     chosen = {r["id"] for r in selection()}
-    if any(r["batch"] in MORE_BATCHES for r in selection()):
-        sys.exit("selection.tsv already holds batches %s" % ", ".join(MORE_BATCHES))
+    if any(r["batch"] in batches for r in selection()):
+        sys.exit("selection.tsv already holds batches %s" % ", ".join(batches))
     by_domain = collections.defaultdict(list)
     for r in records.values():
         by_domain[r["domain"]].append(r["id"])
     rows = []
     for n, d in enumerate(sorted(by_domain)):
         ids = sorted(by_domain[d], key=lambda i: hashlib.sha256(i.encode()).hexdigest())
-        more = [i for i in ids[PER_PUBLISHER:PER_PUBLISHER + MORE_PER_PUBLISHER] if i not in chosen]
+        more = [i for i in ids[skip:skip + more_per_publisher] if i not in chosen]
         for i in more:
-            rows.append((i, d, split_of(d), MORE_BATCHES[n % len(MORE_BATCHES)]))
+            rows.append((i, d, split_of(d), batches[n % len(batches)]))
     with open(SELECTION, "a", encoding="utf-8") as f:
         for r in rows:
             f.write("\t".join(r) + "\n")
@@ -239,7 +245,7 @@ if __name__ == "__main__":
     if cmd[0] == "select":
         select()
     elif cmd[0] == "extend":
-        extend()
+        extend(int(cmd[1]) if len(cmd) > 1 else 2)
     elif cmd[0] == "sheet" and len(cmd) == 2:
         sheet(cmd[1])
     elif cmd[0] == "finish" and len(cmd) == 3:
