@@ -42,31 +42,53 @@ pub const MIN_SHARE_ONE_WORD: f64 = 0.5;
 /// or a paragraph, not a page.
 const MAX_CHARS: usize = 1_000;
 
-/// The key of a block: its text folded to lower case with spaces collapsed,
-/// hashed (FNV-1a: the same on every machine and run).
-pub fn line_key(text: &str) -> Option<u64> {
-    key_and_words(text).map(|(k, _)| k)
+/// What a block is counted and recognised by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockKeys {
+    /// The text folded to lower case with spaces collapsed, hashed (FNV-1a:
+    /// the same on every machine and run).
+    pub exact: u64,
+    /// More than one word (see [`MIN_SHARE_ONE_WORD`]).
+    pub several_words: bool,
 }
 
-/// [`line_key`] and whether the block is more than one word.
-fn key_and_words(text: &str) -> Option<(u64, bool)> {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
+/// The keys of a block; `None` for an empty block or one over [`MAX_CHARS`].
+pub fn block_keys(text: &str) -> Option<BlockKeys> {
+    let mut exact = Fnv(0xcbf2_9ce4_8422_2325);
     let mut chars = 0usize;
     let mut words = 0usize;
     for word in text.split_whitespace() {
-        words += 1;
-        if chars > 0 {
-            h = (h ^ u64::from(b' ')).wrapping_mul(0x0100_0000_01b3);
+        if words > 0 {
+            exact.byte(b' ');
         }
+        words += 1;
         for c in word.chars().flat_map(char::to_lowercase) {
             chars += 1;
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-            }
+            exact.char(c);
         }
     }
-    (chars > 0 && chars <= MAX_CHARS).then_some((h, words > 1))
+    (chars > 0 && chars <= MAX_CHARS).then_some(BlockKeys { exact: exact.0, several_words: words > 1 })
+}
+
+/// The exact key of a block (see [`BlockKeys::exact`]).
+pub fn line_key(text: &str) -> Option<u64> {
+    block_keys(text).map(|k| k.exact)
+}
+
+/// FNV-1a, 64 bits.
+struct Fnv(u64);
+
+impl Fnv {
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+
+    fn char(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            self.byte(b);
+        }
+    }
 }
 
 /// The site a document belongs to: its URL's host without `www.`; documents
@@ -83,12 +105,31 @@ pub struct Learner {
     counts: HashMap<String, HashMap<u64, (u32, bool)>>,
 }
 
+/// A document whose text is mostly in blocks its domain's documents already
+/// had (at least this share of its characters) is a copy, not counted.
+const COPY_SHARE: f64 = 0.8;
+
 impl Learner {
-    /// One document's kept blocks (each key counted once per document).
+    /// One document's kept blocks (each key counted once per document). A
+    /// copy of an earlier document (crawls fetch a story twice; print and AMP
+    /// versions) is not counted: its article would look repeated and leave
+    /// every copy.
     pub fn observe<'a>(&mut self, domain: &str, blocks: impl IntoIterator<Item = &'a str>) {
-        *self.documents.entry(domain.to_owned()).or_default() += 1;
-        let keys: HashMap<u64, bool> = blocks.into_iter().filter_map(key_and_words).collect();
         let counts = self.counts.entry(domain.to_owned()).or_default();
+        let mut keys: HashMap<u64, bool> = HashMap::new();
+        let (mut chars, mut seen_chars) = (0usize, 0usize);
+        for block in blocks {
+            let Some(k) = block_keys(block) else { continue };
+            chars += block.len();
+            if counts.contains_key(&k.exact) {
+                seen_chars += block.len();
+            }
+            keys.insert(k.exact, k.several_words);
+        }
+        if chars > 0 && seen_chars as f64 >= chars as f64 * COPY_SHARE {
+            return;
+        }
+        *self.documents.entry(domain.to_owned()).or_default() += 1;
         for (k, several) in keys {
             counts.entry(k).or_insert((0, several)).0 += 1;
         }
@@ -137,6 +178,11 @@ impl RepeatedLines {
         self.by_domain.get(domain)
     }
 
+    /// Whether `text` is one of `keys` (a domain's, from [`Self::of`]).
+    pub fn holds(keys: &HashSet<u64>, text: &str) -> bool {
+        line_key(text).is_some_and(|k| keys.contains(&k))
+    }
+
     /// How many distinct repeated blocks were found, over all domains.
     pub fn len(&self) -> usize {
         self.by_domain.values().map(HashSet::len).sum()
@@ -178,6 +224,23 @@ mod tests {
         assert!(repeated.contains(&line_key("Sign up for our weekly health newsletter").unwrap()));
         assert!(!repeated.contains(&line_key("References").unwrap()), "a one-word block needs half the stories");
         assert_eq!(repeated.len(), 1);
+    }
+
+    #[test]
+    fn copies_of_a_story_do_not_make_it_repeated() {
+        let mut l = Learner::default();
+        let story = "The council voted on Tuesday to close the road after residents said it had become dangerous.";
+        for _ in 0..3 {
+            l.observe("a.example", [story, "Subscribe to A for FREE"]);
+        }
+        for i in 0..3 {
+            let other = format!("Another story, number {i}, about something else that happened this week.");
+            l.observe("a.example", [other.as_str(), "Subscribe to A for FREE"]);
+        }
+        let r = l.finish();
+        let repeated = r.of("a.example").unwrap();
+        assert!(!RepeatedLines::holds(repeated, story), "three copies are one document");
+        assert!(RepeatedLines::holds(repeated, "Subscribe to A for FREE"));
     }
 
     #[test]
