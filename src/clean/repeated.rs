@@ -52,7 +52,7 @@ pub struct BlockKeys {
     pub several_words: bool,
 }
 
-/// The keys of a block; `None` for an empty block or one over [`MAX_CHARS`].
+/// The keys of a block; `None` for an empty block or one over 1,000 characters (never counted).
 pub fn block_keys(text: &str) -> Option<BlockKeys> {
     let mut exact = Fnv(0xcbf2_9ce4_8422_2325);
     let mut chars = 0usize;
