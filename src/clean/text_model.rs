@@ -556,10 +556,7 @@ fn char_stats(text: &str) -> CharStats {
             let ends = |(&p, &c): (&u8, &u8)| {
                 u8::from(c == b' ') & (u8::from(p == b'.') | u8::from(p == b'?') | u8::from(p == b'!'))
             };
-            from.chunks(255)
-                .zip(to.chunks(255))
-                .map(|(a, b)| usize::from(a.iter().zip(b).map(ends).fold(0u8, |n, x| n + x)))
-                .sum()
+            from.chunks(255).zip(to.chunks(255)).map(|(a, b)| usize::from(a.iter().zip(b).map(ends).sum::<u8>())).sum()
         },
         separators: memchr::memchr(b'|', bytes).is_some()
             || memchr::memmem::find(bytes, b" - ").is_some()
@@ -829,7 +826,9 @@ impl Complete {
                 // Below 15 at every level of a tree of depth four at most; the mask says so to the compiler.
                 let (feature, threshold) = tree.splits[at & 15];
                 // `!(a <= b)`, not `a > b`: a NaN goes right, as in the walk.
-                at = 2 * at + 1 + usize::from(!(f[usize::from(feature)] <= threshold));
+                #[allow(clippy::neg_cmp_op_on_partial_ord)]
+                let right = !(f[usize::from(feature)] <= threshold);
+                at = 2 * at + 1 + usize::from(right);
             }
             z += tree.leaves[(at - ((1 << DEPTH) - 1)) & 15];
         }
