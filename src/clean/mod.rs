@@ -222,7 +222,7 @@ fn block_pass(
 /// Removes the blocks repeated across the document's site.
 fn repeated_pass(blocks: &mut [Option<Block>], keys: &std::collections::HashSet<u64>, removals: &mut Vec<Removal>) {
     for (index, slot) in blocks.iter_mut().enumerate() {
-        if !slot.as_ref().is_some_and(|b| repeated::RepeatedLines::holds(keys, &b.text)) {
+        if !slot.as_ref().and_then(|b| repeated::line_key(&b.text)).is_some_and(|k| keys.contains(&k)) {
             continue;
         }
         let Some(block) = slot.take() else { continue };

@@ -42,53 +42,32 @@ pub const MIN_SHARE_ONE_WORD: f64 = 0.5;
 /// or a paragraph, not a page.
 const MAX_CHARS: usize = 1_000;
 
-/// What a block is counted and recognised by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BlockKeys {
-    /// The text folded to lower case with spaces collapsed, hashed (FNV-1a:
-    /// the same on every machine and run).
-    pub exact: u64,
-    /// More than one word (see [`MIN_SHARE_ONE_WORD`]).
-    pub several_words: bool,
+/// The key of a block: its text folded to lower case with spaces collapsed,
+/// hashed (FNV-1a: the same on every machine and run).
+pub fn line_key(text: &str) -> Option<u64> {
+    key_and_words(text).map(|(k, _)| k)
 }
 
-/// The keys of a block; `None` for an empty block or one over 1,000 characters (never counted).
-pub fn block_keys(text: &str) -> Option<BlockKeys> {
-    let mut exact = Fnv(0xcbf2_9ce4_8422_2325);
+/// [`line_key`] and whether the block is more than one word (see
+/// [`MIN_SHARE_ONE_WORD`]).
+fn key_and_words(text: &str) -> Option<(u64, bool)> {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
     let mut chars = 0usize;
     let mut words = 0usize;
     for word in text.split_whitespace() {
         if words > 0 {
-            exact.byte(b' ');
+            h = (h ^ u64::from(b' ')).wrapping_mul(0x0100_0000_01b3);
         }
         words += 1;
         for c in word.chars().flat_map(char::to_lowercase) {
             chars += 1;
-            exact.char(c);
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
         }
     }
-    (chars > 0 && chars <= MAX_CHARS).then_some(BlockKeys { exact: exact.0, several_words: words > 1 })
-}
-
-/// The exact key of a block (see [`BlockKeys::exact`]).
-pub fn line_key(text: &str) -> Option<u64> {
-    block_keys(text).map(|k| k.exact)
-}
-
-/// FNV-1a, 64 bits.
-struct Fnv(u64);
-
-impl Fnv {
-    fn byte(&mut self, b: u8) {
-        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-
-    fn char(&mut self, c: char) {
-        let mut buf = [0u8; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            self.byte(b);
-        }
-    }
+    (chars > 0 && chars <= MAX_CHARS).then_some((h, words > 1))
 }
 
 /// The site a document belongs to: its URL's host without `www.`; documents
@@ -106,7 +85,7 @@ pub struct Learner {
 }
 
 /// A document whose text is mostly in blocks its domain's documents already
-/// had (at least this share of its characters) is a copy, not counted.
+/// had (at least this share of its bytes) is a copy, not counted.
 const COPY_SHARE: f64 = 0.8;
 
 impl Learner {
@@ -117,16 +96,16 @@ impl Learner {
     pub fn observe<'a>(&mut self, domain: &str, blocks: impl IntoIterator<Item = &'a str>) {
         let counts = self.counts.entry(domain.to_owned()).or_default();
         let mut keys: HashMap<u64, bool> = HashMap::new();
-        let (mut chars, mut seen_chars) = (0usize, 0usize);
+        let (mut bytes, mut seen_bytes) = (0usize, 0usize);
         for block in blocks {
-            let Some(k) = block_keys(block) else { continue };
-            chars += block.len();
-            if counts.contains_key(&k.exact) {
-                seen_chars += block.len();
+            let Some((k, several)) = key_and_words(block) else { continue };
+            bytes += block.len();
+            if counts.contains_key(&k) {
+                seen_bytes += block.len();
             }
-            keys.insert(k.exact, k.several_words);
+            keys.insert(k, several);
         }
-        if chars > 0 && seen_chars as f64 >= chars as f64 * COPY_SHARE {
+        if bytes > 0 && seen_bytes as f64 >= bytes as f64 * COPY_SHARE {
             return;
         }
         *self.documents.entry(domain.to_owned()).or_default() += 1;
@@ -176,11 +155,6 @@ impl RepeatedLines {
     /// The repeated blocks of one domain.
     pub fn of(&self, domain: &str) -> Option<&HashSet<u64>> {
         self.by_domain.get(domain)
-    }
-
-    /// Whether `text` is one of `keys` (a domain's, from [`Self::of`]).
-    pub fn holds(keys: &HashSet<u64>, text: &str) -> bool {
-        line_key(text).is_some_and(|k| keys.contains(&k))
     }
 
     /// How many distinct repeated blocks were found, over all domains.
@@ -239,8 +213,8 @@ mod tests {
         }
         let r = l.finish();
         let repeated = r.of("a.example").unwrap();
-        assert!(!RepeatedLines::holds(repeated, story), "three copies are one document");
-        assert!(RepeatedLines::holds(repeated, "Subscribe to A for FREE"));
+        assert!(!repeated.contains(&line_key(story).unwrap()), "three copies are one document");
+        assert!(repeated.contains(&line_key("Subscribe to A for FREE").unwrap()));
     }
 
     #[test]
