@@ -13,13 +13,15 @@ declutter's release build (`declutter clean --quiet --output-dir`); ARGS after
 """
 
 import collections
-import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scraped_texts import split_of  # noqa: E402  (one split hash for both sets)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -32,10 +34,6 @@ BIN = os.path.join(ROOT, "target", "release", "declutter")
 def host_of(url):
     h = (urllib.parse.urlsplit(url).hostname or "").lower()
     return h[4:] if h.startswith("www.") else h
-
-
-def split_of(host):
-    return "validate" if int(hashlib.sha256(host.encode()).hexdigest(), 16) % 3 == 0 else "tune"
 
 
 def select():
