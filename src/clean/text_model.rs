@@ -478,9 +478,9 @@ fn word_stats(words: &[&str]) -> WordStats {
         }
         st.handle |= matches!(first, Some(b'@' | b'#')) && w.len() > 1;
         st.slash_credit |= *w == "/";
-        // An ASCII word is trimmed byte by byte and looked up ignoring case,
+        // An ASCII word is trimmed byte by byte and read ignoring case,
         // without a copy; any other word goes through the Unicode case mapping.
-        let bits = if ascii {
+        let t: &[u8] = if ascii {
             let (mut from, mut to) = (0, bytes.len());
             while from < to && !bytes[from].is_ascii_alphanumeric() {
                 from += 1;
@@ -488,35 +488,23 @@ fn word_stats(words: &[&str]) -> WordStats {
             while to > from && !bytes[to - 1].is_ascii_alphanumeric() {
                 to -= 1;
             }
-            let Some(t) = bytes.get(from..to).filter(|t| !t.is_empty()) else { continue };
-            if t.len() >= 6 {
-                st.copyright |= (t.len() >= 9 && t.windows(9).any(|x| x.eq_ignore_ascii_case(b"copyright")))
-                    || (rights && t.eq_ignore_ascii_case(b"reserved"));
-                rights = t.eq_ignore_ascii_case(b"rights");
-            } else {
-                rights = false;
-            }
-            WORDS.get(t)
+            &bytes[from..to]
         } else {
-            let t = w.trim_matches(|c: char| !c.is_alphanumeric());
-            if t.is_empty() {
-                continue;
-            }
             buf.clear();
-            if t.is_ascii() {
-                buf.push_str(t);
-                buf.make_ascii_lowercase();
-            } else {
-                buf.extend(t.chars().flat_map(char::to_lowercase));
-            }
-            if buf.len() >= 6 {
-                st.copyright |= (buf.len() >= 9 && buf.contains("copyright")) || (rights && buf == "reserved");
-                rights = buf == "rights";
-            } else {
-                rights = false;
-            }
-            WORDS.get(buf.as_bytes())
+            buf.extend(w.trim_matches(|c: char| !c.is_alphanumeric()).chars().flat_map(char::to_lowercase));
+            buf.as_bytes()
         };
+        if t.is_empty() {
+            continue;
+        }
+        if t.len() >= 6 {
+            st.copyright |= (t.len() >= 9 && t.windows(9).any(|x| x.eq_ignore_ascii_case(b"copyright")))
+                || (rights && t.eq_ignore_ascii_case(b"reserved"));
+            rights = t.eq_ignore_ascii_case(b"rights");
+        } else {
+            rights = false;
+        }
+        let bits = WORDS.get(t);
         if st.counted == 0 {
             st.first_bits = bits;
         }
