@@ -101,7 +101,11 @@ impl InlineIndex {
 /// KELVIN SIGN and LONG S match `k` and `s` in a case-insensitive regex;
 /// the ASCII automaton sees them as those letters.
 fn fold_to_ascii(text: &str) -> Cow<'_, str> {
-    if text.contains(['\u{212A}', '\u{17F}']) {
+    // Searched as bytes, with searchers built once: a `char` pattern decodes
+    // every character of every block.
+    static FINDERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| ["\u{212A}", "\u{17F}"].map(|c| memchr::memmem::Finder::new(c.as_bytes())));
+    if !text.is_ascii() && FINDERS.iter().any(|f| f.find(text.as_bytes()).is_some()) {
         Cow::Owned(text.replace('\u{212A}', "k").replace('\u{17F}', "s"))
     } else {
         Cow::Borrowed(text)
