@@ -556,10 +556,7 @@ fn char_stats(text: &str) -> CharStats {
             let ends = |(&p, &c): (&u8, &u8)| {
                 u8::from(c == b' ') & (u8::from(p == b'.') | u8::from(p == b'?') | u8::from(p == b'!'))
             };
-            from.chunks(255)
-                .zip(to.chunks(255))
-                .map(|(a, b)| usize::from(a.iter().zip(b).map(ends).fold(0u8, |n, x| n + x)))
-                .sum()
+            from.chunks(255).zip(to.chunks(255)).map(|(a, b)| usize::from(a.iter().zip(b).map(ends).sum::<u8>())).sum()
         },
         separators: memchr::memchr(b'|', bytes).is_some()
             || memchr::memmem::find(bytes, b" - ").is_some()
@@ -828,8 +825,8 @@ impl Complete {
             for _ in 0..DEPTH {
                 // Below 15 at every level of a tree of depth four at most; the mask says so to the compiler.
                 let (feature, threshold) = tree.splits[at & 15];
-                // `!(a <= b)`, not `a > b`: a NaN goes right, as in the walk.
-                at = 2 * at + 1 + usize::from(!(f[usize::from(feature)] <= threshold));
+                // Left (+1) when at most the threshold, else right (+2): a NaN goes right, as in the walk.
+                at = 2 * at + 2 - usize::from(f[usize::from(feature)] <= threshold);
             }
             z += tree.leaves[(at - ((1 << DEPTH) - 1)) & 15];
         }
