@@ -188,7 +188,7 @@ fn block_pass(
         let Some(block) = &blocks[index] else {
             continue;
         };
-        if block.text.chars().filter(|c| !c.is_whitespace()).nth(longest).is_some() {
+        if more_non_space_chars(&block.text, longest) {
             continue;
         }
         let keyed = Keyed::new(&block.text);
@@ -217,6 +217,31 @@ fn block_pass(
             take_block(blocks, next, rule, Some(Side::Next), removals);
         }
     }
+}
+
+/// Whether `text` has more than `limit` characters other than whitespace:
+/// counted on bytes (a character is a byte that is no continuation byte),
+/// decoding only the lead bytes of non-ASCII whitespace (U+0085, U+00A0,
+/// U+1680, U+2000–U+3000), and only when the text has more bytes than `limit`.
+fn more_non_space_chars(text: &str, limit: usize) -> bool {
+    if text.len() <= limit {
+        return false;
+    }
+    let mut count = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let counts = match b {
+            b' ' | b'\t'..=b'\r' | 0x80..=0xBF => false,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                text.get(i..).and_then(|r| r.chars().next()).is_some_and(|c| !c.is_whitespace())
+            }
+            _ => true,
+        };
+        count += usize::from(counts);
+        if count > limit {
+            return true;
+        }
+    }
+    false
 }
 
 /// Removes the blocks repeated across the document's site.

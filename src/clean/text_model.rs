@@ -813,10 +813,8 @@ impl Complete {
             for _ in 0..DEPTH {
                 // Below 15 at every level of a tree of depth four at most; the mask says so to the compiler.
                 let (feature, threshold) = tree.splits[at & 15];
-                // `!(a <= b)`, not `a > b`: a NaN goes right, as in the walk.
-                #[allow(clippy::neg_cmp_op_on_partial_ord)]
-                let right = !(f[usize::from(feature)] <= threshold);
-                at = 2 * at + 1 + usize::from(right);
+                // Left (+1) when at most the threshold, else right (+2): a NaN goes right, as in the walk.
+                at = 2 * at + 2 - usize::from(f[usize::from(feature)] <= threshold);
             }
             z += tree.leaves[(at - ((1 << DEPTH) - 1)) & 15];
         }

@@ -200,20 +200,38 @@ impl InlineMatcher {
     }
 }
 
-/// Literal text every match of `pattern` holds, lower-cased ASCII: for each
-/// branch of a top-level alternation, the literal runs of its top-level
-/// sequence (each run is in every match of the branch; the index picks the
-/// rarest). `None` when some branch has no such run, so the rule must be
-/// tried on every block.
+/// Literal text every match of `pattern` holds, as alternatives: every match
+/// holds all the runs of at least one of them (the index picks the rarest
+/// run of each). A top-level alternation gives one alternative per branch;
+/// a branch's sequence gives its literal runs (lower-cased ASCII, and
+/// characters without other cases), and when it has an alternation among
+/// its pieces (`\s+(?:Related|Read more)`, or the one left after the parser
+/// lifts a common `^` out of every branch) one alternative per branch of
+/// that, each with the sequence's own runs. `None` when some alternative has
+/// no run, so the rule must be tried on every block.
 fn required_literals(pattern: &str) -> Option<Vec<Vec<String>>> {
     // Parsed case-sensitively, so literals are the pattern's own text rather
     // than classes of case variants; the search then ignores ASCII case.
     let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
-    let branches: Vec<&Hir> = match unwrap_captures(&hir).kind() {
-        HirKind::Alternation(alts) => alts.iter().map(unwrap_captures).collect(),
-        _ => vec![unwrap_captures(&hir)],
+    alternatives(&hir, 0)
+}
+
+/// At most this many alternatives for one rule, and nested this deep.
+const MAX_ALTERNATIVES: usize = 64;
+const MAX_NESTING: usize = 4;
+
+fn alternatives(hir: &Hir, depth: usize) -> Option<Vec<Vec<String>>> {
+    let HirKind::Alternation(branches) = unwrap_captures(hir).kind() else {
+        return sequence(hir, depth);
     };
-    branches.into_iter().map(literal_runs).collect()
+    let mut out = Vec::new();
+    for branch in branches {
+        out.extend(sequence(branch, depth)?);
+        if out.len() > MAX_ALTERNATIVES {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 fn unwrap_captures(mut hir: &Hir) -> &Hir {
@@ -223,32 +241,53 @@ fn unwrap_captures(mut hir: &Hir) -> &Hir {
     hir
 }
 
-/// The ASCII literal runs of one branch's top-level sequence; `None` if it has none.
-fn literal_runs(branch: &Hir) -> Option<Vec<String>> {
-    let pieces: Vec<&Hir> = match branch.kind() {
-        HirKind::Concat(items) => items.iter().map(unwrap_captures).collect(),
-        _ => vec![branch],
-    };
+/// The pieces of a sequence, with nested sequences and groups spliced in
+/// (their text is contiguous in every match all the same).
+fn pieces<'h>(hir: &'h Hir, out: &mut Vec<&'h Hir>) {
+    match unwrap_captures(hir).kind() {
+        HirKind::Concat(items) => items.iter().for_each(|item| pieces(item, out)),
+        _ => out.push(unwrap_captures(hir)),
+    }
+}
+
+/// One sequence's alternatives (see [`required_literals`]); `None` if it has none.
+fn sequence(branch: &Hir, depth: usize) -> Option<Vec<Vec<String>>> {
+    let mut items = Vec::new();
+    pieces(branch, &mut items);
     let mut runs = Vec::new();
     let mut current: Vec<u8> = Vec::new();
-    for piece in pieces {
+    let mut nested = None;
+    for piece in items {
         match piece.kind() {
-            HirKind::Literal(lit) => {
-                for &b in lit.0.iter() {
-                    // A non-ASCII letter matches its other cases, which an
-                    // ASCII-case-insensitive search would miss: it ends a run.
-                    if b.is_ascii() {
-                        current.push(b.to_ascii_lowercase());
-                    } else if !current.is_empty() {
+            HirKind::Literal(lit) => match std::str::from_utf8(&lit.0) {
+                Ok(text) => {
+                    for c in text.chars() {
+                        // A letter with other cases matches them in a
+                        // case-insensitive regex, which a byte search would
+                        // miss (an ASCII one is searched ignoring case).
+                        if c.is_ascii() {
+                            current.push(c.to_ascii_lowercase() as u8);
+                        } else if caseless(c) {
+                            current.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                        } else if !current.is_empty() {
+                            runs.push(std::mem::take(&mut current));
+                        }
+                    }
+                }
+                Err(_) => {
+                    if !current.is_empty() {
                         runs.push(std::mem::take(&mut current));
                     }
                 }
-            }
+            },
             // Zero-width assertions neither add text nor separate it.
             HirKind::Look(_) => {}
-            _ => {
+            kind => {
                 if !current.is_empty() {
                     runs.push(std::mem::take(&mut current));
+                }
+                if nested.is_none() && depth < MAX_NESTING && matches!(kind, HirKind::Alternation(_)) {
+                    nested = alternatives(piece, depth + 1);
                 }
             }
         }
@@ -257,7 +296,22 @@ fn literal_runs(branch: &Hir) -> Option<Vec<String>> {
         runs.push(current);
     }
     let runs: Vec<String> = runs.into_iter().filter_map(|r| String::from_utf8(r).ok()).collect();
-    (!runs.is_empty()).then_some(runs)
+    match nested {
+        Some(nested) => Some(
+            nested
+                .into_iter()
+                .map(|alternative| runs.iter().cloned().chain(alternative).collect::<Vec<String>>())
+                .collect(),
+        ),
+        None => (!runs.is_empty()).then(|| vec![runs]),
+    }
+}
+
+/// A character a case-insensitive regex matches only as itself (`©`, `–`):
+/// its simple case folding has no other member.
+fn caseless(c: char) -> bool {
+    let mut class = regex_syntax::hir::ClassUnicode::new([regex_syntax::hir::ClassUnicodeRange::new(c, c)]);
+    class.try_case_fold_simple().is_ok() && class.ranges().iter().map(|r| r.len()).sum::<usize>() == 1
 }
 
 /// Literals one of which every match of `hir` holds, for each branch of a
@@ -518,6 +572,17 @@ mod tests {
         assert_eq!(runs(r"a+|b"), None, "one branch has no literal");
         assert_eq!(runs("Élèves x"), lit(&[&["l", "ves x"]]), "non-ASCII letters split runs");
         assert_eq!(runs(&literal_pattern("it's")), lit(&[&["it", "s"]]));
+        // A lifted `^`, a nested alternation, a group: one alternative per inner branch.
+        assert_eq!(runs("(?-i)^By x|^Von y"), lit(&[&["by x"], &["von y"]]));
+        assert_eq!(
+            runs(r"[.!?](?P<cut>\s+(?:Related|READ MORE)\b.*|\s+Read more:\s.*)$"),
+            lit(&[&["related"], &["read more"], &["read more:"]])
+        );
+        assert_eq!(runs(r"y(?:ab|c+)"), lit(&[&["y"]]), "an inner branch without a literal: the sequence's own");
+        assert_eq!(runs(r"(?:ab|c+)"), None);
+        // A character without other cases is literal text; one with them is not.
+        assert_eq!(runs(r"\s*©\s*\w+$"), lit(&[&["©"]]));
+        assert_eq!(runs("Ünter"), lit(&[&["nter"]]));
     }
 
     #[test]
