@@ -26,7 +26,7 @@ def run(records, extra):
     res = subprocess.run([BIN, "clean", "--jsonl", "--report", "-q", "-"] + extra, input=inp.encode(), capture_output=True)
     if res.returncode not in (0, 1):
         raise SystemExit(res.stderr.decode())
-    return [json.loads(l) for l in res.stdout.decode().splitlines()]
+    return [json.loads(l) for l in res.stdout.split(b"\n") if l.strip()]
 
 
 def removed_lines(out):
