@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example train_text_model            # features + train
 //! cargo run --release --example train_text_model -- train   # from the committed features only
+//! cargo run --release --example train_text_model -- sweep   # article-loss shares, out of fold on tune
 //! ```
 //!
 //! `features` reads the corpus (`../shared/datasets/scraped-texts/corpus.jsonl`,
@@ -183,9 +184,38 @@ fn train() {
     }
 }
 
+/// What each article-loss share would give on tune, out of fold (rules and
+/// scorer together, per block): how [`text_model::ARTICLE_LOSS`] is chosen,
+/// without looking at validate.
+fn sweep() {
+    let rows = rows();
+    // The shipped model's parameters; when the features changed (it no longer
+    // loads), the ones cross-validation chose last.
+    let params = text_model::TextModel::shipped().map_or(
+        text_model::TreeParams { rounds: 150, depth: 4, learning_rate: 0.1, lambda: 1.0, min_weight: 2.0 },
+        |m| m.params,
+    );
+    let scored = text_model::out_of_fold(&rows, params);
+    let boiler = scored.iter().filter(|(_, r)| r.boilerplate).count().max(1);
+    let article = scored.len() - boiler;
+    eprintln!("article loss | threshold | boilerplate blocks removed | article blocks kept (tune, out of fold)");
+    for loss in [0.002, 0.003, 0.004, 0.005, 0.006, 0.008, 0.010, 0.015] {
+        let t = text_model::threshold_at(&scored, loss);
+        let removed = |r: &text_model::Row, s: f32| r.ruled || s >= t;
+        let hit = scored.iter().filter(|(s, r)| r.boilerplate && removed(r, *s)).count();
+        let lost = scored.iter().filter(|(s, r)| !r.boilerplate && removed(r, *s)).count();
+        eprintln!(
+            "{loss:.3} | {t:.4} | {:.1} % | {:.2} %",
+            100.0 * hit as f64 / boiler as f64,
+            100.0 - 100.0 * lost as f64 / article.max(1) as f64
+        );
+    }
+}
+
 fn main() {
     match std::env::args().nth(1).as_deref() {
         Some("features") => features(),
+        Some("sweep") => sweep(),
         Some("train") => train(),
         Some("check") => {
             let shipped = read(&root().join("src/clean/text_model.json"));
@@ -200,7 +230,7 @@ fn main() {
             train();
         }
         Some(other) => {
-            eprintln!("unknown command {other:?}: features, train, check, or nothing for both");
+            eprintln!("unknown command {other:?}: features, train, check, sweep, or nothing for features and train");
             std::process::exit(2);
         }
     }

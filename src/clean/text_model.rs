@@ -13,7 +13,7 @@ use std::sync::{LazyLock, OnceLock};
 use serde::{Deserialize, Serialize};
 
 /// The features, in order: names as the model file lists them.
-pub const FEATURES: [&str; 48] = [
+pub const FEATURES: [&str; 55] = [
     "log_chars",
     "log_words",
     "position",
@@ -62,6 +62,13 @@ pub const FEATURES: [&str; 48] = [
     "organisation_intro",
     "starts_about",
     "starts_quote",
+    "glued_colon",
+    "label_colon",
+    "person_intro",
+    "trailing_caps",
+    "caption_words",
+    "on_topic",
+    "reference_like",
 ];
 
 /// Number of features.
@@ -256,11 +263,57 @@ const LEXICONS: [&[&str]; 6] = [
     ],
 ];
 
+/// Words of a photo's caption: where people stand in the picture and what
+/// they are doing in it ("… (L) speaks during …", "… poses for a portrait").
+const CAPTION: &[&str] = &[
+    "pictured",
+    "poses",
+    "posing",
+    "stands",
+    "standing",
+    "sits",
+    "seated",
+    "sitting",
+    "speaks",
+    "speaking",
+    "walks",
+    "walking",
+    "wearing",
+    "wears",
+    "waits",
+    "waiting",
+    "holds",
+    "holding",
+    "gestures",
+    "arrives",
+    "looks",
+    "listens",
+    "l",
+    "r",
+    "c",
+    "left",
+    "right",
+    "center",
+    "centre",
+    "background",
+    "foreground",
+    "photographed",
+    "portrait",
+    "seen",
+    "shown",
+    "depicted",
+    "attends",
+    "participates",
+    "lined",
+    "outside",
+    "during",
+];
+
 /// Every listed word with its lists as bits: 0 [`STOPWORDS`], 1 [`CTA`],
-/// 2 + k [`LEXICONS`]`[k]`.
+/// 2 + k [`LEXICONS`]`[k]`, 8 [`CAPTION`].
 static WORDS: LazyLock<WordTable> = LazyLock::new(|| {
     let mut table = WordTable { keys: vec![[0; 2]; WordTable::SLOTS], meta: vec![(0, 0); WordTable::SLOTS] };
-    let lists = [STOPWORDS, CTA].into_iter().chain(LEXICONS);
+    let lists = [STOPWORDS, CTA].into_iter().chain(LEXICONS).chain([CAPTION]);
     for (bit, list) in lists.enumerate() {
         for w in list {
             table.add(w.as_bytes(), 1 << bit);
@@ -277,13 +330,13 @@ struct WordTable {
     /// The words' keys ([`WordTable::key`]).
     keys: Vec<[u64; 2]>,
     /// (length, bits) of each slot; length 0 is an empty slot.
-    meta: Vec<(u8, u8)>,
+    meta: Vec<(u8, u16)>,
 }
 
 impl WordTable {
     /// Bytes of the longest listed word or more (the lists' longest has 15).
     const LONGEST: usize = 16;
-    const SLOTS: usize = 512;
+    const SLOTS: usize = 1024;
 
     /// A word of at most [`Self::LONGEST`] bytes, ASCII letters lower-cased,
     /// as two little-endian integers, zero-padded.
@@ -297,10 +350,10 @@ impl WordTable {
 
     fn slot(key: [u64; 2], len: usize) -> usize {
         let mixed = key[0] ^ key[1].rotate_left(29) ^ len as u64;
-        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOTS.trailing_zeros())) as usize
     }
 
-    fn add(&mut self, word: &[u8], bit: u8) {
+    fn add(&mut self, word: &[u8], bit: u16) {
         let (key, len) = (Self::key(word), word.len() as u8);
         let mut at = Self::slot(key, word.len());
         loop {
@@ -318,7 +371,7 @@ impl WordTable {
 
     /// The lists `word` is in, ignoring ASCII case (a word with other
     /// letters is lower-cased before).
-    fn get(&self, word: &[u8]) -> u8 {
+    fn get(&self, word: &[u8]) -> u16 {
         if word.is_empty() || word.len() > Self::LONGEST {
             return 0;
         }
@@ -436,15 +489,145 @@ fn organisation_intro(words: &[&str]) -> bool {
         && words.get(verb + 1).is_some_and(|w| matches!(*w, "the" | "a" | "an" | "one" | "dedicated" | "committed"))
 }
 
+/// A word, a colon and a capital with no space between ("False choices:Protesters
+/// should …"): a related link's label and title run together when the card
+/// was laid out as text. Not a time or a URL (digits, `://`).
+fn glued_colon(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b':', b)
+        .any(|i| i > 0 && b[i - 1].is_ascii_lowercase() && b.get(i + 1).is_some_and(u8::is_ascii_uppercase))
+}
+
+/// A label of one to four words and a colon opening a block whose rest is
+/// three words or more ("Health.com: 9 foods …", "Derek Thompson: What's
+/// behind …", "RELATED: …"): the shape of teasers and labelled pointers.
+fn label_colon(text: &str) -> bool {
+    let Some(at) = text.find(':') else { return false };
+    let (label, rest) = (&text[..at], &text[at + 1..]);
+    let words = label.split_whitespace().count();
+    (1..=4).contains(&words)
+        && !rest.starts_with("//")
+        && label.chars().next().is_some_and(|c| c.is_uppercase())
+        && label.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+        && rest.split_whitespace().nth(2).is_some()
+}
+
+/// "Hilary Godwin is dean of …", "Edith Bracho-Sanchez, M.D., is a …",
+/// "John H. Hageman lives in Chicago …": a person's name (two to six
+/// capitalised words, credentials and commas allowed) as the subject of a
+/// verb that opens a bio.
+fn person_intro(words: &[&str]) -> bool {
+    let words = &words[..words.len().min(10)];
+    let Some(verb) = words.iter().position(|w| {
+        matches!(
+            *w,
+            "is" | "was" | "lives" | "writes" | "teaches" | "serves" | "covers" | "works" | "directs" | "heads"
+        )
+    }) else {
+        return false;
+    };
+    (2..=6).contains(&verb)
+        && words[..verb].iter().all(|w| {
+            let w = w.trim_end_matches(',');
+            w.chars().next().is_some_and(char::is_uppercase) || matches!(w, "de" | "van" | "von" | "da" | "del" | "and")
+        })
+}
+
+/// Capitalised words ending the block (up to six): a caption's credit when no
+/// full stop comes before it ("… and mother (R) CNBC Make It").
+fn trailing_caps(words: &[&str]) -> usize {
+    words
+        .iter()
+        .rev()
+        .take(6)
+        .take_while(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+        .count()
+}
+
+/// The document's prose vocabulary: for each content word (four letters or
+/// more, not a function word), the prose blocks it is in. A related story's
+/// title, a newsletter pitch or an ad shares few words with the story around
+/// it; a subhead, a quote or a caption of the story shares many.
+struct Topic {
+    /// Lower-cased word → (prose blocks holding it, the last such block).
+    blocks: std::collections::HashMap<String, (u32, usize)>,
+}
+
+impl Topic {
+    fn content_word(w: &str) -> Option<String> {
+        let t = w.trim_matches(|c: char| !c.is_alphanumeric());
+        (t.chars().count() >= 4 && WORDS.get(t.to_lowercase().as_bytes()) & 1 == 0).then(|| t.to_lowercase())
+    }
+
+    fn of(shapes: &[Shape], words: &[&str]) -> Topic {
+        let mut blocks: std::collections::HashMap<String, (u32, usize)> = std::collections::HashMap::new();
+        for (i, s) in shapes.iter().enumerate().filter(|(_, s)| s.prose) {
+            for w in words[s.words.clone()].iter().filter_map(|w| Self::content_word(w)) {
+                let e = blocks.entry(w).or_insert((0, usize::MAX));
+                if e.1 != i {
+                    *e = (e.0 + 1, i);
+                }
+            }
+        }
+        Topic { blocks }
+    }
+
+    /// The share of block `i`'s content words found in other prose blocks
+    /// (0 for a block without content words).
+    fn share(&self, i: usize, words: &[&str]) -> f32 {
+        let (mut all, mut found) = (0usize, 0usize);
+        let mut seen: Vec<String> = Vec::new();
+        for w in words.iter().filter_map(|w| Self::content_word(w)) {
+            if seen.contains(&w) {
+                continue;
+            }
+            all += 1;
+            if let Some(&(n, last)) = self.blocks.get(&w) {
+                // Only in this block itself does not count.
+                found += usize::from(n >= 2 || last != i);
+            }
+            seen.push(w);
+        }
+        if all == 0 { 0.0 } else { found as f32 / all as f32 }
+    }
+}
+
+/// An entry of a reference list or a study citation ("13, 16 Daily Mail, May
+/// 5, 2020", "[xii] Neuroscience & Biobehavioral Reviews May 2020, Volume
+/// 112", "Cardiovascular Diabetology. DOI: 10.1186/…"): a year, and a list
+/// number or a citation's words. Such lists are the article's (as in WCXB's
+/// gold text); without this the scorer takes them for link lists.
+fn reference_like(text: &str, words: &[&str]) -> bool {
+    let year = words.iter().any(|w| {
+        let t = w.trim_matches(|c: char| !c.is_ascii_digit());
+        t.len() == 4 && (t.starts_with("19") || t.starts_with("20")) && t.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !year || words.len() > 60 {
+        return false;
+    }
+    let first = words.first().copied().unwrap_or_default();
+    let numbered = {
+        let t = first.trim_start_matches('[').trim_end_matches([']', '.', ')', ':', ',']);
+        !t.is_empty()
+            && (t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 3
+                || first.starts_with('[') && t.bytes().all(|b| b"ivxlc".contains(&b)))
+    };
+    let lower = text.to_ascii_lowercase();
+    numbered
+        || ["doi", "et al", "journal", "vol.", "volume", "pp.", "proceedings", "online "]
+            .iter()
+            .any(|k| lower.contains(k))
+}
+
 /// What one pass over a block's words finds.
 #[derive(Default)]
 struct WordStats {
-    /// Words found in each list: 0 function words, 1 calls to action, 2.. the lexicons.
-    found: [usize; 8],
+    /// Words found in each list: 0 function words, 1 calls to action, 2..8 the lexicons, 8 caption words.
+    found: [usize; 9],
     /// Words with letters or digits (the lists' denominator).
     counted: usize,
     /// The lists the first such word is in.
-    first_bits: u8,
+    first_bits: u16,
     titled: usize,
     url: bool,
     email: bool,
@@ -624,6 +807,7 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
         prose_from[i] = prose_from[i + 1] + usize::from(shapes[i].prose);
     }
     let short = |j: Option<usize>| j.is_none_or(|j| shapes[j].chars < SHORT);
+    let topic = Topic::of(&shapes, &words);
     (0..n)
         .map(|i| {
             let text = blocks[i].trim();
@@ -692,6 +876,13 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             f[45] = flag(organisation_intro(raw));
             f[46] = flag(text.strip_prefix("About ").is_some_and(|r| r.chars().next().is_some_and(char::is_uppercase)));
             f[47] = flag(text.starts_with(['"', '“', '‘', '\'', '«', '„']));
+            f[48] = flag(glued_colon(text));
+            f[49] = flag(label_colon(text));
+            f[50] = flag(person_intro(raw));
+            f[51] = if s.ends || raw.len() < 5 { 0.0 } else { trailing_caps(raw) as f32 / 6.0 };
+            f[52] = w.found[8] as f32 / wc;
+            f[53] = topic.share(i, raw);
+            f[54] = flag(reference_like(text, raw));
             f
         })
         .collect()
@@ -1122,20 +1313,30 @@ fn fold_of(domain: &str) -> u64 {
     domain.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)) % FOLDS
 }
 
-/// Out-of-fold scores of the tune rows (each scored by trees that never saw
-/// its publisher), the threshold they give, and the share of boilerplate
-/// rows at or above it: how the parameters generalise to new publishers.
-pub fn cross_validate(rows: &[Row], params: TreeParams) -> (f32, f64) {
+/// Each tune row with its out-of-fold score: scored by trees grown on the
+/// other folds' publishers, as a publisher the model never saw would be.
+pub fn out_of_fold(rows: &[Row], params: TreeParams) -> Vec<(f32, &Row)> {
     let tune: Vec<&Row> = rows.iter().filter(|r| r.split == "tune").collect();
-    let mut scored: Vec<(f32, bool)> = Vec::with_capacity(tune.len());
+    let mut scored = Vec::with_capacity(tune.len());
     for fold in 0..FOLDS {
         let train_rows: Vec<(Features, bool)> =
             tune.iter().filter(|r| fold_of(&r.domain) != fold).map(|r| (r.features, r.boilerplate)).collect();
         let model = grow_model(&train_rows, params);
-        scored.extend(
-            tune.iter().filter(|r| fold_of(&r.domain) == fold).map(|r| (model.score(&r.features), r.boilerplate)),
-        );
+        scored.extend(tune.iter().filter(|r| fold_of(&r.domain) == fold).map(|r| (model.score(&r.features), *r)));
     }
+    scored
+}
+
+/// The threshold that puts at most `article_loss` of the article rows' out-of-fold scores at or above it.
+pub fn threshold_at(scored: &[(f32, &Row)], article_loss: f64) -> f32 {
+    threshold_for(scored.iter().filter(|(_, r)| !r.boilerplate).map(|(s, _)| *s).collect(), article_loss)
+}
+
+/// Out-of-fold scores of the tune rows (each scored by trees that never saw
+/// its publisher), the threshold they give, and the share of boilerplate
+/// rows at or above it: how the parameters generalise to new publishers.
+pub fn cross_validate(rows: &[Row], params: TreeParams) -> (f32, f64) {
+    let scored: Vec<(f32, bool)> = out_of_fold(rows, params).into_iter().map(|(s, r)| (s, r.boilerplate)).collect();
     let threshold = threshold_for(scored.iter().filter(|(_, b)| !b).map(|(s, _)| *s).collect(), ARTICLE_LOSS);
     let boiler = scored.iter().filter(|(_, b)| *b).count().max(1);
     let hit = scored.iter().filter(|(s, b)| *b && *s >= threshold).count();
@@ -1180,6 +1381,42 @@ mod tests {
         assert_eq!(f[2][9], 1.0, "a handle");
         assert_eq!(f[0][5], 1.0, "ends a sentence");
         assert!(f[0][13] > f[2][13], "prose has more function words");
+    }
+
+    #[test]
+    fn the_word_table_stays_under_half_full_and_finds_every_word() {
+        let filled = WORDS.meta.iter().filter(|(len, _)| *len > 0).count();
+        assert!(filled * 2 <= WordTable::SLOTS, "{filled} words in {} slots", WordTable::SLOTS);
+        let lists = [STOPWORDS, CTA].into_iter().chain(LEXICONS).chain([CAPTION]);
+        for (bit, list) in lists.enumerate() {
+            for w in list {
+                assert!(WORDS.get(w.as_bytes()) & 1 << bit != 0, "{w} not found in list {bit}");
+            }
+        }
+        assert_eq!(WORDS.get(b"zebra"), 0);
+    }
+
+    #[test]
+    fn teaser_bio_and_caption_shapes() {
+        assert!(glued_colon("False choices:Protesters should demand coronavirus safety"));
+        assert!(!glued_colon("At 10:30 the meeting began. See https://example.org"));
+        assert!(label_colon("Health.com: 9 foods that may help save your memory"));
+        assert!(label_colon("Derek Thompson: What’s behind South Korea’s exceptionalism?"));
+        assert!(!label_colon("The mayor said: we will rebuild the bridge"));
+        assert!(!label_colon("Source: http://example.org/a"));
+        let words = |t: &'static str| t.split_whitespace().collect::<Vec<_>>();
+        assert!(person_intro(&words("Edith Bracho-Sanchez, M.D., is a pediatrics resident at the hospital.")));
+        assert!(person_intro(&words("John H. Hageman lives in Chicago and does restructuring work.")));
+        assert!(!person_intro(&words("The council is meeting on Tuesday.")));
+        assert!(!person_intro(&words("Trump is the president.")), "one word is not a name");
+        assert_eq!(trailing_caps(&words("Ron (C) with his wife Carmela (L) and mother (R) CNBC Make It")), 3);
+        assert_eq!(trailing_caps(&words("the vote was held on the day")), 0);
+        let reference = |t: &'static str| reference_like(t, &words(t));
+        assert!(reference("13, 16 Daily Mail, May 5, 2020"));
+        assert!(reference("[xii] Neuroscience & Biobehavioral Reviews May 2020, Volume 112, Pages 519-541"));
+        assert!(reference("Cardiovascular Diabetology. DOI: 10.1186/s12933-016-0413-6 (2016)"));
+        assert!(!reference("Related: The 2020 election in ten charts"));
+        assert!(!reference("Journal: The BMJ"), "no year");
     }
 
     #[test]
