@@ -8,6 +8,8 @@
 //! `text_model.json` and embedded. Features are computed here and only here,
 //! for training and for cleaning alike, so the two cannot drift apart.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -549,18 +551,47 @@ fn trailing_caps(words: &[&str]) -> usize {
 /// title, a newsletter pitch or an ad shares few words with the story around
 /// it; a subhead, a quote or a caption of the story shares many.
 struct Topic {
-    /// Lower-cased word → (prose blocks holding it, the last such block).
-    blocks: std::collections::HashMap<String, (u32, usize)>,
+    /// A lower-cased word's hash → (prose blocks holding it, the last such block).
+    blocks: HashMap<u64, (u32, usize), BuildHasherDefault<Prehashed>>,
+}
+
+/// The map's keys are FNV-1a hashes already: used as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
 }
 
 impl Topic {
-    fn content_word(w: &str) -> Option<String> {
+    /// The hash of a content word (four letters or more, not a function
+    /// word), lower-cased; ASCII words without a copy.
+    fn content_word(w: &str) -> Option<u64> {
+        const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+        let fnv = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         let t = w.trim_matches(|c: char| !c.is_alphanumeric());
-        (t.chars().count() >= 4 && WORDS.get(t.to_lowercase().as_bytes()) & 1 == 0).then(|| t.to_lowercase())
+        if t.is_ascii() {
+            (t.len() >= 4 && WORDS.get(t.as_bytes()) & 1 == 0)
+                .then(|| t.bytes().fold(SEED, |h, b| fnv(h, b.to_ascii_lowercase())))
+        } else {
+            let lower = t.to_lowercase();
+            (t.chars().count() >= 4 && WORDS.get(lower.as_bytes()) & 1 == 0)
+                .then(|| lower.bytes().fold(SEED, fnv))
+        }
     }
 
     fn of(shapes: &[Shape], words: &[&str]) -> Topic {
-        let mut blocks: std::collections::HashMap<String, (u32, usize)> = std::collections::HashMap::new();
+        let mut blocks: HashMap<u64, (u32, usize), BuildHasherDefault<Prehashed>> = HashMap::default();
         for (i, s) in shapes.iter().enumerate().filter(|(_, s)| s.prose) {
             for w in words[s.words.clone()].iter().filter_map(|w| Self::content_word(w)) {
                 let e = blocks.entry(w).or_insert((0, usize::MAX));
@@ -576,7 +607,7 @@ impl Topic {
     /// (0 for a block without content words).
     fn share(&self, i: usize, words: &[&str]) -> f32 {
         let (mut all, mut found) = (0usize, 0usize);
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: Vec<u64> = Vec::new();
         for w in words.iter().filter_map(|w| Self::content_word(w)) {
             if seen.contains(&w) {
                 continue;
