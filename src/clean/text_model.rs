@@ -585,8 +585,7 @@ impl Topic {
                 .then(|| t.bytes().fold(SEED, |h, b| fnv(h, b.to_ascii_lowercase())))
         } else {
             let lower = t.to_lowercase();
-            (t.chars().count() >= 4 && WORDS.get(lower.as_bytes()) & 1 == 0)
-                .then(|| lower.bytes().fold(SEED, fnv))
+            (t.chars().count() >= 4 && WORDS.get(lower.as_bytes()) & 1 == 0).then(|| lower.bytes().fold(SEED, fnv))
         }
     }
 
