@@ -904,16 +904,21 @@ impl Complete {
     }
 
     fn sum<const DEPTH: usize>(&self, base: f32, f: &Features) -> f32 {
+        // The features padded to 64, so that a split's feature (below N, see
+        // `new`) is masked into range instead of checked against it.
+        let mut padded = [0f32; 64];
+        padded[..N].copy_from_slice(f);
         let mut z = base;
         for tree in &self.trees {
+            // The node's place in its level: the level's first node is at 2^level - 1.
             let mut at = 0;
-            for _ in 0..DEPTH {
+            for level in 0..DEPTH {
                 // Below 15 at every level of a tree of depth four at most; the mask says so to the compiler.
-                let (feature, threshold) = tree.splits[at & 15];
-                // Left (+1) when at most the threshold, else right (+2): a NaN goes right, as in the walk.
-                at = 2 * at + 2 - usize::from(f[usize::from(feature)] <= threshold);
+                let (feature, threshold) = tree.splits[((1 << level) - 1 + at) & 15];
+                // Left (+0) when at most the threshold, else right (+1): a NaN goes right, as in the walk.
+                at = 2 * at + 1 - usize::from(padded[usize::from(feature) & 63] <= threshold);
             }
-            z += tree.leaves[(at - ((1 << DEPTH) - 1)) & 15];
+            z += tree.leaves[at & 15];
         }
         z
     }
