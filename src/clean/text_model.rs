@@ -399,6 +399,12 @@ fn run_of(shapes: &[Shape], i: usize, flag: fn(&Shape) -> bool) -> f32 {
     ((1 + before + after).min(6)) as f32 / 6.0
 }
 
+/// Where a sentence ends inside a block: ". ", ".” ", "? ", "! ", ") ",
+/// searched from the end with searchers built once (`str::rfind` builds one
+/// for every call).
+static SENTENCE_ENDS: LazyLock<[memchr::memmem::FinderRev<'static>; 5]> =
+    LazyLock::new(|| [". ", ".” ", "? ", "! ", ") "].map(|n| memchr::memmem::FinderRev::new(n.as_bytes())));
+
 /// The words after the last sentence of a block that does not end in one:
 /// one to six capitalised words (or `Name/Agency`) are a photo's credit
 /// after its caption ("… outside their home. CNBC Make It").
@@ -406,7 +412,7 @@ fn credit_tail(text: &str) -> bool {
     if ends_sentence(text) {
         return false;
     }
-    let Some(at) = [". ", ".” ", "? ", "! ", ") "].iter().filter_map(|p| text.rfind(p).map(|i| i + p.len())).max()
+    let Some(at) = SENTENCE_ENDS.iter().filter_map(|f| f.rfind(text.as_bytes()).map(|i| i + f.needle().len())).max()
     else {
         return false;
     };
@@ -1442,6 +1448,10 @@ mod tests {
             "abcdefghijklmnopq",
             "Newsletters",
             "forward-looking",
+            ".” ",
+            ") ",
+            "Getty Images",
+            "via",
             "\u{c2}",
             "1",
             "Ⅻ",
@@ -1465,9 +1475,27 @@ mod tests {
         texts
     }
 
+    /// `credit_tail` as first written, with `str::rfind`.
+    fn credit_tail_by_definition(text: &str) -> bool {
+        if ends_sentence(text) {
+            return false;
+        }
+        let Some(at) = [". ", ".” ", "? ", "! ", ") "].iter().filter_map(|p| text.rfind(p).map(|i| i + p.len())).max()
+        else {
+            return false;
+        };
+        let tail: Vec<&str> = text[at..].split_whitespace().collect();
+        (1..=6).contains(&tail.len())
+            && tail.iter().all(|w| {
+                w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    || matches!(*w, "for" | "of" | "the" | "via" | "and" | "/" | "|")
+            })
+    }
+
     #[test]
     fn byte_passes_match_the_definitions() {
         for text in random_texts() {
+            assert_eq!(credit_tail(&text), credit_tail_by_definition(&text), "{text:?}");
             let mut words = Vec::new();
             let st = word_pass(&text, &mut words);
             assert_eq!(words, text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
