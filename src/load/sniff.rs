@@ -58,7 +58,7 @@ fn prefix(text: &str, max: usize) -> &str {
 
 /// True when the decoded text is mostly control characters: a binary file
 /// decoded as text. Cleaning it would only emit noise, so the loader refuses it.
-/// Judged on the first [`BINARY_CHARS`] characters.
+/// Judged on the first 8,192 characters.
 pub fn looks_binary(text: &str) -> bool {
     let bytes = text.as_bytes();
     // Those characters lie within as many bytes: counted without branches.

@@ -345,6 +345,12 @@ mod tests {
     /// The walk finds what the crate's overlapping search finds, pattern
     /// and end, for DFAs and NFAs, with and without ASCII case folding, on
     /// random patterns and texts (ASCII and not).
+    fn walk<A: Automaton>(automaton: &A, haystack: &[u8]) -> Vec<usize> {
+        let mut got = Vec::new();
+        overlapping(automaton, haystack, |p| got.push(p.as_usize()));
+        got
+    }
+
     #[test]
     fn overlapping_walk_matches_the_crates_search() {
         use aho_corasick::AhoCorasick;
@@ -368,13 +374,8 @@ mod tests {
                 let hay = text(&mut next, 30);
                 let want: Vec<(usize, usize)> =
                     expected.find_overlapping_iter(&hay).map(|m| (m.end(), m.pattern().as_usize())).collect();
-                let walk = |a: &dyn Fn(&mut dyn FnMut(PatternID))| {
-                    let mut got = Vec::new();
-                    a(&mut |p| got.push(p.as_usize()));
-                    got
-                };
-                let from_dfa = walk(&|f| overlapping(&dfa, hay.as_bytes(), f));
-                let from_nfa = walk(&|f| overlapping(&nfa, hay.as_bytes(), f));
+                let from_dfa = walk(&dfa, hay.as_bytes());
+                let from_nfa = walk(&nfa, hay.as_bytes());
                 let patterns_only: Vec<usize> = want.iter().map(|&(_, p)| p).collect();
                 assert_eq!(from_dfa, patterns_only, "{patterns:?} {hay:?}");
                 assert_eq!(from_nfa, patterns_only, "{patterns:?} {hay:?}");

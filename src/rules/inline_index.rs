@@ -73,7 +73,7 @@ impl InlineIndex {
         let automaton = if patterns.is_empty() {
             None
         } else if let Some(dfa) = dfa {
-            Some(Scanner::Dfa(dfa))
+            Some(Scanner::Dfa(Box::new(dfa)))
         } else {
             match AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns) {
                 Ok(a) => Some(Scanner::Other(a)),
@@ -96,7 +96,7 @@ impl InlineIndex {
             let folded = fold_to_ascii(text);
             let mut found = |p: aho_corasick::PatternID| out.extend_from_slice(&self.owners[p.as_usize()]);
             match automaton {
-                Scanner::Dfa(dfa) => super::block_index::overlapping(dfa, folded.as_bytes(), found),
+                Scanner::Dfa(dfa) => super::block_index::overlapping(dfa.as_ref(), folded.as_bytes(), found),
                 Scanner::Other(a) => a.find_overlapping_iter(folded.as_ref()).for_each(|m| found(m.pattern())),
             }
             out.sort_unstable();
@@ -116,7 +116,7 @@ impl InlineIndex {
 /// the crate's choice and its overlapping search.
 #[derive(Debug)]
 enum Scanner {
-    Dfa(dfa::DFA),
+    Dfa(Box<dfa::DFA>),
     Other(AhoCorasick),
 }
 
