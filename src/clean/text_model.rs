@@ -327,7 +327,8 @@ static WORDS: LazyLock<WordTable> = LazyLock::new(|| {
 /// The listed words by their bytes, packed into two integers: a lookup
 /// lower-cases a word into that key in registers, hashes and compares it,
 /// instead of hashing a `String` (most of the time spent on a word). Open
-/// addressing, linear probing, under half full, small enough to stay cached.
+/// addressing, linear probing, under a quarter full (a word not listed, most
+/// words, ends its probe at the first or second slot), small enough to stay cached.
 struct WordTable {
     /// The words' keys ([`WordTable::key`]).
     keys: Vec<[u64; 2]>,
@@ -410,6 +411,8 @@ struct Shape {
     ends: bool,
     /// Ends a sentence and has fifteen words or more: article prose.
     prose: bool,
+    /// What its words are ([`word_pass`]).
+    stats: WordStats,
 }
 
 /// Ends like a sentence (or a quoted one).
@@ -422,15 +425,23 @@ fn ends_sentence(text: &str) -> bool {
 fn shape<'a>(text: &'a str, words: &mut Vec<&'a str>) -> Shape {
     let text = text.trim();
     let start = words.len();
-    split_words(text, words);
+    let stats = word_pass(text, words);
     let count = words.len() - start;
     let ends = ends_sentence(text);
     let headline = (4..=20).contains(&count)
         && !ends
-        && !text.contains(". ")
+        && FINDERS[3].find(text.as_bytes()).is_none()
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘'\"“".contains(c));
     let bullet = text.starts_with(['•', '·', '▪', '►', '*', '-', '–', '—']);
-    Shape { chars: text.chars().count(), words: start..words.len(), headline, bullet, ends, prose: ends && count >= 15 }
+    Shape {
+        chars: text.chars().count(),
+        words: start..words.len(),
+        headline,
+        bullet,
+        ends,
+        prose: ends && count >= 15,
+        stats,
+    }
 }
 
 /// How many blocks around `i` (itself included) in an unbroken run have `flag`, as a share of six.
@@ -443,6 +454,12 @@ fn run_of(shapes: &[Shape], i: usize, flag: fn(&Shape) -> bool) -> f32 {
     ((1 + before + after).min(6)) as f32 / 6.0
 }
 
+/// Where a sentence ends inside a block: ". ", ".” ", "? ", "! ", ") ",
+/// searched from the end with searchers built once (`str::rfind` builds one
+/// for every call).
+static SENTENCE_ENDS: LazyLock<[memchr::memmem::FinderRev<'static>; 5]> =
+    LazyLock::new(|| [". ", ".” ", "? ", "! ", ") "].map(|n| memchr::memmem::FinderRev::new(n.as_bytes())));
+
 /// The words after the last sentence of a block that does not end in one:
 /// one to six capitalised words (or `Name/Agency`) are a photo's credit
 /// after its caption ("… outside their home. CNBC Make It").
@@ -450,7 +467,7 @@ fn credit_tail(text: &str) -> bool {
     if ends_sentence(text) {
         return false;
     }
-    let Some(at) = [". ", ".” ", "? ", "! ", ") "].iter().filter_map(|p| text.rfind(p).map(|i| i + p.len())).max()
+    let Some(at) = SENTENCE_ENDS.iter().filter_map(|f| f.rfind(text.as_bytes()).map(|i| i + f.needle().len())).max()
     else {
         return false;
     };
@@ -650,7 +667,7 @@ fn reference_like(text: &str, words: &[&str]) -> bool {
 }
 
 /// What one pass over a block's words finds.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 struct WordStats {
     /// Words found in each list: 0 function words, 1 calls to action, 2..8 the lexicons, 8 caption words.
     found: [usize; 9],
@@ -666,71 +683,168 @@ struct WordStats {
     copyright: bool,
 }
 
-fn word_stats(words: &[&str]) -> WordStats {
-    let mut st = WordStats::default();
-    let mut buf = String::new();
-    let mut rights = false;
-    for w in words {
-        let bytes = w.as_bytes();
-        let (mut high, mut special) = (0u8, false);
-        for &b in bytes {
-            high |= b;
-            special |= matches!(b, b'/' | b'@' | b'#' | b'.');
-        }
-        let ascii = high.is_ascii();
-        let first = bytes.first().copied();
-        st.titled += usize::from(match first {
-            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-            _ => w.chars().next().is_some_and(char::is_uppercase),
-        });
-        // Only a word with one of these bytes can be a link, an address, a handle or a credit.
-        if special {
-            st.url |= w.contains("://") || w.starts_with("www.") || w.starts_with("WWW.");
-            st.email |= w.contains('@') && w.contains('.') && !w.starts_with('@');
-            st.slash_credit |= slash_credit_word(w);
-        }
-        st.handle |= matches!(first, Some(b'@' | b'#')) && w.len() > 1;
-        st.slash_credit |= *w == "/";
-        // An ASCII word is trimmed byte by byte and read ignoring case,
-        // without a copy; any other word goes through the Unicode case mapping.
-        let t: &[u8] = if ascii {
-            let (mut from, mut to) = (0, bytes.len());
-            while from < to && !bytes[from].is_ascii_alphanumeric() {
-                from += 1;
-            }
-            while to > from && !bytes[to - 1].is_ascii_alphanumeric() {
-                to -= 1;
-            }
-            &bytes[from..to]
-        } else {
-            buf.clear();
-            buf.extend(w.trim_matches(|c: char| !c.is_alphanumeric()).chars().flat_map(char::to_lowercase));
-            buf.as_bytes()
+/// Byte classes of the word pass, looked up in [`CLASS`]: ASCII whitespace
+/// (as `char::is_whitespace`: space, `\t` to `\r`).
+const SPACE: u8 = 1;
+/// The lead byte of a possible non-ASCII whitespace character (U+0085,
+/// U+00A0, U+1680, U+2000–U+3000): only these are decoded.
+const LEAD: u8 = 2;
+/// `/`, `@`, `#`, `.`: only a word with one of these can be a link, an
+/// address, a handle or a credit.
+const SPECIAL: u8 = 4;
+/// Not ASCII.
+const HIGH: u8 = 8;
+/// An ASCII letter or digit.
+const ALNUM: u8 = 16;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = match byte {
+            b' ' | b'\t'..=b'\r' => SPACE,
+            b'/' | b'@' | b'#' | b'.' => SPECIAL,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALNUM,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => LEAD | HIGH,
+            0x80..=0xFF => HIGH,
+            _ => 0,
         };
-        if t.is_empty() {
-            continue;
-        }
-        if t.len() >= 6 {
-            st.copyright |= (t.len() >= 9 && t.windows(9).any(|x| x.eq_ignore_ascii_case(b"copyright")))
-                || (rights && t.eq_ignore_ascii_case(b"reserved"));
-            rights = t.eq_ignore_ascii_case(b"rights");
-        } else {
-            rights = false;
-        }
-        let bits = WORDS.get(t);
-        if st.counted == 0 {
-            st.first_bits = bits;
-        }
-        st.counted += 1;
-        if bits != 0 {
-            for (k, n) in st.found.iter_mut().enumerate() {
-                *n += usize::from(bits >> k & 1);
+        b += 1;
+    }
+    table
+};
+
+/// The length of the whitespace character at byte `i` of `text`, if one starts there.
+fn space_at(text: &str, i: usize) -> Option<usize> {
+    text.get(i..).and_then(|r| r.chars().next()).filter(|c| c.is_whitespace()).map(char::len_utf8)
+}
+
+/// Splits `text` into words (on Unicode whitespace, as `split_whitespace`
+/// does), pushes them onto `words` and counts them into [`WordStats`], in
+/// one pass over the bytes: the classes of a word's bytes, gathered while
+/// looking for its end, say whether it is ASCII and whether it can be a link.
+fn word_pass<'a>(text: &'a str, words: &mut Vec<&'a str>) -> WordStats {
+    let bytes = text.as_bytes();
+    let mut st = WordStats::default();
+    let mut rights = false;
+    let mut buf = String::new();
+    let mut i = 0;
+    loop {
+        while let Some(&b) = bytes.get(i) {
+            let class = CLASS[usize::from(b)];
+            if class & SPACE != 0 {
+                i += 1;
+            } else if let Some(n) = (class & LEAD != 0).then(|| space_at(text, i)).flatten() {
+                i += n;
+            } else {
+                break;
             }
         }
+        if i >= bytes.len() {
+            break;
+        }
+        let start = i;
+        let mut seen = 0u8;
+        while let Some(&b) = bytes.get(i) {
+            let class = CLASS[usize::from(b)];
+            if class & (SPACE | LEAD) != 0 && (class & SPACE != 0 || space_at(text, i).is_some()) {
+                break;
+            }
+            seen |= class;
+            i += 1;
+        }
+        let Some(w) = text.get(start..i) else { break };
+        words.push(w);
+        st.add(w, seen, &mut rights, &mut buf);
     }
     st
 }
 
+/// [`word_pass`] over words split beforehand.
+#[cfg(test)]
+fn word_stats(words: &[&str]) -> WordStats {
+    let mut st = WordStats::default();
+    let (mut rights, mut buf) = (false, String::new());
+    for w in words {
+        let seen = w.bytes().fold(0, |seen, b| seen | CLASS[usize::from(b)]);
+        st.add(w, seen, &mut rights, &mut buf);
+    }
+    st
+}
+
+/// `text` without the characters other than letters and digits at either end.
+fn trim_non_alphanumeric(mut text: &str) -> &str {
+    while let Some(c) = text.chars().next().filter(|c| !c.is_alphanumeric()) {
+        text = text.get(c.len_utf8()..).unwrap_or_default();
+    }
+    while let Some(c) = text.chars().next_back().filter(|c| !c.is_alphanumeric()) {
+        text = text.get(..text.len() - c.len_utf8()).unwrap_or_default();
+    }
+    text
+}
+
+impl WordStats {
+    /// Counts one word; `seen`: the [`CLASS`] bits of its bytes; `rights`:
+    /// whether the word before was "rights".
+    fn add(&mut self, w: &str, seen: u8, rights: &mut bool, buf: &mut String) {
+        let bytes = w.as_bytes();
+        let first = bytes.first().copied();
+        self.titled += usize::from(match first {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => w.chars().next().is_some_and(char::is_uppercase),
+        });
+        if seen & SPECIAL != 0 {
+            self.url |= w.contains("://") || w.starts_with("www.") || w.starts_with("WWW.");
+            self.email |= w.contains('@') && w.contains('.') && !w.starts_with('@');
+            self.slash_credit |= w == "/" || slash_credit_word(w);
+            self.handle |= matches!(first, Some(b'@' | b'#')) && w.len() > 1;
+        }
+        // An ASCII word is trimmed byte by byte and read ignoring case,
+        // without a copy, and so is a word that is ASCII once trimmed (a
+        // quotation mark around it); any other word goes through the Unicode
+        // case mapping.
+        let t: &[u8] = if seen & HIGH == 0 {
+            let (mut from, mut to) = (0, bytes.len());
+            while from < to && CLASS[usize::from(bytes[from])] & ALNUM == 0 {
+                from += 1;
+            }
+            while to > from && CLASS[usize::from(bytes[to - 1])] & ALNUM == 0 {
+                to -= 1;
+            }
+            &bytes[from..to]
+        } else {
+            let trimmed = trim_non_alphanumeric(w);
+            if trimmed.is_ascii() {
+                trimmed.as_bytes()
+            } else {
+                buf.clear();
+                buf.extend(trimmed.chars().flat_map(char::to_lowercase));
+                buf.as_bytes()
+            }
+        };
+        if t.is_empty() {
+            return;
+        }
+        if t.len() >= 6 {
+            self.copyright |= (t.len() >= 9 && t.windows(9).any(|x| x.eq_ignore_ascii_case(b"copyright")))
+                || (*rights && t.eq_ignore_ascii_case(b"reserved"));
+            *rights = t.eq_ignore_ascii_case(b"rights");
+        } else {
+            *rights = false;
+        }
+        let bits = WORDS.get(t);
+        if self.counted == 0 {
+            self.first_bits = bits;
+        }
+        self.counted += 1;
+        if bits != 0 {
+            for (k, n) in self.found.iter_mut().enumerate() {
+                *n += usize::from(bits >> k & 1);
+            }
+        }
+    }
+}
 /// What one pass over a block's characters finds.
 #[derive(Default)]
 struct CharStats {
@@ -743,6 +857,12 @@ struct CharStats {
     separators: bool,
     copyright_sign: bool,
 }
+
+/// Searchers for " - ", "•", "©" and ". ", built once: `memmem::find` (and
+/// `str::contains`) build one for every call, which cost more than the
+/// search in a short block.
+static FINDERS: LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+    LazyLock::new(|| [" - ", "•", "©", ". "].map(|n| memchr::memmem::Finder::new(n.as_bytes())));
 
 /// Counted in separate passes over the bytes, each of which the compiler
 /// vectorises; only non-ASCII characters are decoded. The patterns tested
@@ -760,8 +880,8 @@ fn char_stats(text: &str) -> CharStats {
             from.chunks(255).zip(to.chunks(255)).map(|(a, b)| usize::from(a.iter().zip(b).map(ends).sum::<u8>())).sum()
         },
         separators: memchr::memchr(b'|', bytes).is_some()
-            || memchr::memmem::find(bytes, b" - ").is_some()
-            || memchr::memmem::find(bytes, "•".as_bytes()).is_some(),
+            || FINDERS[0].find(bytes).is_some()
+            || FINDERS[1].find(bytes).is_some(),
         ..CharStats::default()
     };
     for chunk in bytes.chunks(255) {
@@ -777,45 +897,28 @@ fn char_stats(text: &str) -> CharStats {
         st.digits += usize::from(digits);
     }
     if !text.is_ascii() {
-        st.copyright_sign = memchr::memmem::find(bytes, "©".as_bytes()).is_some();
-        for c in text.chars().filter(|c| !c.is_ascii()) {
+        st.copyright_sign = FINDERS[2].find(bytes).is_some();
+        // Only the non-ASCII characters are decoded: runs of sixteen ASCII
+        // bytes are passed over whole (tested without branches).
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if let Some(run) = bytes.get(i..i + 16)
+                && run.iter().fold(0, |high, &b| high | b) < 0x80
+            {
+                i += 16;
+                continue;
+            }
+            if b < 0xC0 {
+                i += 1;
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else { break };
             st.letters += usize::from(c.is_alphabetic());
             st.upper += usize::from(c.is_uppercase());
+            i += c.len_utf8();
         }
     }
     st
-}
-
-/// Pushes the words of `text` (split on Unicode whitespace, as
-/// `split_whitespace` does), testing ASCII bytes directly: only a byte that
-/// starts one of the non-ASCII whitespace characters (U+0085, U+00A0,
-/// U+1680, U+2000–U+3000) is decoded.
-fn split_words<'a>(text: &'a str, words: &mut Vec<&'a str>) {
-    let bytes = text.as_bytes();
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let space = match b {
-            b' ' | b'\t'..=b'\r' => 1,
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => match text.get(i..).and_then(|r| r.chars().next()) {
-                Some(c) if c.is_whitespace() => c.len_utf8(),
-                _ => 0,
-            },
-            _ => 0,
-        };
-        if space == 0 {
-            start.get_or_insert(i);
-            i += 1;
-            continue;
-        }
-        if let Some(s) = start.take() {
-            words.extend(text.get(s..i));
-        }
-        i += space;
-    }
-    if let Some(s) = start {
-        words.extend(text.get(s..));
-    }
 }
 
 /// Features of every block of one document, in order.
@@ -843,7 +946,7 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             let text = blocks[i].trim();
             let s = &shapes[i];
             let raw = &words[s.words.clone()];
-            let w = word_stats(raw);
+            let w = &s.stats;
             let c = char_stats(text);
             let wc = w.counted.max(1) as f32;
             let (stop, cta) = (w.found[0], w.found[1]);
@@ -1028,16 +1131,21 @@ impl Complete {
     }
 
     fn sum<const DEPTH: usize>(&self, base: f32, f: &Features) -> f32 {
+        // The features padded to 64, so that a split's feature (below N, see
+        // `new`) is masked into range instead of checked against it.
+        let mut padded = [0f32; 64];
+        padded[..N].copy_from_slice(f);
         let mut z = base;
         for tree in &self.trees {
+            // The node's place in its level: the level's first node is at 2^level - 1.
             let mut at = 0;
-            for _ in 0..DEPTH {
+            for level in 0..DEPTH {
                 // Below 15 at every level of a tree of depth four at most; the mask says so to the compiler.
-                let (feature, threshold) = tree.splits[at & 15];
-                // Left (+1) when at most the threshold, else right (+2): a NaN goes right, as in the walk.
-                at = 2 * at + 2 - usize::from(f[usize::from(feature)] <= threshold);
+                let (feature, threshold) = tree.splits[((1 << level) - 1 + at) & 15];
+                // Left (+0) when at most the threshold, else right (+1): a NaN goes right, as in the walk.
+                at = 2 * at + 1 - usize::from(padded[usize::from(feature) & 63] <= threshold);
             }
-            z += tree.leaves[(at - ((1 << DEPTH) - 1)) & 15];
+            z += tree.leaves[at & 15];
         }
         z
     }
@@ -1481,6 +1589,192 @@ mod tests {
         assert_eq!(f[1][at("headline_run")], 2.0 / 6.0, "two headlines in a row; the question ends a sentence");
         assert_eq!(f[0][at("headline_run")], 0.0);
         assert_eq!(f[0][at("prose_after")], 0.0, "no prose follows the article's last paragraph");
+    }
+
+    /// The word pass as first written: words from `split_whitespace`, each
+    /// scanned for its bytes, trimmed, and lower-cased into a `String` when
+    /// not ASCII.
+    fn word_stats_by_definition(text: &str) -> WordStats {
+        let mut st = WordStats::default();
+        let mut rights = false;
+        for w in text.split_whitespace() {
+            st.titled += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+            st.url |= w.contains("://") || w.starts_with("www.") || w.starts_with("WWW.");
+            st.email |= w.contains('@') && w.contains('.') && !w.starts_with('@');
+            st.slash_credit |= slash_credit_word(w) || w == "/";
+            st.handle |= (w.starts_with('@') || w.starts_with('#')) && w.len() > 1;
+            let t: String =
+                w.trim_matches(|c: char| !c.is_alphanumeric()).chars().flat_map(char::to_lowercase).collect();
+            if t.is_empty() {
+                continue;
+            }
+            if t.len() >= 6 {
+                st.copyright |= t.contains("copyright") || (rights && t == "reserved");
+                rights = t == "rights";
+            } else {
+                rights = false;
+            }
+            let bits = WORDS.get(t.as_bytes());
+            if st.counted == 0 {
+                st.first_bits = bits;
+            }
+            st.counted += 1;
+            for (k, n) in st.found.iter_mut().enumerate() {
+                *n += usize::from(bits >> k & 1);
+            }
+        }
+        st
+    }
+
+    /// The character counts as first written, character by character.
+    fn char_stats_by_definition(text: &str) -> (usize, usize, usize, usize, bool, bool) {
+        let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+        let upper = text.chars().filter(|c| c.is_uppercase()).count();
+        let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
+        let sentences = text.matches(". ").count() + text.matches("? ").count() + text.matches("! ").count();
+        let separators = text.contains('|') || text.contains(" - ") || text.contains('•');
+        (letters, upper, digits, sentences, separators, text.contains('©'))
+    }
+
+    /// Random texts of pieces that exercise every path of the byte passes:
+    /// ASCII and Unicode whitespace, quotes around words, case mappings that
+    /// change the length, listed words in any case, links and handles.
+    fn random_texts() -> Vec<String> {
+        let pieces = [
+            "a",
+            "The",
+            "THE",
+            "copyright",
+            "Copyright",
+            "xCOPYRIGHTx",
+            "rights",
+            "Rights",
+            "RESERVED",
+            "reserved.",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{b}",
+            "\u{c}",
+            "\u{1c}",
+            "\u{85}",
+            "\u{a0}",
+            "\u{2009}",
+            "\u{3000}",
+            "\u{1680}",
+            "\u{2028}",
+            "\u{202f}",
+            "\u{200b}",
+            "’",
+            "“",
+            "”",
+            "‘",
+            "«",
+            "İ",
+            "ß",
+            "Σ",
+            "\u{212A}",
+            "é",
+            "Ä",
+            "日本",
+            "x.",
+            ". ",
+            "? ",
+            "! ",
+            "-",
+            " - ",
+            "|",
+            "•",
+            "©",
+            "@",
+            "@user",
+            "#tag",
+            "www.",
+            "WWW.x",
+            "https://x.y/z",
+            "a@b.c",
+            "Borden/Business",
+            "/",
+            "24/7",
+            "Follow",
+            "share",
+            "SUSCRÍBETE",
+            "não",
+            "Más",
+            "por",
+            "By ",
+            "é",
+            "\u{0}",
+            "ǅ",
+            "ﬁ",
+            "e\u{301}",
+            "😀",
+            "ÉÉÉÉÉÉÉÉÉ",
+            "abcdefghijklmnopq",
+            "Newsletters",
+            "forward-looking",
+            ".” ",
+            ") ",
+            "Getty Images",
+            "via",
+            "\u{c2}",
+            "1",
+            "Ⅻ",
+            "½",
+        ];
+        let mut seed = 11u64;
+        let mut texts = Vec::new();
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let mut bits = seed;
+            for _ in 0..(seed >> 59) {
+                text.push_str(pieces[(bits % pieces.len() as u64) as usize]);
+                bits = bits.rotate_left(7) ^ seed;
+            }
+            texts.push(text);
+        }
+        for p in pieces {
+            texts.extend([p.to_owned(), format!(" {p} "), format!("x{p}y"), format!("{p}{p}"), p.repeat(20)]);
+        }
+        texts
+    }
+
+    /// `credit_tail` as first written, with `str::rfind`.
+    fn credit_tail_by_definition(text: &str) -> bool {
+        if ends_sentence(text) {
+            return false;
+        }
+        let Some(at) = [". ", ".” ", "? ", "! ", ") "].iter().filter_map(|p| text.rfind(p).map(|i| i + p.len())).max()
+        else {
+            return false;
+        };
+        let tail: Vec<&str> = text[at..].split_whitespace().collect();
+        (1..=6).contains(&tail.len())
+            && tail.iter().all(|w| {
+                w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    || matches!(*w, "for" | "of" | "the" | "via" | "and" | "/" | "|")
+            })
+    }
+
+    #[test]
+    fn byte_passes_match_the_definitions() {
+        for text in random_texts() {
+            assert_eq!(credit_tail(&text), credit_tail_by_definition(&text), "{text:?}");
+            let mut words = Vec::new();
+            let st = word_pass(&text, &mut words);
+            assert_eq!(words, text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(st, word_stats_by_definition(&text), "{text:?}");
+            assert_eq!(word_stats(&words), st, "{text:?}");
+            let c = char_stats(&text);
+            assert_eq!(
+                (c.letters, c.upper, c.digits, c.sentences, c.separators, c.copyright_sign),
+                char_stats_by_definition(&text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

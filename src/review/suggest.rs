@@ -930,7 +930,7 @@ mod tests {
         format!(
             "<html><body><div class=\"top-links\"><a href=\"/\">Home</a> <a href=\"/news\">News</a> <a href=\"/sport\">Sport</a></div>\
              <article><h1>{title}</h1><p>{one}</p><p>{two}</p>\
-             <div class=\"share-tools\">Share on Facebook · Share on X</div>\
+             <div class=\"share-tools\">Spread the word on Facebook · X</div>\
              <p>Updated {n} hours ago</p></article>\
              <p class=\"promo-line\">Get our Morning Brief every weekday.</p></body></html>"
         )

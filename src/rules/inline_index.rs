@@ -6,14 +6,14 @@
 //! prefix occurs in the block, and only those (and rules without a literal
 //! prefix) run their regex.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, dfa};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The literal automaton of one profile's inline rules.
 #[derive(Debug)]
 pub struct InlineIndex {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Scanner>,
     /// Automaton pattern → the rules (positions in the profile's inline
     /// list) that need it. Imported rule sets repeat literals a lot.
     owners: Vec<Vec<usize>>,
@@ -67,11 +67,16 @@ impl InlineIndex {
         // The literals are ASCII or characters without other cases, so ASCII
         // case-insensitivity is the rules' own case-insensitivity (but for the
         // two non-ASCII letters that fold to ASCII ones, handled in `candidates`).
+        let dfa = (patterns.len() <= DFA_LITERALS)
+            .then(|| dfa::Builder::new().ascii_case_insensitive(true).prefilter(false).build(&patterns).ok())
+            .flatten();
         let automaton = if patterns.is_empty() {
             None
+        } else if let Some(dfa) = dfa {
+            Some(Scanner::Dfa(Box::new(dfa)))
         } else {
             match AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns) {
-                Ok(a) => Some(a),
+                Ok(a) => Some(Scanner::Other(a)),
                 Err(_) => {
                     // Too large for the automaton: every rule is tried on every block.
                     always.extend(owners.drain(..).flatten());
@@ -89,8 +94,10 @@ impl InlineIndex {
         let mut out = self.always.clone();
         if let Some(automaton) = &self.automaton {
             let folded = fold_to_ascii(text);
-            for m in automaton.find_overlapping_iter(folded.as_ref()) {
-                out.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+            let mut found = |p: aho_corasick::PatternID| out.extend_from_slice(&self.owners[p.as_usize()]);
+            match automaton {
+                Scanner::Dfa(dfa) => super::block_index::overlapping(dfa.as_ref(), folded.as_bytes(), found),
+                Scanner::Other(a) => a.find_overlapping_iter(folded.as_ref()).for_each(|m| found(m.pattern())),
             }
             out.sort_unstable();
             out.dedup();
@@ -103,6 +110,18 @@ impl InlineIndex {
         (self.owners.len(), self.always.len())
     }
 }
+
+/// The literal automaton: a DFA walked by [`overlapping`](super::block_index::overlapping)
+/// when the literals are few enough for one (as the crate chooses), else
+/// the crate's choice and its overlapping search.
+#[derive(Debug)]
+enum Scanner {
+    Dfa(Box<dfa::DFA>),
+    Other(AhoCorasick),
+}
+
+/// As many literals as the aho-corasick crate itself builds a DFA for.
+const DFA_LITERALS: usize = 100;
 
 /// KELVIN SIGN and LONG S match `k` and `s` in a case-insensitive regex;
 /// the ASCII automaton sees them as those letters.
