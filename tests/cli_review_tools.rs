@@ -73,7 +73,7 @@ fn suggest_never_proposes_hidden_content() {
                  <div hidden><div class=\"alt-box\">Read the print edition</div>{filler}</div>\
                  <p>Read the print edition today</p>\
                  <article><h1>Story {i}</h1><p>{s}</p>\
-                 <div class=\"share-tools\">Share on Facebook · Share on X</div></article></body></html>"
+                 <div class=\"share-tools\">Spread the word on Facebook · X</div></article></body></html>"
             )
         })
         .collect();
@@ -102,7 +102,7 @@ fn story_page(title: &str, paragraphs: &[&str]) -> String {
     format!(
         "<html><head><title>{title}</title></head><body><header class=\"site-head\"><a href=\"/\">Front page</a></header>\
          <article id=\"story\" class=\"story theme-main\"><h1>{title}</h1><div class=\"story-body\">{body}</div>\
-         <div class=\"share-tools\">Share on Facebook · Share on X</div></article></body></html>"
+         <div class=\"share-tools\">Spread the word on Facebook · X</div></article></body></html>"
     )
 }
 
