@@ -570,6 +570,8 @@ fn trailing_caps(words: &[&str]) -> usize {
 struct Topic {
     /// A lower-cased word's hash → (prose blocks holding it, the last such block).
     blocks: HashMap<u64, (u32, usize), BuildHasherDefault<Prehashed>>,
+    /// Each word of the document's word list: its hash if it is a content word.
+    hashes: Vec<Option<u64>>,
 }
 
 /// The map's keys are FNV-1a hashes already: used as they are.
@@ -607,35 +609,29 @@ impl Topic {
     }
 
     fn of(shapes: &[Shape], words: &[&str]) -> Topic {
+        let hashes: Vec<Option<u64>> = words.iter().map(|w| Self::content_word(w)).collect();
         let mut blocks: HashMap<u64, (u32, usize), BuildHasherDefault<Prehashed>> = HashMap::default();
         for (i, s) in shapes.iter().enumerate().filter(|(_, s)| s.prose) {
-            for w in words[s.words.clone()].iter().filter_map(|w| Self::content_word(w)) {
+            for &w in hashes[s.words.clone()].iter().flatten() {
                 let e = blocks.entry(w).or_insert((0, usize::MAX));
                 if e.1 != i {
                     *e = (e.0 + 1, i);
                 }
             }
         }
-        Topic { blocks }
+        Topic { blocks, hashes }
     }
 
     /// The share of block `i`'s content words found in other prose blocks
     /// (0 for a block without content words).
-    fn share(&self, i: usize, words: &[&str]) -> f32 {
-        let (mut all, mut found) = (0usize, 0usize);
-        let mut seen: Vec<u64> = Vec::new();
-        for w in words.iter().filter_map(|w| Self::content_word(w)) {
-            if seen.contains(&w) {
-                continue;
-            }
-            all += 1;
-            if let Some(&(n, last)) = self.blocks.get(&w) {
-                // Only in this block itself does not count.
-                found += usize::from(n >= 2 || last != i);
-            }
-            seen.push(w);
-        }
-        if all == 0 { 0.0 } else { found as f32 / all as f32 }
+    fn share(&self, i: usize, words: std::ops::Range<usize>) -> f32 {
+        // Each distinct word once: sorted and deduplicated (a block can be a whole story).
+        let mut seen: Vec<u64> = self.hashes[words].iter().flatten().copied().collect();
+        seen.sort_unstable();
+        seen.dedup();
+        // Only in this block itself does not count.
+        let found = seen.iter().filter(|w| self.blocks.get(w).is_some_and(|&(n, last)| n >= 2 || last != i)).count();
+        if seen.is_empty() { 0.0 } else { found as f32 / seen.len() as f32 }
     }
 }
 
@@ -1014,8 +1010,8 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             f[50] = flag(person_intro(raw));
             f[51] = if s.ends || raw.len() < 5 { 0.0 } else { trailing_caps(raw) as f32 / 6.0 };
             f[52] = w.found[8] as f32 / wc;
-            f[53] = topic.share(i, raw);
-            f[54] = flag(reference_like(text, raw));
+            f[53] = topic.share(i, s.words.clone());
+            f[54] = flag(c.digits >= 4 && reference_like(text, raw));
             f
         })
         .collect()
