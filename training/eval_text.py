@@ -45,12 +45,16 @@ def removed_lines(out):
     return lines, spans
 
 
-def main():
-    args = sys.argv[1:]
-    extra = args[args.index("--") + 1:] if "--" in args else []
-    args = args[:args.index("--")] if "--" in args else args
+def parse_args(argv):
+    """(split wanted, -v given, extra clean args after `--`)."""
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = argv[:argv.index("--")] if "--" in argv else argv
     want = args[args.index("--split") + 1] if "--split" in args else "all"
-    verbose = "-v" in args
+    return want, "-v" in args, extra
+
+
+def main():
+    want, verbose, extra = parse_args(sys.argv[1:])
     records = st.corpus()
     labels = st.load_labels()
     sel = [s for s in st.selection() if s["id"] in labels]

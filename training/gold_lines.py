@@ -19,12 +19,11 @@ byline), so the figure is an upper bound on what cleaning gets wrong here.
 import collections
 import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wcxb_split  # noqa: E402
-from eval_text import removed_lines  # noqa: E402
+from eval_text import parse_args, removed_lines, run  # noqa: E402
 
 
 def pages(split):
@@ -38,21 +37,8 @@ def pages(split):
             yield {"id": r["file_id"], "url": t.get("url"), "text": text}
 
 
-def run(records, extra):
-    inp = "".join(json.dumps(r) + "\n" for r in records)
-    cmd = [wcxb_split.BIN, "clean", "--jsonl", "--report", "-q", "-"] + extra
-    res = subprocess.run(cmd, input=inp.encode(), capture_output=True)
-    if res.returncode not in (0, 1):
-        raise SystemExit(res.stderr.decode())
-    return [json.loads(l) for l in res.stdout.split(b"\n") if l.strip()]
-
-
 def main():
-    args = sys.argv[1:]
-    extra = args[args.index("--") + 1:] if "--" in args else []
-    args = args[: args.index("--")] if "--" in args else args
-    want = args[args.index("--split") + 1] if "--split" in args else "all"
-    verbose = "-v" in args
+    want, verbose, extra = parse_args(sys.argv[1:])
     for split in (["tune", "validate"] if want == "all" else [want]):
         records = list(pages(split))
         outs = run(records, extra)

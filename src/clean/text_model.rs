@@ -471,7 +471,12 @@ fn credit_tail(text: &str) -> bool {
     else {
         return false;
     };
-    let tail: Vec<&str> = text[at..].split_whitespace().collect();
+    credit_words(&text[at..])
+}
+
+/// One to six capitalised words (or `for`, `of`, `via`, … between them): a credit's shape.
+fn credit_words(tail: &str) -> bool {
+    let tail: Vec<&str> = tail.split_whitespace().collect();
     (1..=6).contains(&tail.len())
         && tail.iter().all(|w| {
             w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
@@ -1747,12 +1752,7 @@ mod tests {
         else {
             return false;
         };
-        let tail: Vec<&str> = text[at..].split_whitespace().collect();
-        (1..=6).contains(&tail.len())
-            && tail.iter().all(|w| {
-                w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-                    || matches!(*w, "for" | "of" | "the" | "via" | "and" | "/" | "|")
-            })
+        credit_words(&text[at..])
     }
 
     #[test]

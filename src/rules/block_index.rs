@@ -390,20 +390,7 @@ mod tests {
     fn never_leaves_out_a_rule_that_matches() {
         use crate::rules::{Matcher, RuleSet};
         let set = RuleSet::embedded().unwrap();
-        let mut texts: Vec<String> =
-            set.rules().iter().flat_map(|r| r.examples.remove.iter().chain(&r.examples.keep)).cloned().collect();
-        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "txt") {
-                    texts.push(std::fs::read_to_string(&path).unwrap_or_default());
-                }
-            }
-        }
-        let blocks: Vec<String> = texts.iter().flat_map(|t| t.split("\n\n").map(str::to_owned)).collect();
+        let blocks = crate::rules::example_and_fixture_blocks(&set);
         for publisher in std::iter::once(None).chain((0..set.publishers().len()).map(Some)) {
             let profile = set.profile(publisher);
             let mut out = Vec::new();

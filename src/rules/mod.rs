@@ -404,6 +404,26 @@ pub fn host_matches(host: &str, domain: &str) -> bool {
     host == domain || (host.ends_with(domain) && host[..host.len() - domain.len()].ends_with('.'))
 }
 
+/// Every rule example of `set` and every fixture text, split into blocks:
+/// what the index tests check their gates against.
+#[cfg(test)]
+pub(crate) fn example_and_fixture_blocks(set: &RuleSet) -> Vec<String> {
+    let mut texts: Vec<String> =
+        set.rules().iter().flat_map(|r| r.examples.remove.iter().chain(&r.examples.keep)).cloned().collect();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+    }
+    texts.iter().flat_map(|t| t.split("\n\n").map(str::to_owned)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
