@@ -18,7 +18,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scraped_texts as st  # noqa: E402
 
-BIN = os.path.join(st.ROOT, "target", "release", "declutter")
+# DECLUTTER_BIN: another build to score (a frozen copy while the tree changes).
+BIN = os.environ.get("DECLUTTER_BIN") or os.path.join(st.ROOT, "target", "release", "declutter")
 
 
 def run(records, extra):

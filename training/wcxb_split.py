@@ -28,7 +28,8 @@ ROOT = os.path.dirname(HERE)
 WCXB = os.environ.get("WCXB", os.path.join(ROOT, "..", "shared", "datasets", "wcxb-dev"))
 SPLIT = os.path.join(HERE, "wcxb", "split.tsv")
 SCORE = os.path.join(ROOT, "..", "shared", "eval", "score.py")
-BIN = os.path.join(ROOT, "target", "release", "declutter")
+# DECLUTTER_BIN: another build to score (a frozen copy while the tree changes).
+BIN = os.environ.get("DECLUTTER_BIN") or os.path.join(ROOT, "target", "release", "declutter")
 
 
 def host_of(url):
