@@ -129,7 +129,7 @@ fn text_bench(rounds: usize) {
     for _ in 0..rounds {
         for blocks in &laid {
             let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
-            let f = declutter::clean::text_model::features(&refs);
+            let f = declutter::clean::text_model::features(&refs, &[]);
             if let Some(m) = model {
                 std::hint::black_box(f.iter().map(|f| m.score(f)).sum::<f32>());
             }

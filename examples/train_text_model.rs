@@ -70,6 +70,13 @@ fn features() {
     // The rules as cleaning applies them (publisher files chosen by URL), scorer off:
     // the lines they remove are marked `ruled`, and the scorer is fitted on the rest.
     let cleaner = declutter::Cleaner::builder().text_model(false).build().expect("the shipped rules build");
+    let inline_rules: std::collections::HashSet<&str> = cleaner
+        .rules()
+        .rules()
+        .iter()
+        .filter(|r| matches!(r.matcher, declutter::rules::Matcher::Inline(_)))
+        .map(|r| r.id.as_str())
+        .collect();
     let mut out = String::from("id\tline\tdomain\tsplit\tboilerplate\tcategory\truled");
     for name in text_model::FEATURES {
         out.push('\t');
@@ -98,11 +105,25 @@ fn features() {
                 _ => None,
             })
             .collect();
+        // What the scorer's `ruled_*` features see: blocks the shortcode and
+        // block rules took whole, ad markers aside (inline rules run after it).
+        let verdicts: std::collections::HashSet<usize> = cleaned
+            .removals
+            .iter()
+            .filter(|r| r.scope == declutter::Scope::Block && r.category != declutter::rules::Category::Ad)
+            .filter(|r| !inline_rules.contains(r.rule.as_str()))
+            .filter_map(|r| match r.origin {
+                Origin::Line(l) => Some(l),
+                _ => None,
+            })
+            .collect();
         let options = declutter::load::LoadOptions { format: InputFormat::Text, ..Default::default() };
         let source = declutter::load::load(text.as_bytes(), &options).expect("a text loads");
         let blocks = declutter::document::blocks_from_text(&source.text);
         let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
-        for (block, f) in blocks.iter().zip(text_model::features(&texts)) {
+        let ruled_blocks: Vec<bool> =
+            blocks.iter().map(|b| matches!(b.origin, Origin::Line(l) if verdicts.contains(&l))).collect();
+        for (block, f) in blocks.iter().zip(text_model::features(&texts, &ruled_blocks)) {
             let Origin::Line(first) = block.origin else { continue };
             let lines = block.text.split('\n').count();
             let got: Vec<&String> = (first..first + lines).filter_map(|n| labels.get(&(id.clone(), n))).collect();

@@ -79,15 +79,19 @@ pub(crate) fn clean_blocks_keeping_originals(
     removals: &mut Vec<Removal>,
     originals: &mut Vec<(usize, String)>,
 ) -> Vec<Block> {
-    // The scorer judges each block among the document's blocks as they came.
-    let scored = rules.text_model.map(|model| {
-        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
-        text_model::features(&texts).iter().map(|f| model.score(f)).collect::<Vec<f32>>()
-    });
+    // The scorer judges each block among the document's blocks as they came,
+    // and with what the block rules took around it.
+    let texts: Option<Vec<String>> = rules.text_model.map(|_| blocks.iter().map(|b| b.text.clone()).collect());
+    let first_removal = removals.len();
     let mut blocks: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
     let mut cuts = Cuts { removals, originals };
     shortcode_pass(&mut blocks, &rules.shortcodes, &mut cuts);
     block_pass(&mut blocks, &rules.blocks, rules.block_index, cuts.removals);
+    let scored = rules.text_model.zip(texts).map(|(model, texts)| {
+        let ruled = ruled_blocks(&cuts.removals[first_removal..], blocks.len());
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        text_model::features(&texts, &ruled).iter().map(|f| model.score(f)).collect::<Vec<f32>>()
+    });
     if let Some(keys) = rules.repeated {
         repeated_pass(&mut blocks, keys, cuts.removals);
     }
@@ -98,6 +102,18 @@ pub(crate) fn clean_blocks_keeping_originals(
     originals.sort_by_key(|(i, _)| *i);
     originals.dedup_by_key(|(i, _)| *i);
     blocks.into_iter().flatten().collect()
+}
+
+/// Per block, whether one of `removals` took it whole, ad markers aside: the
+/// rules' verdicts as the scorer's features see them ([`text_model::features`]).
+fn ruled_blocks(removals: &[Removal], blocks: usize) -> Vec<bool> {
+    let mut ruled = vec![false; blocks];
+    for r in removals {
+        if r.scope == Scope::Block && r.category != crate::rules::Category::Ad && r.position.0 < blocks {
+            ruled[r.position.0] = true;
+        }
+    }
+    ruled
 }
 
 /// Where span passes record what they cut.

@@ -15,7 +15,7 @@ use std::sync::{LazyLock, OnceLock};
 use serde::{Deserialize, Serialize};
 
 /// The features, in order: names as the model file lists them.
-pub const FEATURES: [&str; 55] = [
+pub const FEATURES: [&str; 58] = [
     "log_chars",
     "log_words",
     "position",
@@ -71,6 +71,9 @@ pub const FEATURES: [&str; 55] = [
     "caption_words",
     "on_topic",
     "reference_like",
+    "ruled_prev",
+    "ruled_next",
+    "ruled_after",
 ];
 
 /// Number of features.
@@ -923,8 +926,19 @@ fn char_stats(text: &str) -> CharStats {
 }
 
 /// Features of every block of one document, in order.
-pub fn features(blocks: &[&str]) -> Vec<Features> {
+/// The features of each block. `ruled`: per block, whether a rule removed it
+/// whole (ad markers left out: they sit between paragraphs and say nothing
+/// of their neighbours); empty when no rules ran. What the rules took around
+/// a block is the best evidence of a tail: a bio after a ruled byline, the
+/// rest of a press release after its "About" heading.
+pub fn features(blocks: &[&str], ruled: &[bool]) -> Vec<Features> {
     let n = blocks.len();
+    let is_ruled = |j: usize| ruled.get(j).copied().unwrap_or(false);
+    // Ruled blocks from each index to the end, for `ruled_after`.
+    let mut ruled_from = vec![0usize; n + 1];
+    for i in (0..n).rev() {
+        ruled_from[i] = ruled_from[i + 1] + usize::from(is_ruled(i));
+    }
     let mut words: Vec<&str> = Vec::new();
     let shapes: Vec<Shape> = blocks.iter().map(|b| shape(b, &mut words)).collect();
     let mut lengths: Vec<usize> = shapes.iter().map(|s| s.chars).collect();
@@ -1017,6 +1031,9 @@ pub fn features(blocks: &[&str]) -> Vec<Features> {
             f[52] = w.found[8] as f32 / wc;
             f[53] = topic.share(i, s.words.clone());
             f[54] = flag(c.digits >= 4 && reference_like(text, raw));
+            f[55] = flag(i > 0 && is_ruled(i - 1));
+            f[56] = flag(is_ruled(i + 1));
+            f[57] = if i + 1 < n { ruled_from[i + 1] as f32 / after } else { 0.0 };
             f
         })
         .collect()
@@ -1514,12 +1531,27 @@ mod tests {
             "“We have waited for years,” said one of them, who asked not to be named.",
             "Follow us on Twitter @example",
         ];
-        let f = features(&blocks);
+        let f = features(&blocks, &[]);
         assert_eq!(f.len(), 3);
         assert_eq!(f[2][14], 1.0, "starts with a call to action");
         assert_eq!(f[2][9], 1.0, "a handle");
         assert_eq!(f[0][5], 1.0, "ends a sentence");
         assert!(f[0][13] > f[2][13], "prose has more function words");
+    }
+
+    #[test]
+    fn features_see_what_the_rules_took() {
+        let blocks =
+            ["A paragraph of the story, as it was written.", "About Acme", "Acme makes widgets.", "Contact: x"];
+        let f = features(&blocks, &[false, true, false, true]);
+        let at = |name: &str| FEATURES.iter().position(|f| *f == name).unwrap();
+        let (prev, next, after) = (at("ruled_prev"), at("ruled_next"), at("ruled_after"));
+        assert_eq!((f[2][prev], f[2][next], f[2][after]), (1.0, 1.0, 1.0));
+        assert_eq!((f[0][prev], f[0][next]), (0.0, 1.0));
+        assert!((f[0][after] - 2.0 / 3.0).abs() < 1e-6, "{}", f[0][after]);
+        assert_eq!(f[3][after], 0.0, "nothing after the last block");
+        let none = features(&blocks, &[]);
+        assert!(none.iter().all(|f| f[prev] == 0.0 && f[next] == 0.0 && f[after] == 0.0));
     }
 
     #[test]
@@ -1585,7 +1617,7 @@ mod tests {
             "Approach turns off peanut allergies",
             "Can pot smoking ease MS symptoms?",
         ];
-        let f = features(&blocks);
+        let f = features(&blocks, &[]);
         let at = |name: &str| FEATURES.iter().position(|n| *n == name).unwrap();
         assert_eq!(f[1][at("headline_run")], 2.0 / 6.0, "two headlines in a row; the question ends a sentence");
         assert_eq!(f[0][at("headline_run")], 0.0);
