@@ -425,11 +425,11 @@ fn ends_sentence(text: &str) -> bool {
 
 /// The block's shape; its words are pushed onto `words`, so each block is
 /// split once for every feature.
-fn shape<'a>(text: &'a str, words: &mut Vec<&'a str>) -> Shape {
+fn shape<'a>(text: &'a str, words: &mut Words<'a>) -> Shape {
     let text = text.trim();
-    let start = words.len();
+    let start = words.text.len();
     let stats = word_pass(text, words);
-    let count = words.len() - start;
+    let count = words.text.len() - start;
     let ends = ends_sentence(text);
     let headline = (4..=20).contains(&count)
         && !ends
@@ -438,7 +438,7 @@ fn shape<'a>(text: &'a str, words: &mut Vec<&'a str>) -> Shape {
     let bullet = text.starts_with(['•', '·', '▪', '►', '*', '-', '–', '—']);
     Shape {
         chars: text.chars().count(),
-        words: start..words.len(),
+        words: start..words.text.len(),
         headline,
         bullet,
         ends,
@@ -582,6 +582,15 @@ struct Topic {
     hashes: Vec<Option<u64>>,
 }
 
+/// The document's words in order, each with its [`Topic`] hash if it is a
+/// content word (four letters or more, not a function word): the hash is
+/// taken in the word pass, which has the word trimmed and looked up already.
+#[derive(Default)]
+struct Words<'a> {
+    text: Vec<&'a str>,
+    content: Vec<Option<u64>>,
+}
+
 /// The map's keys are FNV-1a hashes already: used as they are.
 #[derive(Default)]
 struct Prehashed(u64);
@@ -601,23 +610,8 @@ impl Hasher for Prehashed {
 }
 
 impl Topic {
-    /// The hash of a content word (four letters or more, not a function
-    /// word), lower-cased; ASCII words without a copy.
-    fn content_word(w: &str) -> Option<u64> {
-        const SEED: u64 = 0xcbf2_9ce4_8422_2325;
-        let fnv = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        let t = w.trim_matches(|c: char| !c.is_alphanumeric());
-        if t.is_ascii() {
-            (t.len() >= 4 && WORDS.get(t.as_bytes()) & 1 == 0)
-                .then(|| t.bytes().fold(SEED, |h, b| fnv(h, b.to_ascii_lowercase())))
-        } else {
-            let lower = t.to_lowercase();
-            (t.chars().count() >= 4 && WORDS.get(lower.as_bytes()) & 1 == 0).then(|| lower.bytes().fold(SEED, fnv))
-        }
-    }
-
-    fn of(shapes: &[Shape], words: &[&str]) -> Topic {
-        let hashes: Vec<Option<u64>> = words.iter().map(|w| Self::content_word(w)).collect();
+    /// `hashes`: [`Words::content`] of the document.
+    fn of(shapes: &[Shape], hashes: Vec<Option<u64>>) -> Topic {
         let mut blocks: HashMap<u64, (u32, usize), BuildHasherDefault<Prehashed>> = HashMap::default();
         for (i, s) in shapes.iter().enumerate().filter(|(_, s)| s.prose) {
             for &w in hashes[s.words.clone()].iter().flatten() {
@@ -728,7 +722,7 @@ fn space_at(text: &str, i: usize) -> Option<usize> {
 /// does), pushes them onto `words` and counts them into [`WordStats`], in
 /// one pass over the bytes: the classes of a word's bytes, gathered while
 /// looking for its end, say whether it is ASCII and whether it can be a link.
-fn word_pass<'a>(text: &'a str, words: &mut Vec<&'a str>) -> WordStats {
+fn word_pass<'a>(text: &'a str, words: &mut Words<'a>) -> WordStats {
     let bytes = text.as_bytes();
     let mut st = WordStats::default();
     let mut rights = false;
@@ -759,8 +753,8 @@ fn word_pass<'a>(text: &'a str, words: &mut Vec<&'a str>) -> WordStats {
             i += 1;
         }
         let Some(w) = text.get(start..i) else { break };
-        words.push(w);
-        st.add(w, seen, &mut rights, &mut buf);
+        words.text.push(w);
+        words.content.push(st.add(w, seen, &mut rights, &mut buf));
     }
     st
 }
@@ -772,7 +766,7 @@ fn word_stats(words: &[&str]) -> WordStats {
     let (mut rights, mut buf) = (false, String::new());
     for w in words {
         let seen = w.bytes().fold(0, |seen, b| seen | CLASS[usize::from(b)]);
-        st.add(w, seen, &mut rights, &mut buf);
+        let _ = st.add(w, seen, &mut rights, &mut buf);
     }
     st
 }
@@ -789,9 +783,10 @@ fn trim_non_alphanumeric(mut text: &str) -> &str {
 }
 
 impl WordStats {
-    /// Counts one word; `seen`: the [`CLASS`] bits of its bytes; `rights`:
-    /// whether the word before was "rights".
-    fn add(&mut self, w: &str, seen: u8, rights: &mut bool, buf: &mut String) {
+    /// Counts one word and gives its [`Topic`] hash if it is a content word;
+    /// `seen`: the [`CLASS`] bits of its bytes; `rights`: whether the word
+    /// before was "rights".
+    fn add(&mut self, w: &str, seen: u8, rights: &mut bool, buf: &mut String) -> Option<u64> {
         let bytes = w.as_bytes();
         let first = bytes.first().copied();
         self.titled += usize::from(match first {
@@ -808,6 +803,8 @@ impl WordStats {
         // without a copy, and so is a word that is ASCII once trimmed (a
         // quotation mark around it); any other word goes through the Unicode
         // case mapping.
+        // Characters of the trimmed word (before lower-casing), for the content-word test.
+        let mut chars = 0;
         let t: &[u8] = if seen & HIGH == 0 {
             let (mut from, mut to) = (0, bytes.len());
             while from < to && CLASS[usize::from(bytes[from])] & ALNUM == 0 {
@@ -816,19 +813,21 @@ impl WordStats {
             while to > from && CLASS[usize::from(bytes[to - 1])] & ALNUM == 0 {
                 to -= 1;
             }
+            chars = to - from;
             &bytes[from..to]
         } else {
             let trimmed = trim_non_alphanumeric(w);
             if trimmed.is_ascii() {
+                chars = trimmed.len();
                 trimmed.as_bytes()
             } else {
                 buf.clear();
-                buf.extend(trimmed.chars().flat_map(char::to_lowercase));
+                buf.extend(trimmed.chars().inspect(|_| chars += 1).flat_map(char::to_lowercase));
                 buf.as_bytes()
             }
         };
         if t.is_empty() {
-            return;
+            return None;
         }
         if t.len() >= 6 {
             self.copyright |= (t.len() >= 9 && t.windows(9).any(|x| x.eq_ignore_ascii_case(b"copyright")))
@@ -847,7 +846,14 @@ impl WordStats {
                 *n += usize::from(bits >> k & 1);
             }
         }
+        (chars >= 4 && bits & 1 == 0).then(|| content_hash(t))
     }
+}
+
+/// FNV-1a of a word's bytes, ASCII letters lower-cased (the word pass hands
+/// other words over lower-cased already).
+fn content_hash(t: &[u8]) -> u64 {
+    t.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3))
 }
 /// What one pass over a block's characters finds.
 #[derive(Default)]
@@ -939,8 +945,9 @@ pub fn features(blocks: &[&str], ruled: &[bool]) -> Vec<Features> {
     for i in (0..n).rev() {
         ruled_from[i] = ruled_from[i + 1] + usize::from(is_ruled(i));
     }
-    let mut words: Vec<&str> = Vec::new();
+    let mut words = Words::default();
     let shapes: Vec<Shape> = blocks.iter().map(|b| shape(b, &mut words)).collect();
+    let Words { text: words, content } = words;
     let mut lengths: Vec<usize> = shapes.iter().map(|s| s.chars).collect();
     lengths.sort_unstable();
     let median = lengths.get(n / 2).copied().unwrap_or(1).max(1) as f32;
@@ -955,7 +962,7 @@ pub fn features(blocks: &[&str], ruled: &[bool]) -> Vec<Features> {
         prose_from[i] = prose_from[i + 1] + usize::from(shapes[i].prose);
     }
     let short = |j: Option<usize>| j.is_none_or(|j| shapes[j].chars < SHORT);
-    let topic = Topic::of(&shapes, &words);
+    let topic = Topic::of(&shapes, content);
     (0..n)
         .map(|i| {
             let text = blocks[i].trim();
@@ -1787,13 +1794,26 @@ mod tests {
         credit_words(&text[at..])
     }
 
+    /// The hash of a content word (four letters or more, not a function
+    /// word), lower-cased, defined on chars.
+    fn content_word_by_definition(w: &str) -> Option<u64> {
+        let t = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let lower: String = t.chars().flat_map(char::to_lowercase).collect();
+        (t.chars().count() >= 4 && WORDS.get(lower.as_bytes()) & 1 == 0).then(|| {
+            lower.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+        })
+    }
+
     #[test]
     fn byte_passes_match_the_definitions() {
         for text in random_texts() {
             assert_eq!(credit_tail(&text), credit_tail_by_definition(&text), "{text:?}");
-            let mut words = Vec::new();
-            let st = word_pass(&text, &mut words);
+            let mut all = Words::default();
+            let st = word_pass(&text, &mut all);
+            let words = all.text;
             assert_eq!(words, text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
+            let content: Vec<Option<u64>> = words.iter().map(|w| content_word_by_definition(w)).collect();
+            assert_eq!(all.content, content, "{text:?}");
             assert_eq!(st, word_stats_by_definition(&text), "{text:?}");
             assert_eq!(word_stats(&words), st, "{text:?}");
             let c = char_stats(&text);
