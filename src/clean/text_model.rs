@@ -802,8 +802,8 @@ impl WordStats {
         // An ASCII word is trimmed byte by byte and read ignoring case,
         // without a copy, and so is a word that is ASCII once trimmed (a
         // quotation mark around it); any other word goes through the Unicode
-        // case mapping.
-        // Characters of the trimmed word (before lower-casing), for the content-word test.
+        // case mapping. `chars`: the trimmed word's characters (before
+        // lower-casing), for the content-word test.
         let mut chars = 0;
         let t: &[u8] = if seen & HIGH == 0 {
             let (mut from, mut to) = (0, bytes.len());
@@ -855,6 +855,7 @@ impl WordStats {
 fn content_hash(t: &[u8]) -> u64 {
     t.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3))
 }
+
 /// What one pass over a block's characters finds.
 #[derive(Default)]
 struct CharStats {
@@ -1799,9 +1800,7 @@ mod tests {
     fn content_word_by_definition(w: &str) -> Option<u64> {
         let t = w.trim_matches(|c: char| !c.is_alphanumeric());
         let lower: String = t.chars().flat_map(char::to_lowercase).collect();
-        (t.chars().count() >= 4 && WORDS.get(lower.as_bytes()) & 1 == 0).then(|| {
-            lower.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-        })
+        (t.chars().count() >= 4 && WORDS.get(lower.as_bytes()) & 1 == 0).then(|| content_hash(lower.as_bytes()))
     }
 
     #[test]
