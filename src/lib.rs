@@ -102,6 +102,9 @@ pub struct Cleaned {
     pub quality: Option<html::Quality>,
     /// The limits the input hit (empty for every real page seen so far).
     pub limits: Vec<Limit>,
+    /// The page was laid out as a browser with scripts off shows it
+    /// (`<noscript>` content included): it showed little otherwise.
+    pub noscript: bool,
     /// Texts of blocks before spans were cut from them, by block index before
     /// the block passes: what [`Cleaned::parts`] shows the cuts in.
     pub(crate) originals: Vec<(usize, String)>,
@@ -292,14 +295,14 @@ impl Cleaner {
             extract: self.extract.then(|| self.rules.extract_hints()),
             keep_captions: self.keep_captions,
         };
-        let (blocks, mut removals, metadata, content_selector, quality, limits) = if source.format == InputFormat::Html
-        {
-            let doc = html::to_blocks(&source.text, &active.selectors, publisher_ref, options);
-            (doc.blocks, doc.removals, doc.metadata, doc.content_selector, doc.quality, doc.limits)
-        } else {
-            let blocks = document::blocks_from_text(&source.text);
-            (blocks, Vec::new(), html::Metadata::default(), None, None, Vec::new())
-        };
+        let (blocks, mut removals, metadata, content_selector, quality, limits, noscript) =
+            if source.format == InputFormat::Html {
+                let doc = html::to_blocks(&source.text, &active.selectors, publisher_ref, options);
+                (doc.blocks, doc.removals, doc.metadata, doc.content_selector, doc.quality, doc.limits, doc.noscript)
+            } else {
+                let blocks = document::blocks_from_text(&source.text);
+                (blocks, Vec::new(), html::Metadata::default(), None, None, Vec::new(), false)
+            };
         let mut originals = Vec::new();
         let blocks = clean::clean_blocks_keeping_originals(blocks, &active, &mut removals, &mut originals);
         removals.sort_by_key(|r| r.position);
@@ -314,6 +317,7 @@ impl Cleaner {
             content_selector,
             quality,
             limits,
+            noscript,
             originals,
         })
     }

@@ -4,6 +4,8 @@
     python3 training/wcxb_split.py select                 # writes training/wcxb/split.tsv (fixed, committed)
     python3 training/wcxb_split.py stats                  # pages per split and page type
     python3 training/wcxb_split.py score SPLIT [-- ARGS]   # ../shared/eval/score.py on one split
+    python3 training/wcxb_split.py pages OUT [OLD] [-- ARGS]  # per page: clean every page into OUT, score
+                                                          # both splits by type; with OLD, the pages that moved
 
 A page's split is a hash of its URL's host without `www.` (the same hash as the
 scraped-text split), so no site is on both sides. `score` links the split's
@@ -89,6 +91,64 @@ def score(split, extra):
         sys.exit(res.returncode)
 
 
+def _gold():
+    """{file_id: (gold text, page type)} as score.py reads them."""
+    out = {}
+    for r in split_rows():
+        with open(os.path.join(WCXB, "ground-truth", r["file_id"] + ".json"), encoding="utf-8") as f:
+            t = json.load(f)
+        out[r["file_id"]] = ((t.get("ground_truth") or {}).get("main_content") or "", r["page_type"])
+    return out
+
+
+def _page_f1(folder, gold):
+    sys.path.insert(0, os.path.dirname(SCORE))
+    from score import _word_prf  # the metric score.py reports, page by page
+
+    out = {}
+    for fid, (text, _) in gold.items():
+        path = os.path.join(folder, fid + ".txt")
+        pred = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+        out[fid] = _word_prf(pred, text)
+    return out
+
+
+def pages(out, old, extra):
+    """Cleans every WCXB page (both splits) into OUT and prints F1 per split and type, the
+    figures score.py gives; with OLD (an earlier OUT), the pages whose F1 moved most."""
+    rows = split_rows()
+    src = os.path.join(tempfile.gettempdir(), "declutter-wcxb-html")
+    if not os.path.isdir(src) or len(os.listdir(src)) < len(rows):
+        import gzip
+
+        os.makedirs(src, exist_ok=True)
+        for r in rows:
+            with gzip.open(os.path.join(WCXB, "html", r["file_id"] + ".html.gz")) as f:
+                open(os.path.join(src, r["file_id"] + ".html"), "wb").write(f.read())
+    os.makedirs(out, exist_ok=True)
+    subprocess.run([BIN, "clean", "--quiet"] + extra + ["--output-dir", out, src], check=True)
+    gold = _gold()
+    new = _page_f1(out, gold)
+    split = {r["file_id"]: r["split"] for r in rows}
+    kinds = sorted({k for _, k in gold.values()})
+    print("| split | all | " + " | ".join(kinds) + " |")
+    print("|---" * (len(kinds) + 2) + "|")
+    for s in ("tune", "validate"):
+        cells = []
+        for k in [None] + kinds:
+            fs = [new[f][2] for f in new if split[f] == s and (k is None or gold[f][1] == k)]
+            cells.append("%.3f" % (sum(fs) / max(1, len(fs))))
+        print("| %s | %s |" % (s, " | ".join(cells)))
+    if old:
+        before = _page_f1(old, gold)
+        moved = sorted(new, key=lambda f: abs(new[f][2] - before[f][2]), reverse=True)
+        for f in moved[:25]:
+            if abs(new[f][2] - before[f][2]) < 0.005:
+                break
+            print("%s %-8s %-13s F1 %.3f -> %.3f (P %.2f -> %.2f, R %.2f -> %.2f)" % (
+                f, split[f], gold[f][1], before[f][2], new[f][2], before[f][0], new[f][0], before[f][1], new[f][1]))
+
+
 def main():
     args = sys.argv[1:]
     extra = args[args.index("--") + 1:] if "--" in args else []
@@ -97,6 +157,8 @@ def main():
         select()
     elif args == ["stats"]:
         stats()
+    elif len(args) in (2, 3) and args[0] == "pages":
+        pages(args[1], args[2] if len(args) == 3 else None, extra)
     elif len(args) == 2 and args[0] == "score":
         score(args[1], extra)
     else:

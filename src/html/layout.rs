@@ -120,6 +120,9 @@ pub struct Laid {
     pub removed: Vec<(usize, NodeId, usize)>,
     /// Blocks outside the content container(s), with their position.
     pub outside: Vec<(Block, usize)>,
+    /// Bytes of raw markup in the `<noscript>` elements left out: what a
+    /// browser with scripts off would show instead (see `html::to_blocks`).
+    pub noscript_bytes: usize,
 }
 
 /// What extraction needs to know about a block beyond its text.
@@ -284,7 +287,10 @@ impl<'a> Walker<'a> {
             Data::Other => return,
         };
         let name = element.name();
-        if is_skipped(name) || is_hidden(element) {
+        if is_skipped(name) && !(name == "noscript" && !node.dom().scripting()) || is_hidden(element) {
+            if name == "noscript" {
+                self.out.noscript_bytes += node.children().filter_map(|c| c.text()).map(str::len).sum::<usize>();
+            }
             return;
         }
         if name == "br" {

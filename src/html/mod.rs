@@ -34,6 +34,9 @@ pub struct HtmlDocument {
     pub quality: Option<Quality>,
     /// The [`limits`] the page hit, if any.
     pub limits: Vec<crate::markup::Limit>,
+    /// Laid out as a browser with scripts off shows it (`<noscript>` content
+    /// included), because the page showed little otherwise.
+    pub noscript: bool,
 }
 
 /// How to lay out a page.
@@ -66,39 +69,23 @@ pub fn to_blocks(
     let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
     keep.extend(contents.iter().flat_map(|(source, _)| prepare::selector_attributes(source)));
     let prepared = prepare::prepare(text, &keep);
-    let doc = Dom::parse_prepared(&prepared.text, prepared.unsure_from);
+    let mut doc = Dom::parse_prepared(&prepared.text, prepared.unsure_from);
+    let mut walked = walk(&doc, &css, contents);
+    // A page that shows little but holds much in `<noscript>` (forums serve
+    // their posts there to crawlers) is read as a browser with scripts off
+    // shows it. The raw bytes count markup, so they only decide whether to
+    // look; the shown text of both views decides.
+    let mut noscript = false;
+    let shown = |laid: &layout::Laid| laid.blocks.iter().map(|b| b.text.len()).sum::<usize>();
+    if walked.laid.noscript_bytes >= NOSCRIPT_MIN_BYTES && shown(&walked.laid) * 4 < walked.laid.noscript_bytes {
+        let without = Dom::parse_without_scripting(&prepared.text);
+        let other = walk(&without, &css, contents);
+        if shown(&other.laid) >= 4 * shown(&walked.laid) + NOSCRIPT_MIN_GAIN {
+            (doc, walked, noscript) = (without, other, true);
+        }
+    }
+    let Walked { content_selector, laid, .. } = walked;
     let limits = limits::hit(prepared.attributes_dropped, doc.cut);
-    let root = doc.root_element();
-
-    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
-    let mut removed: Vec<Option<u32>> = Vec::new();
-    if !css.is_empty() {
-        removed = vec![None; doc.len()];
-        let index = RuleIndex::new(css.iter().map(|(_, c)| c.prefilter.as_ref()));
-        let mut caches = SelectorCaches::default();
-        let mut candidates = Vec::new();
-        for el in root.descendants() {
-            let Some(e) = el.element() else { continue };
-            index.candidates(e, &mut candidates);
-            let hit = candidates.iter().find(|&&c| css[c as usize].1.selector.matches(el, &mut caches));
-            if let Some(&c) = hit {
-                removed[el.id().index()] = Some(css[c as usize].0 as u32);
-            }
-        }
-    }
-    let mut content: Vec<NodeId> = Vec::new();
-    let mut content_selector = None;
-    for (source, sel) in contents {
-        let found = sel.select(root);
-        if !found.is_empty() {
-            content.extend(outermost(&found));
-            content_selector = Some(source.clone());
-            break;
-        }
-    }
-
-    let directives = layout::Directives { removed: &removed, content: &content };
-    let laid = layout::layout(root, Some(&directives));
 
     let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
     let mut indices = SiblingIndices::default();
@@ -143,7 +130,51 @@ pub fn to_blocks(
         }
         blocks = kept_blocks;
     }
-    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality, limits }
+    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality, limits, noscript }
+}
+
+/// Raw `<noscript>` markup below which the view with scripts off is not tried.
+const NOSCRIPT_MIN_BYTES: usize = 1000;
+/// Characters the view with scripts off must show beyond four times the other's.
+const NOSCRIPT_MIN_GAIN: usize = 500;
+
+/// What the selector rules and the content selectors chose on a tree, and its layout.
+struct Walked {
+    content_selector: Option<String>,
+    laid: layout::Laid,
+}
+
+fn walk(doc: &Dom, css: &[(usize, &crate::rules::CssRule)], contents: &[(String, Css)]) -> Walked {
+    let root = doc.root_element();
+    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
+    let mut removed: Vec<Option<u32>> = Vec::new();
+    if !css.is_empty() {
+        removed = vec![None; doc.len()];
+        let index = RuleIndex::new(css.iter().map(|(_, c)| c.prefilter.as_ref()));
+        let mut caches = SelectorCaches::default();
+        let mut candidates = Vec::new();
+        for el in root.descendants() {
+            let Some(e) = el.element() else { continue };
+            index.candidates(e, &mut candidates);
+            let hit = candidates.iter().find(|&&c| css[c as usize].1.selector.matches(el, &mut caches));
+            if let Some(&c) = hit {
+                removed[el.id().index()] = Some(css[c as usize].0 as u32);
+            }
+        }
+    }
+    let mut content: Vec<NodeId> = Vec::new();
+    let mut content_selector = None;
+    for (source, sel) in contents {
+        let found = sel.select(root);
+        if !found.is_empty() {
+            content.extend(outermost(&found));
+            content_selector = Some(source.clone());
+            break;
+        }
+    }
+    let directives = layout::Directives { removed: &removed, content: &content };
+    let laid = layout::layout(root, Some(&directives));
+    Walked { content_selector, laid }
 }
 
 fn builtin(id: &str, block: Block, position: usize) -> Removal {
@@ -345,6 +376,32 @@ mod tests {
             path_with(el, &mut indices);
         }
         assert!(indices.scanned <= n + 10, "{} children looked at", indices.scanned);
+    }
+
+    /// Forum software (Discourse, Flarum) serves its posts to crawlers in
+    /// `<noscript>`: a page that shows little else is read with scripts off.
+    /// A small `<noscript>` beside an article (a tracking pixel, "enable
+    /// JavaScript") is not shown.
+    #[test]
+    fn a_page_that_shows_little_is_read_with_scripts_off() {
+        let post = "I upgraded to the new release and the server no longer starts; the log says the port is taken. ";
+        let forum = format!(
+            "<body><header>Forum</header><noscript data-path=/t/1><div id=main-outlet><h1>Server will not start</h1>{}</div></noscript><footer>Powered by Discourse</footer></body>",
+            format!("<div class=post><span class=creator>alice</span><p>{}</p></div>", post.repeat(3)).repeat(4)
+        );
+        let doc = to_blocks(&forum, &[], None, NO_EXTRACT);
+        assert!(doc.noscript);
+        assert!(doc.blocks.iter().any(|b| b.text == "Server will not start"), "{:?}", doc.blocks);
+        assert_eq!(doc.blocks.iter().filter(|b| b.text.starts_with("I upgraded")).count(), 4);
+
+        let article = format!(
+            "<body><noscript><img src=pixel.gif><p>{}</p></noscript><article><p>{}</p></article></body>",
+            "Please enable JavaScript to use this site. ".repeat(30),
+            post.repeat(40)
+        );
+        let doc = to_blocks(&article, &[], None, NO_EXTRACT);
+        assert!(!doc.noscript);
+        assert!(doc.blocks.iter().all(|b| !b.text.contains("enable JavaScript")));
     }
 
     #[test]

@@ -161,6 +161,10 @@ pub struct Dom {
     nodes: Vec<Node>,
     /// What the parse left out to stay within [`limits`](super::limits).
     pub cut: ParseCuts,
+    /// Parsed as a browser with scripts on does (the default): `<noscript>`
+    /// holds raw text. Off ([`Dom::parse_without_scripting`]), its content
+    /// is markup and the layout shows it.
+    scripting: bool,
 }
 
 /// Counts of what [`Dom::parse_document`] left out to stay within the limits.
@@ -199,7 +203,24 @@ impl Dom {
         };
         let sink = Sink::new(Data::Document, text.len());
         let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
-        run(builder, TokenizerOpts::default(), &text, long_tags)
+        run(builder, TokenizerOpts::default(), &text, long_tags, true)
+    }
+
+    /// The page as a browser with scripts off builds it: what `<noscript>`
+    /// holds is parsed as markup (forum software serves its posts there to
+    /// crawlers). Every tag is guarded, as in [`Dom::parse_document`]: the
+    /// prepare scan read `<noscript>` as raw text and capped nothing in it.
+    pub(crate) fn parse_without_scripting(text: &str) -> Dom {
+        let (text, long_tags) = close_long_tags(text, 0);
+        let sink = Sink::new(Data::Document, text.len());
+        let builder =
+            TreeBuilder::new(sink, TreeBuilderOpts { scripting_enabled: false, ..TreeBuilderOpts::default() });
+        run(builder, TokenizerOpts::default(), &text, long_tags, false)
+    }
+
+    /// False when parsed with scripts off: `<noscript>` content is shown.
+    pub fn scripting(&self) -> bool {
+        self.scripting
     }
 
     /// Parses a fragment in a `<body>` context (rule examples), within the limits.
@@ -212,7 +233,7 @@ impl Dom {
             initial_state: Some(builder.tokenizer_state_for_context_elem(false)),
             ..TokenizerOpts::default()
         };
-        run(builder, opts, &text, long_tags)
+        run(builder, opts, &text, long_tags, true)
     }
 
     /// The document (or fragment) node.
@@ -267,6 +288,11 @@ impl<'a> NodeRef<'a> {
 
     pub fn id(&self) -> NodeId {
         NodeId(self.id)
+    }
+
+    /// The tree this node belongs to.
+    pub fn dom(&self) -> &'a Dom {
+        self.dom
     }
 
     pub fn data(&self) -> &'a Data {
@@ -416,8 +442,8 @@ impl<'a> Iterator for Descendants<'a> {
 }
 
 /// Runs html5ever's tokenizer into `builder` through [`DepthCap`].
-fn run(builder: TreeBuilder<u32, Sink>, opts: TokenizerOpts, text: &str, long_tags: usize) -> Dom {
-    let tokenizer = Tokenizer::new(DepthCap::new(builder), opts);
+fn run(builder: TreeBuilder<u32, Sink>, opts: TokenizerOpts, text: &str, long_tags: usize, scripting: bool) -> Dom {
+    let tokenizer = Tokenizer::new(DepthCap::new(builder, scripting), opts);
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(text));
     // `Script` and `EncodingIndicator` only pause the tokenizer: go on.
@@ -431,6 +457,7 @@ fn run(builder: TreeBuilder<u32, Sink>, opts: TokenizerOpts, text: &str, long_ta
     let mut dom = sink.finish();
     let flattened = flatten_deep(&mut dom.nodes, MAX_DEPTH);
     dom.cut = ParseCuts { deep_tags, formatting_tags, long_tags, merged_attributes, flattened };
+    dom.scripting = scripting;
     dom
 }
 
@@ -586,12 +613,15 @@ struct DepthCap {
     open_dropped: RefCell<HashMap<LocalName, usize>>,
     dropped: Cell<usize>,
     dropped_formatting: Cell<usize>,
+    /// Scripts on: `<noscript>` is raw text and passes at the cap; off, it nests.
+    scripting: bool,
 }
 
 impl DepthCap {
-    fn new(builder: TreeBuilder<u32, Sink>) -> DepthCap {
+    fn new(builder: TreeBuilder<u32, Sink>, scripting: bool) -> DepthCap {
         DepthCap {
             builder,
+            scripting,
             counted: Cell::new((0, 0, NONE)),
             formatting: Cell::new((0, 0, false)),
             events: Cell::new(0),
@@ -706,14 +736,13 @@ impl DepthCap {
                 | "iframe"
                 | "noembed"
                 | "noframes"
-                | "noscript"
                 | "plaintext"
                 | "script"
                 | "style"
                 | "textarea"
                 | "title"
                 | "xmp"
-        )
+        ) || (self.scripting && &*tag.name == "noscript")
     }
 }
 
@@ -868,7 +897,7 @@ impl TreeSink for Sink {
     type ElemName<'a> = Ref<'a, QualName>;
 
     fn finish(self) -> Dom {
-        Dom { nodes: self.nodes.into_inner(), cut: ParseCuts::default() }
+        Dom { nodes: self.nodes.into_inner(), cut: ParseCuts::default(), scripting: true }
     }
 
     fn parse_error(&self, _msg: Cow<'static, str>) {}
@@ -1249,6 +1278,22 @@ mod tests {
             let cut = dom.cut.deep_tags + dom.cut.flattened + dom.cut.formatting_tags;
             assert!(cut > 0, "{}…", &page[..40.min(page.len())]);
         }
+    }
+
+    /// With scripts off `<noscript>` is an ordinary element: it must not
+    /// pass the depth cap as the raw-text element it is with scripts on.
+    #[test]
+    fn noscript_nests_only_with_scripts_off_and_is_capped_then() {
+        let page = format!("<body>{}", "<noscript><div>x".repeat(2 * MAX_DEPTH));
+        let on = Dom::parse_document(&page);
+        assert!(on.scripting() && max_depth(&on) <= 5, "depth {}", max_depth(&on));
+        let off = Dom::parse_without_scripting(&page);
+        assert!(!off.scripting());
+        let depth = max_depth(&off);
+        assert!(depth <= MAX_DEPTH + 8 && off.cut.deep_tags > 0, "depth {depth}");
+        let shown = Dom::parse_without_scripting("<body><noscript><p>posts</p></noscript>");
+        let p = shown.root_element().descendants().find(|n| n.element().is_some_and(|e| e.name() == "p"));
+        assert_eq!(p.map(|p| p.text_content()).as_deref(), Some("posts"));
     }
 
     const NAMES: &[&str] = &[

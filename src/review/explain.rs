@@ -56,6 +56,8 @@ pub struct Content {
     pub container: Option<String>,
     /// Blocks dropped by built-in extraction decisions, by `builtin:` id.
     pub builtin: Vec<(String, usize)>,
+    /// Laid out as a browser with scripts off shows the page (`<noscript>` content included).
+    pub noscript: bool,
 }
 
 /// A rule that removed something.
@@ -171,6 +173,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             how: format!("the publisher's content selector {sel:?} matched; everything outside it was left out"),
             builtin: builtin.clone(),
             container: container.clone(),
+            noscript: cleaned.noscript,
         },
         (None, Some(q)) => Content {
             method: q.method.as_str().into(),
@@ -188,6 +191,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             },
             builtin: builtin.clone(),
             container: container.clone(),
+            noscript: cleaned.noscript,
         },
         (None, None) => Content {
             method: if cleaned.format == crate::InputFormat::Text { "text" } else { "off" }.into(),
@@ -200,6 +204,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             },
             builtin: builtin.clone(),
             container: container.clone(),
+            noscript: cleaned.noscript,
         },
     };
     Explanation {
@@ -306,6 +311,9 @@ impl Explanation {
             let _ = writeln!(o, "  default rules switched off by the publisher: {}", self.disabled.join(", "));
         }
         let _ = writeln!(o, "\nArticle container: {}", self.content.how);
+        if self.content.noscript {
+            let _ = writeln!(o, "  laid out with scripts off: the page showed little outside <noscript>");
+        }
         if let Some(path) = &self.content.container {
             let _ = writeln!(o, "  kept blocks all lie inside {path}");
         }

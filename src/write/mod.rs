@@ -63,6 +63,9 @@ struct Report<'a> {
     content_selector: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     extraction: Option<crate::html::Quality>,
+    /// Laid out with scripts off (present only then).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    noscript: bool,
     text: String,
     removals: &'a [Removal],
     /// Limits the input hit (present only then): `{limit, count, detail}`.
@@ -82,6 +85,7 @@ impl<'a> Report<'a> {
             encoding: &cleaned.encoding,
             content_selector: cleaned.content_selector.as_deref(),
             extraction: cleaned.quality,
+            noscript: cleaned.noscript,
             text: text(cleaned),
             removals: &cleaned.removals,
             limits: &cleaned.limits,
@@ -91,7 +95,7 @@ impl<'a> Report<'a> {
 
 /// A cleaned document serializes as `--format json` writes it (without
 /// `source`): `url`, `title`, `metadata`, `publisher`, `format`, `encoding`,
-/// `content_selector`, `extraction`, `text`, `removals`, `limits`.
+/// `content_selector`, `extraction`, `noscript`, `text`, `removals`, `limits`.
 impl Serialize for Cleaned {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Report::new(self, None).serialize(serializer)
