@@ -287,7 +287,9 @@ impl<'a> Walker<'a> {
             Data::Other => return,
         };
         let name = element.name();
-        if is_skipped(name) && !(name == "noscript" && !node.dom().scripting()) || is_hidden(element) {
+        // With scripts off (`Dom::parse_without_scripting`) `<noscript>` content is shown.
+        let shown_noscript = name == "noscript" && !node.dom().scripting();
+        if (is_skipped(name) && !shown_noscript) || is_hidden(element) {
             if name == "noscript" {
                 self.out.noscript_bytes += node.children().filter_map(|c| c.text()).map(str::len).sum::<usize>();
             }
