@@ -38,6 +38,8 @@ pub mod limits;
 pub mod load;
 #[doc(hidden)]
 pub mod markup;
+#[doc(hidden)]
+pub mod model;
 #[cfg(feature = "pipeline")]
 pub mod pipeline;
 #[cfg(feature = "review")]

@@ -14,6 +14,9 @@ use std::sync::{LazyLock, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::trees::{self, round};
+pub use crate::model::trees::{Node, TreeParams};
+
 /// The features, in order: names as the model file lists them.
 pub const FEATURES: [&str; 58] = [
     "log_chars",
@@ -1177,12 +1180,6 @@ impl Complete {
     }
 }
 
-/// A tree node: `[feature, threshold, left, right, value]`; a leaf has
-/// feature -1 and adds `value` to the log-odds. Rows with the feature at most
-/// the threshold go left.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Node(pub i16, pub f32, pub u16, pub u16, pub f32);
-
 /// The shipped model.
 static SHIPPED: LazyLock<Option<TextModel>> = LazyLock::new(|| TextModel::from_json(SHIPPED_JSON).ok());
 
@@ -1254,18 +1251,6 @@ impl TextModel {
     }
 }
 
-/// How the trees are grown.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct TreeParams {
-    pub rounds: usize,
-    pub depth: usize,
-    pub learning_rate: f64,
-    /// L2 penalty on leaf values.
-    pub lambda: f64,
-    /// Least hessian weight in a leaf.
-    pub min_weight: f64,
-}
-
 /// Fits gradient-boosted trees for the logistic loss (Newton leaf values,
 /// exact greedy splits), in f64 and in a fixed order: the same rows give the
 /// same model on any machine. `article_loss`: the share of article rows the
@@ -1287,30 +1272,7 @@ fn threshold_for(mut article: Vec<f32>, article_loss: f64) -> f32 {
 
 /// The trees alone (threshold 1: nothing removed).
 fn grow_model(rows: &[(Features, bool)], params: TreeParams) -> TextModel {
-    let n = rows.len();
-    let y: Vec<f64> = rows.iter().map(|(_, b)| f64::from(u8::from(*b))).collect();
-    let positive = y.iter().sum::<f64>().clamp(1.0, (n.max(2) - 1) as f64);
-    let base = round((positive / (n as f64 - positive)).ln());
-    // Rows by value, per feature (ties by row index).
-    let sorted: Vec<Vec<usize>> = (0..N)
-        .map(|k| {
-            let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_by(|&a, &b| rows[a].0[k].total_cmp(&rows[b].0[k]).then(a.cmp(&b)));
-            idx
-        })
-        .collect();
-    let mut z = vec![f64::from(base); n];
-    let mut trees = Vec::with_capacity(params.rounds);
-    for _ in 0..params.rounds {
-        let p: Vec<f64> = z.iter().map(|v| 1.0 / (1.0 + (-v).exp())).collect();
-        let g: Vec<f64> = p.iter().zip(&y).map(|(p, y)| p - y).collect();
-        let h: Vec<f64> = p.iter().map(|p| (p * (1.0 - p)).max(1e-6)).collect();
-        let tree = grow(rows, &sorted, &g, &h, params);
-        for (i, (f, _)) in rows.iter().enumerate() {
-            z[i] += f64::from(leaf(&tree, f));
-        }
-        trees.push(tree);
-    }
+    let (base, trees) = trees::boost(rows, None, params);
     TextModel {
         features: FEATURES.iter().map(|s| (*s).to_owned()).collect(),
         base,
@@ -1319,101 +1281,6 @@ fn grow_model(rows: &[(Features, bool)], params: TreeParams) -> TextModel {
         trees,
         levels: Levels::default(),
     }
-}
-
-fn leaf(tree: &[Node], f: &Features) -> f32 {
-    let mut at = 0usize;
-    loop {
-        let Node(feature, threshold, left, right, value) = tree[at];
-        if feature < 0 {
-            return value;
-        }
-        at = usize::from(if f[feature as usize] <= threshold { left } else { right });
-    }
-}
-
-/// One tree, grown level by level: every node of a level finds its best
-/// split in one pass over each feature's sorted rows.
-// Index loops: rows, nodes and features are addressed by index throughout.
-#[allow(clippy::needless_range_loop)]
-fn grow(rows: &[(Features, bool)], sorted: &[Vec<usize>], g: &[f64], h: &[f64], params: TreeParams) -> Vec<Node> {
-    let n = rows.len();
-    let mut tree: Vec<Node> = vec![Node(-1, 0.0, 0, 0, 0.0)];
-    let mut node_of: Vec<usize> = vec![0; n];
-    let mut open: Vec<usize> = vec![0];
-    for _ in 0..params.depth {
-        if open.is_empty() {
-            break;
-        }
-        let slot: std::collections::HashMap<usize, usize> = open.iter().enumerate().map(|(i, &t)| (t, i)).collect();
-        let mut total = vec![(0f64, 0f64); open.len()];
-        for i in 0..n {
-            if let Some(&s) = slot.get(&node_of[i]) {
-                total[s].0 += g[i];
-                total[s].1 += h[i];
-            }
-        }
-        // Best (gain, feature, threshold) per open node.
-        let mut best: Vec<Option<(f64, usize, f32)>> = vec![None; open.len()];
-        for k in 0..N {
-            let mut left = vec![(0f64, 0f64); open.len()];
-            let mut last: Vec<Option<f32>> = vec![None; open.len()];
-            for &i in &sorted[k] {
-                let Some(&s) = slot.get(&node_of[i]) else { continue };
-                let v = rows[i].0[k];
-                if let Some(prev) = last[s]
-                    && v > prev
-                {
-                    let (gl, hl) = left[s];
-                    let (gt, ht) = total[s];
-                    let (gr, hr) = (gt - gl, ht - hl);
-                    if hl >= params.min_weight && hr >= params.min_weight {
-                        let gain = gl * gl / (hl + params.lambda) + gr * gr / (hr + params.lambda)
-                            - gt * gt / (ht + params.lambda);
-                        let threshold = round((f64::from(prev) + f64::from(v)) / 2.0);
-                        if gain > 1e-9 && threshold >= prev && threshold < v && best[s].is_none_or(|(b, _, _)| gain > b)
-                        {
-                            best[s] = Some((gain, k, threshold));
-                        }
-                    }
-                }
-                left[s].0 += g[i];
-                left[s].1 += h[i];
-                last[s] = Some(v);
-            }
-        }
-        let mut next = Vec::new();
-        for (s, &t) in open.iter().enumerate() {
-            let Some((_, k, threshold)) = best[s] else { continue };
-            let l = tree.len();
-            tree.push(Node(-1, 0.0, 0, 0, 0.0));
-            tree.push(Node(-1, 0.0, 0, 0, 0.0));
-            tree[t] = Node(k as i16, threshold, l as u16, (l + 1) as u16, 0.0);
-            next.push(l);
-            next.push(l + 1);
-        }
-        for i in 0..n {
-            let t = node_of[i];
-            let Node(k, threshold, l, r, _) = tree[t];
-            if k >= 0 && slot.contains_key(&t) {
-                node_of[i] = usize::from(if rows[i].0[k as usize] <= threshold { l } else { r });
-            }
-        }
-        open = next;
-    }
-    // Leaf values: the Newton step of the rows in each leaf.
-    let mut sums = vec![(0f64, 0f64); tree.len()];
-    for i in 0..n {
-        sums[node_of[i]].0 += g[i];
-        sums[node_of[i]].1 += h[i];
-    }
-    for (t, node) in tree.iter_mut().enumerate() {
-        if node.0 < 0 {
-            let (gs, hs) = sums[t];
-            node.4 = round(-gs / (hs + params.lambda) * params.learning_rate);
-        }
-    }
-    tree
 }
 
 /// A row of `training/scraped-texts/features.tsv`.
@@ -1517,10 +1384,6 @@ pub fn fit_with(rows: &[Row], params: TreeParams) -> TextModel {
     let mut model = grow_model(&tune, params);
     model.threshold = threshold;
     model
-}
-
-fn round(v: f64) -> f32 {
-    ((v * 1e5).round() / 1e5) as f32
 }
 
 #[cfg(test)]
