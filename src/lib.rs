@@ -107,12 +107,22 @@ pub struct Cleaned {
     /// The page was laid out as a browser with scripts off shows it
     /// (`<noscript>` content included): it showed little otherwise.
     pub noscript: bool,
+    /// What kind of page it is (HTML input).
+    pub page_type: Option<html::page_type::PageKind>,
+    pub(crate) page_features: Option<Box<html::page_type::Features>>,
     /// Texts of blocks before spans were cut from them, by block index before
     /// the block passes: what [`Cleaned::parts`] shows the cuts in.
     pub(crate) originals: Vec<(usize, String)>,
 }
 
 impl Cleaned {
+    /// The page-type classifier's features of the page (HTML input): what
+    /// its training program (`examples/train_page_types.rs`) fits on.
+    #[doc(hidden)]
+    pub fn page_features(&self) -> Option<&html::page_type::Features> {
+        self.page_features.as_deref()
+    }
+
     /// The clean text: blocks separated by a blank line, ending in a newline.
     pub fn text(&self) -> String {
         write::text(self)
@@ -162,6 +172,7 @@ pub struct CleanerBuilder {
     extract: bool,
     keep_captions: bool,
     text_model: bool,
+    page_types: bool,
 }
 
 impl Default for CleanerBuilder {
@@ -172,6 +183,7 @@ impl Default for CleanerBuilder {
             extract: true,
             keep_captions: true,
             text_model: true,
+            page_types: true,
         }
     }
 }
@@ -217,6 +229,14 @@ impl CleanerBuilder {
         self
     }
 
+    /// Tell what kind of page an HTML page is (article, forum, product, …)
+    /// and extract it the way its kind needs (on by default); off, every
+    /// page is extracted as the generic kind and no `page_type` is reported.
+    pub fn page_types(mut self, yes: bool) -> Self {
+        self.page_types = yes;
+        self
+    }
+
     pub fn build(self) -> Result<Cleaner, RulesError> {
         let rules = match self.rules {
             Some(r) => r,
@@ -229,6 +249,7 @@ impl CleanerBuilder {
             extract: self.extract,
             keep_captions: self.keep_captions,
             text_model: self.text_model,
+            page_types: self.page_types,
         })
     }
 }
@@ -242,6 +263,7 @@ pub struct Cleaner {
     extract: bool,
     keep_captions: bool,
     text_model: bool,
+    page_types: bool,
 }
 
 impl Cleaner {
@@ -296,15 +318,18 @@ impl Cleaner {
         let options = html::HtmlOptions {
             extract: self.extract.then(|| self.rules.extract_hints()),
             keep_captions: self.keep_captions,
+            url: hints.url.as_deref(),
+            page_types: self.page_types,
         };
-        let (blocks, mut removals, metadata, content_selector, quality, limits, noscript) =
-            if source.format == InputFormat::Html {
-                let doc = html::to_blocks(&source.text, &active.selectors, publisher_ref, options);
-                (doc.blocks, doc.removals, doc.metadata, doc.content_selector, doc.quality, doc.limits, doc.noscript)
-            } else {
-                let blocks = document::blocks_from_text(&source.text);
-                (blocks, Vec::new(), html::Metadata::default(), None, None, Vec::new(), false)
-            };
+        let mut page = if source.format == InputFormat::Html {
+            html::to_blocks(&source.text, &active.selectors, publisher_ref, options)
+        } else {
+            html::HtmlDocument { blocks: document::blocks_from_text(&source.text), ..Default::default() }
+        };
+        let (blocks, mut removals) = (std::mem::take(&mut page.blocks), std::mem::take(&mut page.removals));
+        let html::HtmlDocument {
+            metadata, content_selector, quality, limits, noscript, page_type, page_features, ..
+        } = page;
         let mut originals = Vec::new();
         let blocks = clean::clean_blocks_keeping_originals(blocks, &active, &mut removals, &mut originals);
         removals.sort_by_key(|r| r.position);
@@ -320,6 +345,8 @@ impl Cleaner {
             quality,
             limits,
             noscript,
+            page_type,
+            page_features,
             originals,
         })
     }

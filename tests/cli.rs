@@ -435,3 +435,28 @@ fn a_rule_regex_past_the_size_limit_is_a_clear_error() {
         .code(2)
         .stderr(predicate::str::contains("default.toml:4:").and(predicate::str::contains("size limit")));
 }
+
+#[test]
+fn json_and_explain_report_the_page_type_unless_turned_off() {
+    let page = fixture("page-types/forum-discourse.html");
+    let out = declutter().args(["clean", "--format", "json"]).arg(&page).output().unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["page_type"]["type"], "forum", "{}", report["page_type"]);
+    let confidence = report["page_type"]["confidence"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&confidence), "{confidence}");
+    declutter()
+        .arg("explain")
+        .arg(&page)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Page type: forum (confidence "));
+    let out = declutter().args(["clean", "--format", "json", "--no-page-type"]).arg(&page).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.get("page_type").is_none(), "{report}");
+    // Text has no page type.
+    let out =
+        declutter().args(["clean", "--format", "json"]).arg(fixture("default/founding-article.txt")).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.get("page_type").is_none(), "{report}");
+}

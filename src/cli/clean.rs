@@ -628,6 +628,7 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
         .normalize_whitespace(args.normalize_whitespace)
         .extract(!args.no_extract)
         .text_model(!args.no_text_model)
+        .page_types(!args.no_page_type)
         .keep_captions(args.captions == super::Captions::Keep)
         .build()
         .map_err(|e| {

@@ -257,6 +257,10 @@ pub struct CleanArgs {
     /// names (`builtin:text-boilerplate`, its score in the JSON report).
     #[arg(long)]
     pub no_text_model: bool,
+    /// HTML input: no page-type classifier; every page is extracted as the generic kind and
+    /// the JSON report has no `page_type`.
+    #[arg(long)]
+    pub no_page_type: bool,
     /// Keep blocks that repeat across a site's documents: without, a run over several
     /// documents learns them from its first 2,000 and removes them (`builtin:repeated-line`).
     #[arg(long)]

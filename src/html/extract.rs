@@ -796,7 +796,7 @@ mod tests {
 
     fn texts(html: &str) -> Vec<String> {
         let h = hints();
-        let opts = HtmlOptions { extract: Some(&h), keep_captions: true };
+        let opts = HtmlOptions { extract: Some(&h), keep_captions: true, url: None, page_types: true };
         to_blocks(html, &[], None, opts).blocks.into_iter().map(|b| b.text).collect()
     }
 

@@ -22,6 +22,13 @@ pub struct Metadata {
     /// JSON-LD `articleBody`: a hint for the extractor, not reported.
     #[serde(skip)]
     pub article_body: Option<String>,
+    /// Every JSON-LD `@type` the page declares, lower-cased (`@graph` and
+    /// arrays included): a page-type feature, not reported.
+    #[serde(skip)]
+    pub json_ld_types: Vec<String>,
+    /// `og:type`, lower-cased: a page-type feature, not reported.
+    #[serde(skip)]
+    pub og_type: Option<String>,
 }
 
 fn sel(s: &str) -> Option<Css> {
@@ -96,7 +103,8 @@ pub fn metadata(doc: &Dom) -> Metadata {
     let meta = |keys: &[&str]| -> Option<String> {
         keys.iter().find_map(|k| metas.iter().find(|(key, _)| key == k).and_then(|(_, v)| clean(v)))
     };
-    let ld = json_ld(&found.json_ld);
+    let (ld, json_ld_types) = json_ld(&found.json_ld);
+    let og_type = meta(&["og:type"]).map(|t| t.to_lowercase());
     let attr = |n: &NodeRef<'_>, name: &str| n.element().and_then(|e| e.attr(name)).and_then(clean);
 
     let title = meta(&["og:title", "twitter:title"])
@@ -146,12 +154,13 @@ pub fn metadata(doc: &Dom) -> Metadata {
         .or_else(|| meta(&["og:url"]))
         .or_else(|| ld.as_ref().and_then(|v| string_at(v, &["url", "mainEntityOfPage"])));
     let article_body = ld.as_ref().and_then(|v| string_at(v, &["articleBody"]));
-    Metadata { title, author, published, site_name, language, canonical_url, article_body }
+    Metadata { title, author, published, site_name, language, canonical_url, article_body, json_ld_types, og_type }
 }
 
 /// The JSON-LD object that describes the article (the first `*Article`,
-/// `BlogPosting` or `WebPage`, looking inside arrays and `@graph`).
-fn json_ld(scripts: &[NodeRef<'_>]) -> Option<Value> {
+/// `BlogPosting` or `WebPage`, looking inside arrays and `@graph`), and
+/// every object's `@type`, lower-cased.
+fn json_ld(scripts: &[NodeRef<'_>]) -> (Option<Value>, Vec<String>) {
     let mut found: Vec<Value> = Vec::new();
     for s in scripts {
         let text = s.text_content();
@@ -175,7 +184,20 @@ fn json_ld(scripts: &[NodeRef<'_>]) -> Option<Value> {
             2
         }
     };
-    found.into_iter().filter(|v| rank(v) < 2).min_by_key(rank)
+    let mut types: Vec<String> = Vec::new();
+    for v in &found {
+        match v.get("@type") {
+            Some(Value::String(s)) => types.push(type_name(s)),
+            Some(Value::Array(a)) => types.extend(a.iter().filter_map(Value::as_str).map(type_name)),
+            _ => {}
+        }
+    }
+    (found.into_iter().filter(|v| rank(v) < 2).min_by_key(rank), types)
+}
+
+/// `Product`, `schema:Product` and `https://schema.org/Product` alike: `product`.
+fn type_name(t: &str) -> String {
+    t.rsplit(['/', ':']).next().unwrap_or(t).to_lowercase()
 }
 
 fn collect_objects(value: Value, out: &mut Vec<Value>, depth: usize) {

@@ -4,6 +4,7 @@
 mod extract;
 mod layout;
 mod meta;
+pub mod page_type;
 
 use std::collections::HashSet;
 
@@ -24,6 +25,7 @@ use crate::rules::{ExtractHints, Matcher, Publisher, Rule, RuleIndex};
 pub const OUTSIDE_CONTENT: &str = "builtin:outside-content";
 
 /// A page laid out into blocks, with what the HTML stage removed.
+#[derive(Default)]
 pub struct HtmlDocument {
     pub blocks: Vec<Block>,
     pub removals: Vec<Removal>,
@@ -37,6 +39,10 @@ pub struct HtmlDocument {
     /// Laid out as a browser with scripts off shows it (`<noscript>` content
     /// included), because the page showed little otherwise.
     pub noscript: bool,
+    /// What kind of page it is, when the classifier is shipped.
+    pub page_type: Option<page_type::PageKind>,
+    /// The classifier's features of the page (for its training program).
+    pub page_features: Option<Box<page_type::Features>>,
 }
 
 /// How to lay out a page.
@@ -46,6 +52,10 @@ pub struct HtmlOptions<'a> {
     pub extract: Option<&'a ExtractHints>,
     /// Keep figure and table captions of the article.
     pub keep_captions: bool,
+    /// The page's URL, when known (a page-type feature; else its canonical URL is read).
+    pub url: Option<&'a str>,
+    /// Classify the page (its features and type are left out when off).
+    pub page_types: bool,
 }
 
 /// Parses `text` and lays out its body with the given selector rules, the
@@ -101,6 +111,10 @@ pub fn to_blocks(
     }
 
     let page_meta = metadata(&doc);
+    let page_features = options
+        .page_types
+        .then(|| Box::new(page_type::features(&doc, &laid.blocks, &laid.meta, options.url, &page_meta)));
+    let page_kind = page_features.as_deref().and_then(|f| page_type::PageTypeModel::shipped().map(|m| m.classify(f)));
     let mut quality = None;
     let mut blocks = laid.blocks;
     if content_selector.is_some() {
@@ -130,7 +144,17 @@ pub fn to_blocks(
         }
         blocks = kept_blocks;
     }
-    HtmlDocument { blocks, removals, metadata: page_meta, content_selector, quality, limits, noscript }
+    HtmlDocument {
+        blocks,
+        removals,
+        metadata: page_meta,
+        content_selector,
+        quality,
+        limits,
+        noscript,
+        page_type: page_kind,
+        page_features,
+    }
 }
 
 /// Raw `<noscript>` markup below which the view with scripts off is not tried.
@@ -251,7 +275,7 @@ pub fn fragment_matches(html: &str, selector: &Css) -> bool {
 mod tests {
     use super::*;
 
-    const NO_EXTRACT: HtmlOptions = HtmlOptions { extract: None, keep_captions: true };
+    const NO_EXTRACT: HtmlOptions = HtmlOptions { extract: None, keep_captions: true, url: None, page_types: true };
 
     fn texts(html: &str) -> Vec<String> {
         to_blocks(html, &[], None, NO_EXTRACT).blocks.into_iter().map(|b| b.text).collect()

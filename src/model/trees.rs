@@ -113,10 +113,18 @@ fn grow<const K: usize>(
         if open.is_empty() {
             break;
         }
-        let slot: std::collections::HashMap<usize, usize> = open.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+        // Each row's open node, as an index into this level's vectors
+        // (NONE: its node is a leaf already): looked up in the inner loop.
+        const NONE: usize = usize::MAX;
+        let mut slot_of_node = vec![NONE; tree.len()];
+        for (s, &t) in open.iter().enumerate() {
+            slot_of_node[t] = s;
+        }
+        let row_slot: Vec<usize> = node_of.iter().map(|&t| slot_of_node[t]).collect();
         let mut total = vec![(0f64, 0f64); open.len()];
         for i in 0..n {
-            if let Some(&s) = slot.get(&node_of[i]) {
+            let s = row_slot[i];
+            if s != NONE {
                 total[s].0 += g[i];
                 total[s].1 += h[i];
             }
@@ -127,7 +135,10 @@ fn grow<const K: usize>(
             let mut left = vec![(0f64, 0f64); open.len()];
             let mut last: Vec<Option<f32>> = vec![None; open.len()];
             for &i in &sorted[k] {
-                let Some(&s) = slot.get(&node_of[i]) else { continue };
+                let s = row_slot[i];
+                if s == NONE {
+                    continue;
+                }
                 let v = rows[i].0[k];
                 if let Some(prev) = last[s]
                     && v > prev
@@ -163,7 +174,7 @@ fn grow<const K: usize>(
         for i in 0..n {
             let t = node_of[i];
             let Node(k, threshold, l, r, _) = tree[t];
-            if k >= 0 && slot.contains_key(&t) {
+            if k >= 0 && row_slot[i] != NONE {
                 node_of[i] = usize::from(if rows[i].0[k as usize] <= threshold { l } else { r });
             }
         }

@@ -58,6 +58,8 @@ pub struct Content {
     pub builtin: Vec<(String, usize)>,
     /// Laid out as a browser with scripts off shows the page (`<noscript>` content included).
     pub noscript: bool,
+    /// The page-type classifier's verdict (HTML input).
+    pub page_type: Option<crate::html::page_type::PageKind>,
 }
 
 /// A rule that removed something.
@@ -174,6 +176,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             builtin: builtin.clone(),
             container: container.clone(),
             noscript: cleaned.noscript,
+            page_type: cleaned.page_type,
         },
         (None, Some(q)) => Content {
             method: q.method.as_str().into(),
@@ -192,6 +195,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             builtin: builtin.clone(),
             container: container.clone(),
             noscript: cleaned.noscript,
+            page_type: cleaned.page_type,
         },
         (None, None) => Content {
             method: if cleaned.format == crate::InputFormat::Text { "text" } else { "off" }.into(),
@@ -205,6 +209,7 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
             builtin: builtin.clone(),
             container: container.clone(),
             noscript: cleaned.noscript,
+            page_type: cleaned.page_type,
         },
     };
     Explanation {
@@ -309,6 +314,13 @@ impl Explanation {
         }
         if !self.disabled.is_empty() {
             let _ = writeln!(o, "  default rules switched off by the publisher: {}", self.disabled.join(", "));
+        }
+        if let Some(kind) = &self.content.page_type {
+            let _ = writeln!(
+                o,
+                "\nPage type: {} (confidence {:.2}; the classifier in src/html/page_type_model.json)",
+                kind.page_type, kind.confidence
+            );
         }
         let _ = writeln!(o, "\nArticle container: {}", self.content.how);
         if self.content.noscript {

@@ -22,6 +22,8 @@ pub struct CaseFile {
     pub input_format: Option<String>,
     /// Rule ids the report must list, in order (`builtin:` ids compared only when one is listed).
     pub removals: Option<Vec<String>>,
+    /// The page type the classifier must report (`article`, `forum`, …).
+    pub page_type: Option<String>,
 }
 
 /// One case.
@@ -175,6 +177,12 @@ pub fn run_case(cleaner: &Cleaner, case: &Case, update: bool) -> Outcome {
             out.failures.push(fail(format!("removals {got:?}, expected {want:?} (from the .case.toml)")));
         }
     }
+    if let Some(want) = &case.meta.page_type {
+        let got = cleaned.page_type.as_ref().map(|k| k.page_type.to_string());
+        if got.as_deref() != Some(want.as_str()) {
+            out.failures.push(fail(format!("page type {got:?}, expected {want:?} (from the .case.toml)")));
+        }
+    }
     out
 }
 
@@ -275,6 +283,21 @@ mod tests {
         let cleaner = Cleaner::builder().text_model(false).build().unwrap();
         let failures = run(&cleaner, &cases[0], false);
         assert!(failures.is_empty(), "{failures:?}");
+    }
+
+    #[test]
+    fn a_page_type_expectation_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let group = dir.path().join("types");
+        std::fs::create_dir(&group).unwrap();
+        std::fs::write(group.join("a.txt"), "Story.\n").unwrap();
+        std::fs::write(group.join("a.expected.txt"), "Story.\n").unwrap();
+        // Text input has no page type, so no expectation of one can hold.
+        std::fs::write(group.join("a.case.toml"), "page_type = \"article\"\n").unwrap();
+        let cases = cases(dir.path()).unwrap();
+        let failures = run(&Cleaner::new().unwrap(), &cases[0], false);
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(failures[0].message.contains("page type None, expected \"article\""), "{}", failures[0].message);
     }
 
     #[test]

@@ -66,6 +66,9 @@ struct Report<'a> {
     /// Laid out with scripts off (present only then).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     noscript: bool,
+    /// `{type, confidence}` (HTML input).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_type: Option<crate::html::page_type::PageKind>,
     text: String,
     removals: &'a [Removal],
     /// Limits the input hit (present only then): `{limit, count, detail}`.
@@ -86,6 +89,7 @@ impl<'a> Report<'a> {
             content_selector: cleaned.content_selector.as_deref(),
             extraction: cleaned.quality,
             noscript: cleaned.noscript,
+            page_type: cleaned.page_type,
             text: text(cleaned),
             removals: &cleaned.removals,
             limits: &cleaned.limits,
@@ -95,7 +99,7 @@ impl<'a> Report<'a> {
 
 /// A cleaned document serializes as `--format json` writes it (without
 /// `source`): `url`, `title`, `metadata`, `publisher`, `format`, `encoding`,
-/// `content_selector`, `extraction`, `noscript`, `text`, `removals`, `limits`.
+/// `content_selector`, `extraction`, `noscript`, `page_type`, `text`, `removals`, `limits`.
 impl Serialize for Cleaned {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Report::new(self, None).serialize(serializer)
