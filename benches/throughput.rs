@@ -202,7 +202,8 @@ fn main() {
         .collect();
     let with_extract = Cleaner::new().expect("shipped rules");
     let without = Cleaner::builder().extract(false).build().expect("shipped rules");
-    let untyped = Cleaner::builder().page_types(false).build().expect("shipped rules");
+    let untyped = Cleaner::builder().page_types(false).block_model(false).build().expect("shipped rules");
+    let unmodelled = Cleaner::builder().block_model(false).build().expect("shipped rules");
     let hints = Hints::default();
     let rounds = 3;
 
@@ -220,6 +221,16 @@ fn main() {
     let rules_only = time(&pages, rounds, |p| {
         std::hint::black_box(without.clean(p, &hints).ok());
     });
+    let (no_model, modelled) = time_pair(
+        &pages,
+        rounds,
+        |p| {
+            std::hint::black_box(unmodelled.clean(p, &hints).ok());
+        },
+        |p| {
+            std::hint::black_box(with_extract.clean(p, &hints).ok());
+        },
+    );
     let (no_types, typed) = time_pair(
         &pages,
         rounds,
@@ -249,11 +260,14 @@ fn main() {
     row("parse only (declutter's own DOM)", lean);
     row("load (decode) only", load_only);
     row("clean --no-extract (rules)", rules_only);
-    row("clean --no-page-type", no_types);
+    row("clean --no-page-type --no-block-model", no_types);
+    row("clean --no-block-model", no_model);
     row("clean (rules + extraction)", full);
     println!(
-        "page types (features + classifier) take {:.1}% of the whole clean (the two timed page by page in turn)",
-        100.0 * typed.saturating_sub(no_types).as_secs_f64() / typed.as_secs_f64()
+        "page types and the block classifier take {:.1}% of the whole clean, the block classifier {:.1}% \
+         (each pair timed page by page in turn)",
+        100.0 * typed.saturating_sub(no_types).as_secs_f64() / typed.as_secs_f64(),
+        100.0 * modelled.saturating_sub(no_model).as_secs_f64() / modelled.as_secs_f64()
     );
     let extraction = full.saturating_sub(rules_only).as_secs_f64() / parse.as_secs_f64();
     println!(

@@ -110,6 +110,7 @@ pub struct Cleaned {
     /// What kind of page it is (HTML input).
     pub page_type: Option<html::page_type::PageKind>,
     pub(crate) page_features: Option<Box<html::page_type::Features>>,
+    pub(crate) block_features: Option<Vec<(String, html::block_model::BlockFeatures)>>,
     /// Texts of blocks before spans were cut from them, by block index before
     /// the block passes: what [`Cleaned::parts`] shows the cuts in.
     pub(crate) originals: Vec<(usize, String)>,
@@ -121,6 +122,13 @@ impl Cleaned {
     #[doc(hidden)]
     pub fn page_features(&self) -> Option<&html::page_type::Features> {
         self.page_features.as_deref()
+    }
+
+    /// Every laid-out block's text and block-classifier features, when the
+    /// cleaner was built with `block_features(true)`.
+    #[doc(hidden)]
+    pub fn block_features(&self) -> Option<&[(String, html::block_model::BlockFeatures)]> {
+        self.block_features.as_deref()
     }
 
     /// The clean text: blocks separated by a blank line, ending in a newline.
@@ -173,6 +181,8 @@ pub struct CleanerBuilder {
     keep_captions: bool,
     text_model: bool,
     page_types: bool,
+    block_model: bool,
+    block_features: bool,
 }
 
 impl Default for CleanerBuilder {
@@ -184,6 +194,8 @@ impl Default for CleanerBuilder {
             keep_captions: true,
             text_model: true,
             page_types: true,
+            block_model: true,
+            block_features: false,
         }
     }
 }
@@ -237,6 +249,22 @@ impl CleanerBuilder {
         self
     }
 
+    /// After extraction, let the shipped block classifier decide each block
+    /// again (on by default; `builtin:block-model` removals carry its score).
+    /// Off, the hand-tuned extraction alone decides.
+    pub fn block_model(mut self, yes: bool) -> Self {
+        self.block_model = yes;
+        self
+    }
+
+    /// Keep every laid-out block's text and block-classifier features in
+    /// [`Cleaned`] (its training program).
+    #[doc(hidden)]
+    pub fn block_features(mut self, yes: bool) -> Self {
+        self.block_features = yes;
+        self
+    }
+
     pub fn build(self) -> Result<Cleaner, RulesError> {
         let rules = match self.rules {
             Some(r) => r,
@@ -250,6 +278,8 @@ impl CleanerBuilder {
             keep_captions: self.keep_captions,
             text_model: self.text_model,
             page_types: self.page_types,
+            block_model: self.block_model,
+            block_features: self.block_features,
         })
     }
 }
@@ -264,6 +294,8 @@ pub struct Cleaner {
     keep_captions: bool,
     text_model: bool,
     page_types: bool,
+    block_model: bool,
+    block_features: bool,
 }
 
 impl Cleaner {
@@ -320,6 +352,8 @@ impl Cleaner {
             keep_captions: self.keep_captions,
             url: hints.url.as_deref(),
             page_types: self.page_types,
+            block_model: self.block_model,
+            block_features: self.block_features,
         };
         let mut page = if source.format == InputFormat::Html {
             html::to_blocks(&source.text, &active.selectors, publisher_ref, options)
@@ -328,7 +362,15 @@ impl Cleaner {
         };
         let (blocks, mut removals) = (std::mem::take(&mut page.blocks), std::mem::take(&mut page.removals));
         let html::HtmlDocument {
-            metadata, content_selector, quality, limits, noscript, page_type, page_features, ..
+            metadata,
+            content_selector,
+            quality,
+            limits,
+            noscript,
+            page_type,
+            page_features,
+            block_features,
+            ..
         } = page;
         let mut originals = Vec::new();
         let blocks = clean::clean_blocks_keeping_originals(blocks, &active, &mut removals, &mut originals);
@@ -347,6 +389,7 @@ impl Cleaner {
             noscript,
             page_type,
             page_features,
+            block_features,
             originals,
         })
     }

@@ -460,3 +460,22 @@ fn json_and_explain_report_the_page_type_unless_turned_off() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report.get("page_type").is_none(), "{report}");
 }
+
+#[test]
+fn the_block_classifier_reports_its_removals_with_a_score_and_can_be_turned_off() {
+    let page =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/extraction/pages/nationalrail.co.uk.disruptions.html.gz");
+    let by_model = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let out = declutter().args(["clean", "--format", "json"]).args(extra).arg(&page).output().unwrap();
+        assert!(out.status.success());
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["removals"].as_array().unwrap().iter().filter(|r| r["rule"] == "builtin:block-model").cloned().collect()
+    };
+    let removed = by_model(&[]);
+    assert!(!removed.is_empty(), "the shipped model drops a block of this page");
+    for r in &removed {
+        let score = r["score"].as_f64().expect("a block-model removal has a score");
+        assert!((0.0..0.5).contains(&score), "{r}");
+    }
+    assert!(by_model(&["--no-block-model"]).is_empty());
+}

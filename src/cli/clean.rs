@@ -629,6 +629,7 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
         .extract(!args.no_extract)
         .text_model(!args.no_text_model)
         .page_types(!args.no_page_type)
+        .block_model(!args.no_block_model)
         .keep_captions(args.captions == super::Captions::Keep)
         .build()
         .map_err(|e| {

@@ -261,6 +261,10 @@ pub struct CleanArgs {
     /// the JSON report has no `page_type`.
     #[arg(long)]
     pub no_page_type: bool,
+    /// HTML input: the hand-tuned extraction alone, without the block classifier that decides
+    /// each block again after it (`builtin:block-model`, its score in the JSON report).
+    #[arg(long)]
+    pub no_block_model: bool,
     /// Keep blocks that repeat across a site's documents: without, a run over several
     /// documents learns them from its first 2,000 and removes them (`builtin:repeated-line`).
     #[arg(long)]

@@ -16,6 +16,7 @@
 
 use crate::markup::dom::{Dom, NodeId, NodeRef};
 
+use super::block_model::{ANCESTOR_TAGS, BlockView, PageView};
 use super::layout::BlockMeta;
 use crate::document::{Block, BlockKind};
 use crate::rules::ExtractHints;
@@ -104,6 +105,10 @@ pub struct Quality {
 pub struct Extraction {
     pub verdicts: Vec<Option<&'static str>>,
     pub quality: Quality,
+    /// What the scoring knew of each block and of the page, for the block
+    /// classifier (empty when the whole body was kept).
+    pub views: Vec<BlockView>,
+    pub page: PageView,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -486,7 +491,99 @@ pub fn extract(
     if content_chars < 200 && total_chars > content_chars * 4 && total_chars < 5000 {
         return whole_body(vec![None; blocks.len()], blocks, meta, keep_captions);
     }
-    Extraction { verdicts, quality: Quality { method: Method::Scored, score: (score * 100.0).round() / 100.0 } }
+    let score = (score * 100.0).round() / 100.0;
+    let views = block_views(doc, &order, meta, &verdicts, &paths, &stats, &mut weights, hints);
+    let page = PageView { total_chars, content_chars, content_link_density: content_ld, score, page_type: [0.0; 7] };
+    Extraction { verdicts, quality: Quality { method: Method::Scored, score }, views, page }
+}
+
+/// What lies above each block, for the block classifier: gathered down the
+/// tree once, as the paths are.
+#[allow(clippy::too_many_arguments)]
+fn block_views(
+    doc: &Dom,
+    order: &[NodeId],
+    meta: &[BlockMeta],
+    verdicts: &[Option<&'static str>],
+    paths: &Table<Path>,
+    stats: &Table<Stats>,
+    weights: &mut Table<Option<Weight>>,
+    hints: &ExtractHints,
+) -> Vec<BlockView> {
+    #[derive(Clone, Copy, Default)]
+    struct Above {
+        depth: usize,
+        ancestors: u16,
+        boiler: usize,
+        content: usize,
+        repeat_here: usize,
+        repeat_max: usize,
+    }
+    let mut above: Table<Above> = Table::new(doc.len());
+    let mut repeats: Table<usize> = Table::new(doc.len());
+    for n in order.iter().filter_map(|&id| doc.get(id)) {
+        if stats.get(&n.id()).is_none_or(|s| s.blocks == 0) {
+            continue;
+        }
+        let Some(e) = n.element() else { continue };
+        let parent = n.parent().and_then(|p| above.get(&p.id()).copied()).unwrap_or_default();
+        // Counted for all of a parent's children at its first child asked
+        // about: a list of a thousand items is walked once, not per item.
+        if repeats.get(&n.id()).is_none_or(|r| *r == 0)
+            && let Some(p) = n.parent()
+        {
+            let mut keys: Vec<((&str, Option<&str>), usize)> = Vec::new();
+            let children: Vec<NodeRef<'_>> = p.children().filter(NodeRef::is_element).collect();
+            for c in &children {
+                let key = c.element().map(|ce| (ce.name(), ce.attr("class"))).unwrap_or_default();
+                match keys.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, count)) => *count += 1,
+                    None => keys.push((key, 1)),
+                }
+            }
+            for c in &children {
+                let key = c.element().map(|ce| (ce.name(), ce.attr("class"))).unwrap_or_default();
+                *repeats.at(c.id()) = keys.iter().find(|(k, _)| *k == key).map_or(1, |(_, count)| *count);
+            }
+        }
+        let repeat_here = repeats.get(&n.id()).copied().unwrap_or(1).max(1);
+        let bit = ANCESTOR_TAGS.iter().position(|t| *t == e.name()).map_or(0, |i| 1u16 << i);
+        let w = weights.weight(n, hints);
+        *above.at(n.id()) = Above {
+            depth: parent.depth + 1,
+            ancestors: parent.ancestors | bit,
+            boiler: parent.boiler + usize::from(w.boilerplate),
+            content: parent.content + usize::from(w.content_name),
+            repeat_here,
+            repeat_max: parent.repeat_max.max(repeat_here),
+        };
+    }
+    meta.iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let own = above.get(&m.node).copied().unwrap_or_default();
+            let path = paths.get(&m.node).copied().unwrap_or_default();
+            let parent = doc.get(m.node).and_then(|n| n.parent());
+            let parent_stats = parent.and_then(|p| stats.get(&p.id()).copied()).unwrap_or_default();
+            // The block's own element counts as its ancestor for the tag
+            // flags only through its parents: a `<li>` block is not "under" one.
+            let from_parent = parent.and_then(|p| above.get(&p.id()).copied()).unwrap_or_default();
+            BlockView {
+                verdict: verdicts[i],
+                inside: path.inside.is_some(),
+                any_boiler: path.any_boiler,
+                link_box: path.link_box_above,
+                depth: own.depth,
+                repeat_here: own.repeat_here,
+                repeat_max: own.repeat_max,
+                ancestors: from_parent.ancestors,
+                boiler_ancestors: from_parent.boiler,
+                content_ancestors: own.content,
+                parent_chars: parent_stats.chars,
+                parent_link_chars: parent_stats.link_chars,
+            }
+        })
+        .collect()
 }
 
 /// The page's title repeated as the first heading of the article is metadata,
@@ -517,7 +614,12 @@ fn whole_body(
         *v = (m.caption && !keep_captions).then_some(CAPTION);
     }
     prune_link_runs(&mut verdicts, meta);
-    Extraction { verdicts, quality: Quality { method: Method::WholeBody, score: 0.1 } }
+    Extraction {
+        verdicts,
+        quality: Quality { method: Method::WholeBody, score: 0.1 },
+        views: Vec::new(),
+        page: PageView::default(),
+    }
 }
 
 /// Three or more consecutive kept blocks that are mostly link text (a
@@ -657,11 +759,15 @@ struct Weight {
     /// name can tilt a close call but not make a caption outscore an article.
     factor: f32,
     boilerplate: bool,
+    /// A class or id reads as content (the block classifier counts them).
+    content_name: bool,
 }
 
 /// The starting score of a container, from its tag and its class/id tokens.
 fn weigh(node: NodeRef<'_>, hints: &ExtractHints) -> Weight {
-    let Some(el) = node.element() else { return Weight { initial: 0.0, factor: 1.0, boilerplate: false } };
+    let Some(el) = node.element() else {
+        return Weight { initial: 0.0, factor: 1.0, boilerplate: false, content_name: false };
+    };
     let mut factor: f32 = 1.0;
     let name = el.name();
     let initial: f32 = match name {
@@ -692,7 +798,7 @@ fn weigh(node: NodeRef<'_>, hints: &ExtractHints) -> Weight {
     if boiler {
         factor -= BOILERPLATE_PENALTY;
     }
-    Weight { initial, factor: factor.max(0.1), boilerplate: boiler && !content }
+    Weight { initial, factor: factor.max(0.1), boilerplate: boiler && !content, content_name: content }
 }
 
 /// Reads class names and the id as `(content, boilerplate)`. Each name is
@@ -766,7 +872,7 @@ fn is_prose(m: &BlockMeta) -> bool {
 /// Characters that end a sentence (or a quoted or bracketed one).
 const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？', '…', '"', '”', '»', ')'];
 
-fn ends_like_prose(text: &str) -> bool {
+pub(super) fn ends_like_prose(text: &str) -> bool {
     text.trim_end().ends_with(SENTENCE_END)
 }
 
@@ -796,7 +902,14 @@ mod tests {
 
     fn texts(html: &str) -> Vec<String> {
         let h = hints();
-        let opts = HtmlOptions { extract: Some(&h), keep_captions: true, url: None, page_types: true };
+        let opts = HtmlOptions {
+            extract: Some(&h),
+            keep_captions: true,
+            url: None,
+            page_types: true,
+            block_model: true,
+            block_features: false,
+        };
         to_blocks(html, &[], None, opts).blocks.into_iter().map(|b| b.text).collect()
     }
 

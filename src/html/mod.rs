@@ -1,6 +1,7 @@
 //! HTML to blocks: parse with html5ever into our own DOM ([`dom`](crate::markup::dom)), apply
 //! selector rules and the publisher's content container, lay out the rest.
 
+pub mod block_model;
 mod extract;
 mod layout;
 mod meta;
@@ -43,6 +44,8 @@ pub struct HtmlDocument {
     pub page_type: Option<page_type::PageKind>,
     /// The classifier's features of the page (for its training program).
     pub page_features: Option<Box<page_type::Features>>,
+    /// Every laid-out block's text and block-classifier features, when asked.
+    pub block_features: Option<Vec<(String, block_model::BlockFeatures)>>,
 }
 
 /// How to lay out a page.
@@ -56,6 +59,10 @@ pub struct HtmlOptions<'a> {
     pub url: Option<&'a str>,
     /// Classify the page (its features and type are left out when off).
     pub page_types: bool,
+    /// Let the block classifier decide again after extraction.
+    pub block_model: bool,
+    /// Keep every laid-out block's text and classifier features (its training program).
+    pub block_features: bool,
 }
 
 /// Parses `text` and lays out its body with the given selector rules, the
@@ -116,12 +123,39 @@ pub fn to_blocks(
         .then(|| Box::new(page_type::features(&doc, &laid.blocks, &laid.meta, options.url, &page_meta)));
     let page_kind = page_features.as_deref().and_then(|f| page_type::PageTypeModel::shipped().map(|m| m.classify(f)));
     let mut quality = None;
+    let mut block_features = None;
     let mut blocks = laid.blocks;
     if content_selector.is_some() {
         quality = Some(Quality { method: Method::PublisherContent, score: 1.0 });
     } else if let Some(hints) = options.extract {
         let declared_body = page_meta.article_body.as_deref();
         let mut found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions, declared_body);
+        let mut scores: Vec<Option<f32>> = Vec::new();
+        let model = block_model::BlockModel::shipped().filter(|_| options.block_model);
+        if !found.views.is_empty() && (model.is_some() || options.block_features) {
+            if let (Some(f), Some(m)) = (page_features.as_deref(), page_type::PageTypeModel::shipped()) {
+                for (t, p) in m.probabilities(f) {
+                    found.page.page_type[t as usize] = p;
+                }
+            }
+            let features = block_model::features(&blocks, &laid.meta, &found.views, &found.page);
+            if let Some(model) = model {
+                scores = vec![None; blocks.len()];
+                for (i, f) in features.iter().enumerate() {
+                    let p = model.probability(f);
+                    let kept = found.verdicts[i].is_none();
+                    if model.keeps(kept, p) {
+                        found.verdicts[i] = None;
+                    } else if kept {
+                        found.verdicts[i] = Some(block_model::BLOCK_MODEL);
+                        scores[i] = Some((p * 1000.0).round() / 1000.0);
+                    }
+                }
+            }
+            if options.block_features {
+                block_features = Some(blocks.iter().map(|b| b.text.clone()).zip(features).collect());
+            }
+        }
         extract::drop_title(&mut found.verdicts, &blocks, page_meta.title.as_deref());
         quality = Some(found.quality);
         // Positions so far count all laid-out blocks; from here on they count kept ones.
@@ -139,7 +173,11 @@ pub fn to_blocks(
         for (i, (block, verdict)) in blocks.into_iter().zip(found.verdicts).enumerate() {
             match verdict {
                 None => kept_blocks.push(block),
-                Some(reason) => removals.push(builtin(reason, block, kept_before[i])),
+                Some(reason) => {
+                    let mut removal = builtin(reason, block, kept_before[i]);
+                    removal.score = scores.get(i).copied().flatten();
+                    removals.push(removal);
+                }
             }
         }
         blocks = kept_blocks;
@@ -154,6 +192,7 @@ pub fn to_blocks(
         noscript,
         page_type: page_kind,
         page_features,
+        block_features,
     }
 }
 
@@ -275,7 +314,14 @@ pub fn fragment_matches(html: &str, selector: &Css) -> bool {
 mod tests {
     use super::*;
 
-    const NO_EXTRACT: HtmlOptions = HtmlOptions { extract: None, keep_captions: true, url: None, page_types: true };
+    const NO_EXTRACT: HtmlOptions = HtmlOptions {
+        extract: None,
+        keep_captions: true,
+        url: None,
+        page_types: true,
+        block_model: true,
+        block_features: false,
+    };
 
     fn texts(html: &str) -> Vec<String> {
         to_blocks(html, &[], None, NO_EXTRACT).blocks.into_iter().map(|b| b.text).collect()
