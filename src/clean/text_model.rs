@@ -1198,20 +1198,13 @@ impl TextModel {
         if !model.features.iter().map(String::as_str).eq(FEATURES.iter().copied()) {
             return Err("the model's features are not this build's".into());
         }
-        for tree in &model.trees {
-            let ok = tree.iter().all(|n| {
-                n.0 < 0 || ((n.0 as usize) < N && usize::from(n.2) < tree.len() && usize::from(n.3) < tree.len())
-            });
-            if !ok || tree.is_empty() {
-                return Err("a tree of the model is malformed".into());
-            }
-        }
+        crate::model::trees::check(&model.trees, N)?;
         Ok(model)
     }
 
     /// The model as its file holds it: one tree per line.
     pub fn to_json(&self) -> String {
-        let num = |v: f32| serde_json::to_string(&v).unwrap_or_default();
+        let num = crate::model::trees::number;
         let names: Vec<String> = self.features.iter().map(|f| format!("{f:?}")).collect();
         let mut out = format!(
             "{{\n  \"features\": [{}],\n  \"base\": {},\n  \"threshold\": {},\n  \"params\": {},\n  \"trees\": [\n",
@@ -1220,11 +1213,7 @@ impl TextModel {
             num(self.threshold),
             serde_json::to_string(&self.params).unwrap_or_default()
         );
-        for (i, tree) in self.trees.iter().enumerate() {
-            let nodes: Vec<String> =
-                tree.iter().map(|n| format!("[{}, {}, {}, {}, {}]", n.0, num(n.1), n.2, n.3, num(n.4))).collect();
-            out.push_str(&format!("    [{}]{}\n", nodes.join(", "), if i + 1 < self.trees.len() { "," } else { "" }));
-        }
+        out.push_str(&crate::model::trees::trees_json(&self.trees, "    "));
         out.push_str("  ]\n}\n");
         out
     }

@@ -288,20 +288,13 @@ impl BlockModel {
         if model.features != feature_names() {
             return Err("the model's features are not this build's".into());
         }
-        for tree in &model.trees {
-            let ok = tree.iter().all(|n| {
-                n.0 < 0 || ((n.0 as usize) < M && usize::from(n.2) < tree.len() && usize::from(n.3) < tree.len())
-            });
-            if !ok || tree.is_empty() {
-                return Err("a tree of the model is malformed".into());
-            }
-        }
+        trees::check(&model.trees, M)?;
         Ok(model)
     }
 
     /// The model as its file holds it: one tree per line.
     pub fn to_json(&self) -> String {
-        let num = |v: f32| serde_json::to_string(&v).unwrap_or_default();
+        let num = trees::number;
         let mut out = format!(
             "{{\n  \"features\": {},\n  \"params\": {},\n  \"drop_below\": {},\n  \"keep_above\": {},\n  \"base\": {},\n  \"trees\": [\n",
             serde_json::to_string(&self.features).unwrap_or_default(),
@@ -310,12 +303,7 @@ impl BlockModel {
             num(self.keep_above),
             num(self.base)
         );
-        for (i, tree) in self.trees.iter().enumerate() {
-            let nodes: Vec<String> =
-                tree.iter().map(|n| format!("[{}, {}, {}, {}, {}]", n.0, num(n.1), n.2, n.3, num(n.4))).collect();
-            let comma = if i + 1 < self.trees.len() { "," } else { "" };
-            out.push_str(&format!("    [{}]{comma}\n", nodes.join(", ")));
-        }
+        out.push_str(&trees::trees_json(&self.trees, "    "));
         out.push_str("  ]\n}\n");
         out
     }

@@ -442,20 +442,12 @@ impl PageTypeModel {
         {
             return Err("the model's classes, bases and trees do not match".into());
         }
-        for tree in model.trees.iter().flatten() {
-            let ok = tree.iter().all(|n| {
-                n.0 < 0 || ((n.0 as usize) < N && usize::from(n.2) < tree.len() && usize::from(n.3) < tree.len())
-            });
-            if !ok || tree.is_empty() {
-                return Err("a tree of the model is malformed".into());
-            }
-        }
+        trees::check(model.trees.iter().flatten(), N)?;
         Ok(model)
     }
 
     /// The model as its file holds it: one tree per line.
     pub fn to_json(&self) -> String {
-        let num = |v: f32| serde_json::to_string(&v).unwrap_or_default();
         fn json<T: Serialize + ?Sized>(v: &T) -> String {
             serde_json::to_string(v).unwrap_or_default()
         }
@@ -464,16 +456,11 @@ impl PageTypeModel {
             json(&self.features),
             json(&self.classes),
             json(&self.params),
-            self.base.iter().map(|&b| num(b)).collect::<Vec<_>>().join(", ")
+            self.base.iter().map(|&b| trees::number(b)).collect::<Vec<_>>().join(", ")
         );
         for (c, class) in self.trees.iter().enumerate() {
             out.push_str("    [\n");
-            for (i, tree) in class.iter().enumerate() {
-                let nodes: Vec<String> =
-                    tree.iter().map(|n| format!("[{}, {}, {}, {}, {}]", n.0, num(n.1), n.2, n.3, num(n.4))).collect();
-                let comma = if i + 1 < class.len() { "," } else { "" };
-                out.push_str(&format!("      [{}]{comma}\n", nodes.join(", ")));
-            }
+            out.push_str(&trees::trees_json(class, "      "));
             out.push_str(if c + 1 < self.trees.len() { "    ],\n" } else { "    ]\n" });
         }
         out.push_str("  ]\n}\n");

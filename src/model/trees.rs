@@ -36,18 +36,7 @@ pub fn boost<const K: usize>(
 ) -> (f32, Vec<Vec<Node>>) {
     let n = rows.len();
     let y: Vec<f64> = rows.iter().map(|(_, b)| f64::from(u8::from(*b))).collect();
-    let base = match weights {
-        None => {
-            let positive = y.iter().sum::<f64>().clamp(1.0, (n.max(2) - 1) as f64);
-            round((positive / (n as f64 - positive)).ln())
-        }
-        Some(w) => {
-            let total: f64 = w.iter().sum();
-            let positive: f64 = w.iter().zip(&y).map(|(w, y)| w * y).sum();
-            let positive = positive.clamp(total * 1e-3, total * (1.0 - 1e-3));
-            round((positive / (total - positive)).ln())
-        }
-    };
+    let base = start(&y, weights);
     // Rows by value, per feature (ties by row index).
     let sorted: Vec<Vec<usize>> = (0..K)
         .map(|k| {
@@ -92,6 +81,70 @@ pub fn leaf(tree: &[Node], f: &[f32]) -> f32 {
 /// Five decimals: the model files stay short and print the same everywhere.
 pub fn round(v: f64) -> f32 {
     ((v * 1e5).round() / 1e5) as f32
+}
+
+/// The starting log-odds: the (weighted) share of positive rows, kept off
+/// 0 and 1 so a one-class set still starts finite.
+fn start(y: &[f64], weights: Option<&[f64]>) -> f32 {
+    let n = y.len();
+    match weights {
+        None => {
+            let positive = y.iter().sum::<f64>().clamp(1.0, (n.max(2) - 1) as f64);
+            round((positive / (n as f64 - positive)).ln())
+        }
+        Some(w) => {
+            let total: f64 = w.iter().sum();
+            let positive: f64 = w.iter().zip(y).map(|(w, y)| w * y).sum();
+            let positive = positive.clamp(total * 1e-3, total * (1.0 - 1e-3));
+            round((positive / (total - positive)).ln())
+        }
+    }
+}
+
+/// Leaf values: the Newton step of the rows in each leaf (`node_of`: each
+/// row's leaf), scaled by the learning rate.
+fn set_leaves(tree: &mut [Node], node_of: &[usize], g: &[f64], h: &[f64], params: TreeParams) {
+    let mut sums = vec![(0f64, 0f64); tree.len()];
+    for (i, &t) in node_of.iter().enumerate() {
+        sums[t].0 += g[i];
+        sums[t].1 += h[i];
+    }
+    for (node, (gs, hs)) in tree.iter_mut().zip(sums) {
+        if node.0 < 0 {
+            node.4 = round(-gs / (hs + params.lambda) * params.learning_rate);
+        }
+    }
+}
+
+/// Checks trees read from a model file over `features` features: every
+/// tree has a node, and every split names a feature and nodes it holds.
+pub fn check<'a>(trees: impl IntoIterator<Item = &'a Vec<Node>>, features: usize) -> Result<(), String> {
+    for tree in trees {
+        let ok = tree.iter().all(|n| {
+            n.0 < 0 || ((n.0 as usize) < features && usize::from(n.2) < tree.len() && usize::from(n.3) < tree.len())
+        });
+        if !ok || tree.is_empty() {
+            return Err("a tree of the model is malformed".into());
+        }
+    }
+    Ok(())
+}
+
+/// A number as the model files write it (the shortest form that reads back the same).
+pub fn number(v: f32) -> String {
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// Trees as the model files hold them: one a line, after `indent`, separated by commas.
+pub fn trees_json(trees: &[Vec<Node>], indent: &str) -> String {
+    let mut out = String::new();
+    for (i, tree) in trees.iter().enumerate() {
+        let nodes: Vec<String> =
+            tree.iter().map(|n| format!("[{}, {}, {}, {}, {}]", n.0, number(n.1), n.2, n.3, number(n.4))).collect();
+        let comma = if i + 1 < trees.len() { "," } else { "" };
+        out.push_str(&format!("{indent}[{}]{comma}\n", nodes.join(", ")));
+    }
+    out
 }
 
 /// One tree, grown level by level: every node of a level finds its best
@@ -180,18 +233,7 @@ fn grow<const K: usize>(
         }
         open = next;
     }
-    // Leaf values: the Newton step of the rows in each leaf.
-    let mut sums = vec![(0f64, 0f64); tree.len()];
-    for i in 0..n {
-        sums[node_of[i]].0 += g[i];
-        sums[node_of[i]].1 += h[i];
-    }
-    for (t, node) in tree.iter_mut().enumerate() {
-        if node.0 < 0 {
-            let (gs, hs) = sums[t];
-            node.4 = round(-gs / (hs + params.lambda) * params.learning_rate);
-        }
-    }
+    set_leaves(&mut tree, &node_of, g, h, params);
     tree
 }
 
@@ -209,11 +251,8 @@ pub fn boost_binned<const K: usize>(
     let n = rows.len();
     let bins = bins.clamp(2, 256);
     let y: Vec<f64> = rows.iter().map(|(_, b)| f64::from(u8::from(*b))).collect();
+    let base = start(&y, weights);
     let w: Vec<f64> = weights.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
-    let total: f64 = w.iter().sum();
-    let positive: f64 = w.iter().zip(&y).map(|(w, y)| w * y).sum();
-    let positive = positive.clamp(total * 1e-3, total * (1.0 - 1e-3));
-    let base = round((positive / (total - positive)).ln());
     // Cuts per feature, and every row's bin of every feature (row-major).
     let cuts: Vec<Vec<f32>> = (0..K)
         .map(|k| {
@@ -351,17 +390,7 @@ fn grow_binned<const K: usize>(
         }
         open = next;
     }
-    let mut sums = vec![(0f64, 0f64); tree.len()];
-    for i in 0..n {
-        sums[node_of[i]].0 += g[i];
-        sums[node_of[i]].1 += h[i];
-    }
-    for (t, node) in tree.iter_mut().enumerate() {
-        if node.0 < 0 {
-            let (gs, hs) = sums[t];
-            node.4 = round(-gs / (hs + params.lambda) * params.learning_rate);
-        }
-    }
+    set_leaves(&mut tree, &node_of, g, h, params);
     tree
 }
 
