@@ -106,7 +106,7 @@ pub struct Extraction {
     pub verdicts: Vec<Option<&'static str>>,
     pub quality: Quality,
     /// What the scoring knew of each block and of the page, for the block
-    /// classifier (empty when the whole body was kept).
+    /// classifier (empty when not asked for, or when the whole body was kept).
     pub views: Vec<BlockView>,
     pub page: PageView,
 }
@@ -147,7 +147,8 @@ struct Path {
     boiler_below_root: bool,
 }
 
-/// Chooses the article's blocks.
+/// Chooses the article's blocks; with `views`, also gathers what the block
+/// classifier needs (left out when it will not run).
 pub fn extract(
     doc: &Dom,
     blocks: &[Block],
@@ -155,6 +156,7 @@ pub fn extract(
     hints: &ExtractHints,
     keep_captions: bool,
     declared_body: Option<&str>,
+    views: bool,
 ) -> Extraction {
     let mut verdicts: Vec<Option<&'static str>> = vec![None; blocks.len()];
     let total_chars: usize = meta.iter().map(|m| m.chars).sum();
@@ -492,7 +494,8 @@ pub fn extract(
         return whole_body(vec![None; blocks.len()], blocks, meta, keep_captions);
     }
     let score = (score * 100.0).round() / 100.0;
-    let views = block_views(doc, &order, meta, &verdicts, &paths, &stats, &mut weights, hints);
+    let views =
+        if views { block_views(doc, &order, meta, &verdicts, &paths, &stats, &mut weights, hints) } else { Vec::new() };
     let page = PageView { total_chars, content_chars, content_link_density: content_ld, score, page_type: [0.0; 7] };
     Extraction { verdicts, quality: Quality { method: Method::Scored, score }, views, page }
 }

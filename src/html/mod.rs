@@ -121,7 +121,9 @@ pub fn to_blocks(
     let page_features = options
         .page_types
         .then(|| Box::new(page_type::features(&doc, &laid.blocks, &laid.meta, options.url, &page_meta)));
-    let page_kind = page_features.as_deref().and_then(|f| page_type::PageTypeModel::shipped().map(|m| m.classify(f)));
+    let page_probabilities =
+        page_features.as_deref().and_then(|f| page_type::PageTypeModel::shipped().map(|m| m.probabilities(f)));
+    let page_kind = page_probabilities.as_deref().map(page_type::PageKind::most_probable);
     let mut quality = None;
     let mut block_features = None;
     let mut blocks = laid.blocks;
@@ -129,14 +131,13 @@ pub fn to_blocks(
         quality = Some(Quality { method: Method::PublisherContent, score: 1.0 });
     } else if let Some(hints) = options.extract {
         let declared_body = page_meta.article_body.as_deref();
-        let mut found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions, declared_body);
-        let mut scores: Vec<Option<f32>> = Vec::new();
         let model = block_model::BlockModel::shipped().filter(|_| options.block_model);
-        if !found.views.is_empty() && (model.is_some() || options.block_features) {
-            if let (Some(f), Some(m)) = (page_features.as_deref(), page_type::PageTypeModel::shipped()) {
-                for (t, p) in m.probabilities(f) {
-                    found.page.page_type[t as usize] = p;
-                }
+        let views = model.is_some() || options.block_features;
+        let mut found = extract::extract(&doc, &blocks, &laid.meta, hints, options.keep_captions, declared_body, views);
+        let mut scores: Vec<Option<f32>> = Vec::new();
+        if !found.views.is_empty() {
+            for &(t, p) in page_probabilities.iter().flatten() {
+                found.page.page_type[t as usize] = p;
             }
             let features = block_model::features(&blocks, &laid.meta, &found.views, &found.page);
             if let Some(model) = model {

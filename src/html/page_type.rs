@@ -485,8 +485,16 @@ impl PageTypeModel {
 
     /// The most probable type (the first of equals, in `classes` order).
     pub fn classify(&self, f: &Features) -> PageKind {
+        PageKind::most_probable(&self.probabilities(f))
+    }
+}
+
+impl PageKind {
+    /// The most probable of [`PageTypeModel::probabilities`] (the first of
+    /// equals), its confidence rounded as the report shows it.
+    pub fn most_probable(probabilities: &[(PageType, f32)]) -> PageKind {
         let mut best = PageKind { page_type: PageType::Article, confidence: 0.0 };
-        for (page_type, confidence) in self.probabilities(f) {
+        for &(page_type, confidence) in probabilities {
             if confidence > best.confidence {
                 best = PageKind { page_type, confidence };
             }
