@@ -17,13 +17,12 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use declutter::html::block_model::{self, BlockModel, Row};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod wcxb;
+use wcxb::{read, root};
 
 fn features_path() -> PathBuf {
     root().join("training/wcxb/block_features.tsv.gz")
@@ -31,10 +30,6 @@ fn features_path() -> PathBuf {
 
 fn model_path() -> PathBuf {
     root().join("src/html/block_model.json")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Lower-cased `\w+` words, as WCXB's metric reads them.
@@ -62,8 +57,6 @@ fn label(block: &[String], gold_grams: &HashSet<String>, gold_short: &HashSet<St
 }
 
 fn features() {
-    let wcxb =
-        std::env::var_os("WCXB").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/datasets/wcxb-dev"));
     let cleaner =
         declutter::Cleaner::builder().block_model(false).block_features(true).build().expect("the shipped rules build");
     let mut out = String::from("file_id\tsplit\tlabel\twords\tgold_words");
@@ -72,23 +65,13 @@ fn features() {
         out.push_str(&name);
     }
     out.push('\n');
-    let split = read(&root().join("training/wcxb/split.tsv"));
     let (mut pages, mut rows) = (0, 0);
-    for line in split.lines().skip(1) {
-        let cells: Vec<&str> = line.split('\t').collect();
-        let [file_id, _, _, split] = cells[..] else { panic!("split.tsv: {line:?}") };
-        let path = wcxb.join("html").join(format!("{file_id}.html.gz"));
-        let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-            .read_to_end(&mut bytes)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let truth: serde_json::Value =
-            serde_json::from_str(&read(&wcxb.join("ground-truth").join(format!("{file_id}.json")))).expect("gold JSON");
-        let gold = words(truth["ground_truth"]["main_content"].as_str().unwrap_or(""));
+    for page in wcxb::split() {
+        let (file_id, split) = (&page.file_id, &page.split);
+        let gold = words(&wcxb::gold(&page));
         let grams: HashSet<String> = gold.windows(3).map(|w| w.join(" ")).collect();
         let short: HashSet<String> = gold.iter().cloned().chain(gold.windows(2).map(|w| w.join(" "))).collect();
-        let hints = declutter::Hints { format: declutter::InputFormat::Html, ..Default::default() };
-        let cleaned = cleaner.clean(&bytes, &hints).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let cleaned = wcxb::clean(&cleaner, &page);
         // Pages with a publisher `content` selector or kept whole have none.
         let Some(blocks) = cleaned.block_features() else { continue };
         for (text, f) in blocks {
@@ -156,16 +139,9 @@ fn check() {
     }
 }
 
-/// Page type and site of every page, from split.tsv.
+/// Site and page type of every page, from split.tsv.
 fn pages_info() -> std::collections::HashMap<String, (String, String)> {
-    read(&root().join("training/wcxb/split.tsv"))
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            (c.len() == 4).then(|| (c[0].to_owned(), (c[1].to_owned(), c[2].to_owned())))
-        })
-        .collect()
+    wcxb::split().into_iter().map(|p| (p.file_id, (p.host, p.page_type))).collect()
 }
 
 /// Mean per-page word F1 (the labels standing in for WCXB's bag overlap) of

@@ -16,14 +16,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use declutter::html::page_type::{self, PageType, PageTypeModel, Row};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod wcxb;
+use wcxb::{read, root};
 
 fn features_path() -> PathBuf {
     root().join("training/wcxb/page_features.tsv")
@@ -33,13 +31,7 @@ fn model_path() -> PathBuf {
     root().join("src/html/page_type_model.json")
 }
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn features() {
-    let wcxb =
-        std::env::var_os("WCXB").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/datasets/wcxb-dev"));
     let cleaner = declutter::Cleaner::new().expect("the shipped rules build");
     let mut out = String::from("file_id\thost\tsplit\tpage_type");
     for name in page_type::feature_names() {
@@ -47,21 +39,13 @@ fn features() {
         out.push_str(&name);
     }
     out.push('\n');
-    let split = read(&root().join("training/wcxb/split.tsv"));
     let mut pages = 0;
-    for line in split.lines().skip(1) {
-        let cells: Vec<&str> = line.split('\t').collect();
-        let [file_id, host, kind, split] = cells[..] else { panic!("split.tsv: {line:?}") };
-        let path = wcxb.join("html").join(format!("{file_id}.html.gz"));
-        let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-            .read_to_end(&mut bytes)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let hints = declutter::Hints { format: declutter::InputFormat::Html, ..Default::default() };
-        let cleaned = cleaner.clean(&bytes, &hints).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for page in wcxb::split() {
+        let cleaned = wcxb::clean(&cleaner, &page);
         let f = cleaned.page_features().expect("an HTML page has page features");
-        let kind = PageType::parse(kind).unwrap_or_else(|| panic!("split.tsv: page type {kind:?}"));
-        let _ = write!(out, "{file_id}\t{host}\t{split}\t{kind}");
+        let kind =
+            PageType::parse(&page.page_type).unwrap_or_else(|| panic!("split.tsv: page type {:?}", page.page_type));
+        let _ = write!(out, "{}\t{}\t{}\t{kind}", page.file_id, page.host, page.split);
         for v in f {
             let _ = write!(out, "\t{v}");
         }
