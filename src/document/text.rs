@@ -5,6 +5,29 @@ use super::{Block, BlockKind, Origin};
 /// A line longer than this is a paragraph on its own line, not hard-wrapped text.
 const WRAPPED_LINE_MAX: usize = 120;
 
+/// The number of whitespace-separated words, as `split_whitespace().count()`
+/// gives it, in one pass over the bytes: ASCII is looked up directly and only
+/// other characters are decoded (the learned models count every block's words).
+pub fn word_count(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = if b < 0x80 {
+            i += 1;
+            // char::is_whitespace on ASCII: tab, LF, VT, FF, CR, space.
+            matches!(b, b'\t'..=b'\r' | b' ')
+        } else {
+            let Some(c) = s[i..].chars().next() else { break };
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
+}
+
 /// Splits text into blocks: on blank lines, and on single line breaks where
 /// the text is written one paragraph per line (see fixtures/README.md).
 pub fn blocks_from_text(text: &str) -> Vec<Block> {
@@ -53,6 +76,22 @@ fn ends_sentence(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for s in [
+            "",
+            " ",
+            "one",
+            " two  words ",
+            "a\u{0b}b\u{0c}c\rd",
+            "no\u{a0}break\u{2003}em\u{3000}ideo",
+            "ünï cödé\u{85}x",
+            "\u{1f600} \u{1f600}",
+        ] {
+            assert_eq!(word_count(s), s.split_whitespace().count(), "{s:?}");
+        }
+    }
 
     fn texts(t: &str) -> Vec<String> {
         blocks_from_text(t).into_iter().map(|b| b.text).collect()

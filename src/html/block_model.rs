@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::BlockMeta;
 use crate::document::{Block, BlockKind};
-use crate::model::trees::{self, Node, TreeParams};
+use crate::model::trees::{self, Forest, Node, TreeParams};
 
 /// The removal id of a block the model drops.
 pub const BLOCK_MODEL: &str = "builtin:block-model";
@@ -175,15 +175,35 @@ pub fn features(blocks: &[Block], meta: &[BlockMeta], views: &[BlockView], page:
         }
         let text = &b.text;
         let (mut digits, mut upper, mut letters, mut commas) = (0usize, 0usize, 0usize, 0usize);
-        for c in text.chars() {
-            if c.is_ascii_digit() {
-                digits += 1;
-            } else if c.is_alphabetic() {
-                letters += 1;
-                upper += usize::from(c.is_uppercase());
-            } else if matches!(c, ',' | '，' | '、' | '،') {
-                commas += 1;
-            }
+        let (mut words, mut in_word) = (0usize, false);
+        // One pass for all the counts; ASCII (most of any page) is not decoded.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            let space = if byte < 0x80 {
+                at += 1;
+                match byte {
+                    b'0'..=b'9' => digits += 1,
+                    b'a'..=b'z' => letters += 1,
+                    b'A'..=b'Z' => (letters, upper) = (letters + 1, upper + 1),
+                    b',' => commas += 1,
+                    _ => {}
+                }
+                matches!(byte, b'\t'..=b'\r' | b' ')
+            } else {
+                let Some(c) = text[at..].chars().next() else { break };
+                at += c.len_utf8();
+                if c.is_alphabetic() {
+                    letters += 1;
+                    upper += usize::from(c.is_uppercase());
+                } else if matches!(c, '，' | '、' | '،') {
+                    commas += 1;
+                }
+                c.is_whitespace()
+            };
+            words += usize::from(!space && !in_word);
+            in_word = !space;
         }
         let chars = m.chars.max(1) as f32;
         let trimmed = text.trim_end();
@@ -193,7 +213,7 @@ pub fn features(blocks: &[Block], meta: &[BlockMeta], views: &[BlockView], page:
         x[2] = flag(v.link_box);
         x[3] = ln(m.chars);
         x[4] = density(m);
-        x[5] = ln(text.split_whitespace().count());
+        x[5] = ln(words);
         x[6] = commas as f32 * 100.0 / chars;
         x[7] = flag(super::extract::ends_like_prose(text));
         x[8] = flag(trimmed.ends_with(':'));
@@ -269,6 +289,9 @@ pub struct BlockModel {
     pub keep_above: f32,
     pub base: f32,
     pub trees: Vec<Vec<Node>>,
+    /// The trees laid out for scoring a page's blocks at once.
+    #[serde(skip)]
+    forest: Forest,
 }
 
 static SHIPPED: LazyLock<Option<BlockModel>> = LazyLock::new(|| BlockModel::from_json(SHIPPED_JSON).ok());
@@ -289,7 +312,7 @@ impl BlockModel {
             return Err("the model's features are not this build's".into());
         }
         trees::check(&model.trees, M)?;
-        Ok(model)
+        Ok(BlockModel { forest: Forest::new(&model.trees)?, ..model })
     }
 
     /// The model as its file holds it: one tree per line.
@@ -315,8 +338,13 @@ impl BlockModel {
 
     /// The probability that the block is content.
     pub fn probability(&self, f: &BlockFeatures) -> f32 {
-        let z: f32 = self.base + self.trees.iter().map(|t| trees::leaf(t, f)).sum::<f32>();
-        1.0 / (1.0 + (-z).exp())
+        self.probabilities(std::slice::from_ref(f))[0]
+    }
+
+    /// [`BlockModel::probability`] of each of a page's blocks, scored together.
+    pub fn probabilities(&self, blocks: &[BlockFeatures]) -> Vec<f32> {
+        let sums = self.forest.sums(blocks);
+        sums.into_iter().map(|sum| 1.0 / (1.0 + (-(self.base + sum)).exp())).collect()
     }
 }
 
@@ -384,7 +412,8 @@ pub fn train(rows: &[&Row], params: TreeParams, (drop_below, keep_above): (f32, 
     let weights: Vec<f64> =
         rows.iter().map(|r| 100.0 * f64::from(r.words) / f64::from(r.gold_words.max(50.0))).collect();
     let (base, trees) = trees::boost_binned(&labelled, Some(&weights), params, BINS);
-    BlockModel { features: feature_names(), params, drop_below, keep_above, base, trees }
+    let forest = Forest::new(&trees).unwrap_or_default();
+    BlockModel { features: feature_names(), params, drop_below, keep_above, base, trees, forest }
 }
 
 /// Fits the shipped model from every tune row.

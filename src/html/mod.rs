@@ -142,8 +142,7 @@ pub fn to_blocks(
             let features = block_model::features(&blocks, &laid.meta, &found.views, &found.page);
             if let Some(model) = model {
                 scores = vec![None; blocks.len()];
-                for (i, f) in features.iter().enumerate() {
-                    let p = model.probability(f);
+                for (i, p) in model.probabilities(&features).into_iter().enumerate() {
                     let kept = found.verdicts[i].is_none();
                     if model.keeps(kept, p) {
                         found.verdicts[i] = None;

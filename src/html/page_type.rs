@@ -16,13 +16,14 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use html5ever::{LocalName, local_name};
 use serde::{Deserialize, Serialize};
 
 use super::layout::BlockMeta;
 use super::meta::Metadata;
-use crate::document::Block;
+use crate::document::{Block, word_count};
 use crate::markup::dom::Dom;
-use crate::model::trees::{self, Node, TreeParams};
+use crate::model::trees::{self, Forest, Node, TreeParams};
 
 /// The page types WCXB labels, in the model file's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -306,7 +307,10 @@ pub fn feature_names() -> Vec<String> {
     names
 }
 
-static KEYWORD_SEARCH: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| AhoCorasick::new(KEYWORDS).ok());
+/// The keywords are lower-case ASCII or caseless symbols, so matching ASCII
+/// case-insensitively counts what a lower-cased copy of the text would.
+static KEYWORD_SEARCH: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(KEYWORDS).ok());
 
 /// The features of a laid-out page. `blocks` and `meta` are the layout's
 /// (selector rules applied, before extraction); `url` the page's address if
@@ -324,10 +328,10 @@ pub fn features(doc: &Dom, blocks: &[Block], meta: &[BlockMeta], url: Option<&st
             counts[i] += 1;
         }
         let mut run = 0usize;
-        let mut last: Option<(&str, Option<&str>)> = None;
+        let mut last: Option<(&LocalName, Option<&str>)> = None;
         for child in node.children() {
             let Some(c) = child.element() else { continue };
-            let key = (c.name(), c.attr("class"));
+            let key = (c.local_name(), c.attr_named(&local_name!("class")));
             run = if last == Some(key) { run + 1 } else { 1 };
             last = Some(key);
             longest_run = longest_run.max(run);
@@ -344,7 +348,7 @@ pub fn features(doc: &Dom, blocks: &[Block], meta: &[BlockMeta], url: Option<&st
     let (mut chars, mut link_chars, mut paragraph_chars) = (0usize, 0usize, 0usize);
     let mut text = String::new();
     for (block, m) in blocks.iter().zip(meta) {
-        words += block.text.split_whitespace().count();
+        words += word_count(&block.text);
         chars += m.chars;
         link_chars += m.link_chars;
         if doc.get(m.node).and_then(|n| n.element()).is_some_and(|e| e.name() == "p") {
@@ -359,9 +363,8 @@ pub fn features(doc: &Dom, blocks: &[Block], meta: &[BlockMeta], url: Option<&st
     f[TEXT_AT + 2] = share(paragraph_chars);
 
     if let Some(search) = KEYWORD_SEARCH.as_ref() {
-        let lower = text.to_lowercase();
         let mut hits = [0usize; KEYWORDS.len()];
-        for m in search.find_overlapping_iter(&lower) {
+        for m in search.find_overlapping_iter(&text) {
             hits[m.pattern().as_usize()] += 1;
         }
         for (i, &h) in hits.iter().enumerate() {
@@ -417,6 +420,9 @@ pub struct PageTypeModel {
     /// Per class, in `classes` order.
     pub base: Vec<f32>,
     pub trees: Vec<Vec<Vec<Node>>>,
+    /// Per class, its trees laid out for scoring.
+    #[serde(skip)]
+    forests: Vec<Forest>,
 }
 
 static SHIPPED: LazyLock<Option<PageTypeModel>> = LazyLock::new(|| PageTypeModel::from_json(SHIPPED_JSON).ok());
@@ -443,7 +449,8 @@ impl PageTypeModel {
             return Err("the model's classes, bases and trees do not match".into());
         }
         trees::check(model.trees.iter().flatten(), N)?;
-        Ok(model)
+        let forests = model.trees.iter().map(|t| Forest::new(t)).collect::<Result<_, _>>()?;
+        Ok(PageTypeModel { forests, ..model })
     }
 
     /// The model as its file holds it: one tree per line.
@@ -473,9 +480,9 @@ impl PageTypeModel {
         let p: Vec<f32> = self
             .base
             .iter()
-            .zip(&self.trees)
-            .map(|(&base, trees)| {
-                let z = base + trees.iter().map(|t| trees::leaf(t, f)).sum::<f32>();
+            .zip(&self.forests)
+            .map(|(&base, forest)| {
+                let z = base + forest.sums(std::slice::from_ref(f))[0];
                 1.0 / (1.0 + (-z).exp())
             })
             .collect();
@@ -563,7 +570,8 @@ pub fn train(rows: &[&Row], params: TreeParams) -> PageTypeModel {
         base.push(b);
         trees.push(t);
     }
-    PageTypeModel { features: feature_names(), classes, params, base, trees }
+    let forests = trees.iter().map(|t| Forest::new(t).unwrap_or_default()).collect();
+    PageTypeModel { features: feature_names(), classes, params, base, trees, forests }
 }
 
 /// Fits the shipped model from every tune row.
@@ -575,6 +583,20 @@ pub fn fit(rows: &[Row], params: TreeParams) -> PageTypeModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_match_whatever_the_case_as_a_lower_cased_text_would() {
+        // ASCII case folding is all the search does: a keyword must be lower-case ASCII or caseless.
+        for k in KEYWORDS {
+            assert!(k.chars().all(|c| c.is_ascii_lowercase() || !c.is_alphabetic()), "{k}");
+        }
+        let f = |text: &str| {
+            let mut hits = [0usize; KEYWORDS.len()];
+            KEYWORD_SEARCH.as_ref().unwrap().find_overlapping_iter(text).for_each(|m| hits[m.pattern()] += 1);
+            hits
+        };
+        assert_eq!(f("ADD TO CART · Price €9 — Sort By"), f(&"ADD TO CART · Price €9 — Sort By".to_lowercase()));
+    }
 
     #[test]
     fn the_shipped_model_matches_the_features() {

@@ -2,8 +2,8 @@
 //! every learned component (the scraped-text line scorer, the page-type
 //! classifier), in f64 and in a fixed order, so the same rows give the same
 //! trees on any machine and a test can check a shipped model is what its
-//! training gives. Scoring stays with each model: each lays its trees out
-//! for its own hot path.
+//! training gives. [`Forest`] scores the HTML models' trees (a page's
+//! blocks at once); the text scorer lays its trees out for its own hot path.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,7 @@ pub struct Node(pub i16, pub f32, pub u16, pub u16, pub f32);
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TreeParams {
     pub rounds: usize,
+    /// At most [`FOREST_MAX_DEPTH`], so the trees can be scored as a [`Forest`].
     pub depth: usize,
     pub learning_rate: f64,
     /// L2 penalty on leaf values.
@@ -76,6 +77,99 @@ pub fn leaf(tree: &[Node], f: &[f32]) -> f32 {
         at = usize::from(if f.get(feature as usize).is_some_and(|&v| v <= threshold) { left } else { right });
     }
     0.0
+}
+
+/// Trees laid out for scoring many rows: every tree completed to one depth
+/// (a leaf above it stands for the same value all the way down), its splits
+/// in breadth-first order. A walk is then `depth` steps without a branch to
+/// mispredict, and scoring tree by tree over a batch of rows lets the
+/// processor run the rows' walks side by side; the sums are those of
+/// [`leaf`] tree after tree, bit for bit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Forest {
+    depth: u32,
+    /// Per tree, `2^depth - 1` splits: (feature, threshold).
+    splits: Vec<(u16, f32)>,
+    /// Per tree, `2^depth` leaf values.
+    leaves: Vec<f32>,
+}
+
+/// The deepest tree a [`Forest`] lays out.
+pub const FOREST_MAX_DEPTH: u32 = 16;
+
+impl Forest {
+    /// Lays out checked trees ([`check`]); an error if one is deeper than
+    /// [`FOREST_MAX_DEPTH`] or loops back on itself.
+    pub fn new(trees: &[Vec<Node>]) -> Result<Forest, String> {
+        let too_deep = || format!("a tree of the model is deeper than {FOREST_MAX_DEPTH} levels");
+        let mut depth = 0;
+        for tree in trees {
+            depth = depth.max(tree_depth(tree, 0, 0).ok_or_else(too_deep)?);
+        }
+        let inner = (1usize << depth) - 1;
+        let mut forest = Forest {
+            depth,
+            splits: vec![(0, f32::INFINITY); inner * trees.len()],
+            leaves: vec![0.0; (inner + 1) * trees.len()],
+        };
+        for (t, tree) in trees.iter().enumerate() {
+            let splits = &mut forest.splits[t * inner..(t + 1) * inner];
+            let leaves = &mut forest.leaves[t * (inner + 1)..(t + 1) * (inner + 1)];
+            place(tree, 0, 0, splits, leaves);
+        }
+        Ok(forest)
+    }
+
+    /// Per row, the sum of the leaves it reaches (rows must have every
+    /// feature the trees split on, as [`check`] made sure for `K`).
+    pub fn sums<const K: usize>(&self, rows: &[[f32; K]]) -> Vec<f32> {
+        let mut sums = vec![0f32; rows.len()];
+        let inner = (1usize << self.depth) - 1;
+        for (t, leaves) in self.leaves.chunks_exact(inner + 1).enumerate() {
+            let splits = &self.splits[t * inner..(t + 1) * inner];
+            for (sum, row) in sums.iter_mut().zip(rows) {
+                let mut at = 0usize;
+                for _ in 0..self.depth {
+                    let (k, threshold) = splits[at];
+                    let right = !row.get(usize::from(k)).is_some_and(|&v| v <= threshold);
+                    at = 2 * at + 1 + usize::from(right);
+                }
+                *sum += leaves[at - inner];
+            }
+        }
+        sums
+    }
+}
+
+/// A tree's depth below `at` (reached at `level`); `None` past [`FOREST_MAX_DEPTH`].
+fn tree_depth(tree: &[Node], at: usize, level: u32) -> Option<u32> {
+    let node = tree.get(at)?;
+    if node.0 < 0 {
+        return Some(level);
+    }
+    if level >= FOREST_MAX_DEPTH {
+        return None;
+    }
+    let left = tree_depth(tree, usize::from(node.2), level + 1)?;
+    Some(left.max(tree_depth(tree, usize::from(node.3), level + 1)?))
+}
+
+/// Writes the subtree at `at` into complete slot `slot`: a split while
+/// `slot` is one of the `splits`, else a leaf.
+fn place(tree: &[Node], at: usize, slot: usize, splits: &mut [(u16, f32)], leaves: &mut [f32]) {
+    let inner = splits.len();
+    let Some(&Node(feature, threshold, left, right, value)) = tree.get(at) else { return };
+    if slot >= inner {
+        leaves[slot - inner] = value;
+    } else if feature < 0 {
+        // A leaf above the last level: both ways lead to its value.
+        place(tree, at, 2 * slot + 1, splits, leaves);
+        place(tree, at, 2 * slot + 2, splits, leaves);
+    } else {
+        splits[slot] = (feature as u16, threshold);
+        place(tree, usize::from(left), 2 * slot + 1, splits, leaves);
+        place(tree, usize::from(right), 2 * slot + 2, splits, leaves);
+    }
 }
 
 /// Five decimals: the model files stay short and print the same everywhere.
@@ -416,5 +510,36 @@ mod tests {
         assert!((0.6..0.605).contains(&exact[0][0].1), "{:?}", exact[0][0]);
         // The same rows give the same trees.
         assert_eq!(boost_binned(&rows, None, params, 16), (base, trees));
+    }
+
+    #[test]
+    fn a_forest_sums_what_the_walks_do() {
+        // Uneven trees: a leaf at the root, one at depth 1, splits to depth 3.
+        let trees = vec![
+            vec![Node(-1, 0.0, 0, 0, 0.25)],
+            vec![
+                Node(1, 0.5, 1, 2, 0.0),
+                Node(-1, 0.0, 0, 0, -1.0),
+                Node(0, 2.0, 3, 4, 0.0),
+                Node(-1, 0.0, 0, 0, 0.5),
+                Node(2, -1.0, 5, 6, 0.0),
+                Node(-1, 0.0, 0, 0, 2.0),
+                Node(-1, 0.0, 0, 0, 3.0),
+            ],
+        ];
+        let rows: Vec<[f32; 3]> = (0..64)
+            .map(|i| [(i % 4) as f32, (i % 3) as f32 * 0.4, if i % 5 == 0 { f32::NAN } else { i as f32 - 30.0 }])
+            .collect();
+        let forest = Forest::new(&trees).unwrap();
+        assert_eq!(forest.depth, 3);
+        let sums = forest.sums(&rows);
+        for (row, sum) in rows.iter().zip(sums) {
+            let walked: f32 = trees.iter().map(|t| leaf(t, row)).sum();
+            assert_eq!(walked.to_bits(), sum.to_bits(), "{row:?}");
+        }
+        // Leaves alone lay out too.
+        assert_eq!(Forest::new(&trees[..1]).unwrap().sums(&rows[..2]), vec![0.25, 0.25]);
+        // A tree that loops back on itself is refused, not walked forever.
+        assert!(Forest::new(&[vec![Node(0, 1.0, 0, 0, 0.0)]]).is_err());
     }
 }
