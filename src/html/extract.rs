@@ -15,6 +15,7 @@
 //! explains every decision.
 
 use crate::markup::dom::{Dom, NodeId, NodeRef};
+use html5ever::local_name;
 
 use super::block_model::{ANCESTOR_TAGS, BlockView, PageView};
 use super::layout::BlockMeta;
@@ -63,6 +64,16 @@ const PROMOTE_MAX_LINK_DENSITY: f32 = 0.25;
 const PROMOTE_MIN_SECTION: f32 = 0.25;
 /// How far up a block's score is shared.
 const SCORE_LEVELS: usize = 5;
+/// Levels above the top candidate searched for a run of cards (`card_run`).
+const CARD_LEVELS: usize = 6;
+/// Cards of one class that make a run.
+const CARD_MIN_RUN: usize = 4;
+/// Text a child must hold to count as a card (spacers and clearfix divs do not).
+const CARD_MIN_CHARS: usize = 20;
+/// The top candidate may hold this many times a card's average text and still be one.
+const CARD_MAX_TOP: f32 = 3.0;
+/// The run's parent must hold this many times the top candidate's text.
+const CARD_RUN_GAIN: f32 = 2.0;
 
 /// How the article was found in a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -354,6 +365,13 @@ pub fn extract(
         }
     }
 
+    // The top candidate is one card of a run (a product tile, a result, a
+    // post, a job): the run is the content. An article's body is longer
+    // than any card of the lists beside it, so it stays.
+    if let Some(list) = card_run(doc, top, &stats) {
+        top = list;
+    }
+
     // Siblings that look like article text join the top candidate.
     let mut content: Vec<NodeId> = vec![top];
     let top_final = stats.get(&top).map_or(0.0, final_score);
@@ -587,6 +605,46 @@ fn block_views(
             }
         })
         .collect()
+}
+
+/// The parent of the nearest run of cards at or above `top`: among the
+/// children of one tag of an ancestor's parent, at least [`CARD_MIN_RUN`]
+/// holding text share one class (or are classless list items, rows or
+/// articles), `top` is no bigger than such a card is on average, and the
+/// run's parent holds [`CARD_RUN_GAIN`] times `top`'s text. The cards need not
+/// include `top`'s own ancestor: a promotion tile among product tiles wins
+/// the scoring as often as a product does.
+fn card_run(doc: &Dom, top: NodeId, stats: &Table<Stats>) -> Option<NodeId> {
+    let node = doc.get(top)?;
+    let chars = |n: NodeRef<'_>| stats.get(&n.id()).map_or(0, |s| s.chars);
+    let top_chars = chars(node) as f32;
+    let outer = |n: &NodeRef<'_>| n.element().is_some_and(|e| matches!(e.name(), "body" | "html"));
+    for anc in std::iter::once(node).chain(node.ancestors()).take(CARD_LEVELS) {
+        let (Some(e), Some(parent)) = (anc.element(), anc.parent()) else { break };
+        if outer(&anc) || outer(&parent) {
+            break;
+        }
+        // (class, how many, their text) of the parent's children of this tag.
+        let mut runs: Vec<(Option<&str>, usize, usize)> = Vec::new();
+        for c in parent.children().filter(|c| chars(*c) >= CARD_MIN_CHARS) {
+            let Some(ce) = c.element().filter(|ce| ce.local_name() == e.local_name()) else { continue };
+            let class = ce.attr_named(&local_name!("class"));
+            match runs.iter_mut().find(|r| r.0 == class) {
+                Some(r) => (r.1, r.2) = (r.1 + 1, r.2 + chars(c)),
+                None => runs.push((class, 1, chars(c))),
+            }
+        }
+        let Some(&(class, like, run_chars)) = runs.iter().max_by_key(|r| r.1) else { continue };
+        let items = class.is_some() || matches!(e.name(), "li" | "tr" | "article");
+        if items
+            && like >= CARD_MIN_RUN
+            && top_chars <= CARD_MAX_TOP * run_chars as f32 / like as f32
+            && chars(parent) as f32 >= CARD_RUN_GAIN * top_chars
+        {
+            return Some(parent.id());
+        }
+    }
+    None
 }
 
 /// The page's title repeated as the first heading of the article is metadata,
@@ -914,6 +972,16 @@ mod tests {
             block_features: false,
         };
         to_blocks(html, &[], None, opts).blocks.into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn an_article_beside_a_run_of_teasers_is_not_a_card() {
+        // Its body is longer than any card of the list (fixtures/page-types/ has the runs that are content).
+        let teasers: String =
+            (1..=6).map(|i| format!("<li class='teaser'><p>Another story, number {i}, and more.</p></li>")).collect();
+        let page = article(&format!("<div class='body'><p>{{body}}</p></div><ul class='more'>{teasers}</ul>"));
+        let out = texts(&page).join("\n");
+        assert!(out.contains("approved the budget") && !out.contains("Another story"), "{out}");
     }
 
     #[test]
