@@ -7,7 +7,7 @@ mod text;
 
 pub use parts::{Part, Piece, parts};
 pub use removal::{Removal, Scope, Side};
-pub use text::{blocks_from_text, word_count};
+pub use text::{TextCounts, blocks_from_text};
 
 use serde::Serialize;
 

@@ -5,27 +5,55 @@ use super::{Block, BlockKind, Origin};
 /// A line longer than this is a paragraph on its own line, not hard-wrapped text.
 const WRAPPED_LINE_MAX: usize = 120;
 
-/// The number of whitespace-separated words, as `split_whitespace().count()`
-/// gives it, in one pass over the bytes: ASCII is looked up directly and only
-/// other characters are decoded (the learned models count every block's words).
-pub fn word_count(s: &str) -> usize {
-    let bytes = s.as_bytes();
-    let (mut words, mut in_word, mut i) = (0, false, 0);
-    while i < bytes.len() {
-        let b = bytes[i];
-        let space = if b < 0x80 {
-            i += 1;
-            // char::is_whitespace on ASCII: tab, LF, VT, FF, CR, space.
-            matches!(b, b'\t'..=b'\r' | b' ')
-        } else {
-            let Some(c) = s[i..].chars().next() else { break };
-            i += c.len_utf8();
-            c.is_whitespace()
-        };
-        words += usize::from(!space && !in_word);
-        in_word = !space;
+/// What the scorers count in a block's text, in one pass over the bytes:
+/// ASCII (most of any page) is looked up directly and only other characters
+/// are decoded. `words` is what `split_whitespace().count()` gives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextCounts {
+    pub words: usize,
+    /// ASCII digits.
+    pub digits: usize,
+    /// Alphabetic characters, and how many of them are upper-case.
+    pub letters: usize,
+    pub upper: usize,
+    /// Commas, Latin, full-width, ideographic and Arabic.
+    pub commas: usize,
+}
+
+impl TextCounts {
+    pub fn of(s: &str) -> TextCounts {
+        let mut n = TextCounts::default();
+        let bytes = s.as_bytes();
+        let (mut in_word, mut i) = (false, 0);
+        while i < bytes.len() {
+            let b = bytes[i];
+            let space = if b < 0x80 {
+                i += 1;
+                match b {
+                    b'0'..=b'9' => n.digits += 1,
+                    b'a'..=b'z' => n.letters += 1,
+                    b'A'..=b'Z' => (n.letters, n.upper) = (n.letters + 1, n.upper + 1),
+                    b',' => n.commas += 1,
+                    _ => {}
+                }
+                // char::is_whitespace on ASCII: tab, LF, VT, FF, CR, space.
+                matches!(b, b'\t'..=b'\r' | b' ')
+            } else {
+                let Some(c) = s[i..].chars().next() else { break };
+                i += c.len_utf8();
+                if c.is_alphabetic() {
+                    n.letters += 1;
+                    n.upper += usize::from(c.is_uppercase());
+                } else if matches!(c, '，' | '、' | '،') {
+                    n.commas += 1;
+                }
+                c.is_whitespace()
+            };
+            n.words += usize::from(!space && !in_word);
+            in_word = !space;
+        }
+        n
     }
-    words
 }
 
 /// Splits text into blocks: on blank lines, and on single line breaks where
@@ -89,7 +117,22 @@ mod tests {
             "ünï cödé\u{85}x",
             "\u{1f600} \u{1f600}",
         ] {
-            assert_eq!(word_count(s), s.split_whitespace().count(), "{s:?}");
+            assert_eq!(TextCounts::of(s).words, s.split_whitespace().count(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn characters_are_counted_as_char_tests_count_them() {
+        for s in ["", "Ab, cD 12", "Ünï, cödé，三、四، ٣ Σσ", "\u{1f600} X9"] {
+            let chars = || s.chars();
+            let want = TextCounts {
+                words: s.split_whitespace().count(),
+                digits: chars().filter(char::is_ascii_digit).count(),
+                letters: chars().filter(|c| c.is_alphabetic()).count(),
+                upper: chars().filter(|c| c.is_alphabetic() && c.is_uppercase()).count(),
+                commas: chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count(),
+            };
+            assert_eq!(TextCounts::of(s), want, "{s:?}");
         }
     }
 

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use super::layout::BlockMeta;
-use crate::document::{Block, BlockKind};
+use crate::document::{Block, BlockKind, TextCounts};
 use crate::model::trees::{self, Forest, Node, TreeParams};
 
 /// The removal id of a block the model drops.
@@ -174,37 +174,7 @@ pub fn features(blocks: &[Block], meta: &[BlockMeta], views: &[BlockView], page:
             f[1 + k] = flag(v.verdict == Some(*id));
         }
         let text = &b.text;
-        let (mut digits, mut upper, mut letters, mut commas) = (0usize, 0usize, 0usize, 0usize);
-        let (mut words, mut in_word) = (0usize, false);
-        // One pass for all the counts; ASCII (most of any page) is not decoded.
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let byte = bytes[at];
-            let space = if byte < 0x80 {
-                at += 1;
-                match byte {
-                    b'0'..=b'9' => digits += 1,
-                    b'a'..=b'z' => letters += 1,
-                    b'A'..=b'Z' => (letters, upper) = (letters + 1, upper + 1),
-                    b',' => commas += 1,
-                    _ => {}
-                }
-                matches!(byte, b'\t'..=b'\r' | b' ')
-            } else {
-                let Some(c) = text[at..].chars().next() else { break };
-                at += c.len_utf8();
-                if c.is_alphabetic() {
-                    letters += 1;
-                    upper += usize::from(c.is_uppercase());
-                } else if matches!(c, '，' | '、' | '،') {
-                    commas += 1;
-                }
-                c.is_whitespace()
-            };
-            words += usize::from(!space && !in_word);
-            in_word = !space;
-        }
+        let TextCounts { words, digits, letters, upper, commas } = TextCounts::of(text);
         let chars = m.chars.max(1) as f32;
         let trimmed = text.trim_end();
         let x = &mut f[BLOCK_AT..];
@@ -412,7 +382,7 @@ pub fn train(rows: &[&Row], params: TreeParams, (drop_below, keep_above): (f32, 
     let weights: Vec<f64> =
         rows.iter().map(|r| 100.0 * f64::from(r.words) / f64::from(r.gold_words.max(50.0))).collect();
     let (base, trees) = trees::boost_binned(&labelled, Some(&weights), params, BINS);
-    let forest = Forest::new(&trees).unwrap_or_default();
+    let forest = Forest::new(&trees).expect("trees grown to params.depth, at most FOREST_MAX_DEPTH, lay out");
     BlockModel { features: feature_names(), params, drop_below, keep_above, base, trees, forest }
 }
 

@@ -14,12 +14,11 @@
 //! Each left-out block carries a `builtin:` reason, so `--format json`
 //! explains every decision.
 
-use crate::markup::dom::{Dom, NodeId, NodeRef};
-use html5ever::local_name;
+use crate::markup::dom::{Dom, Element, NodeId, NodeRef};
 
 use super::block_model::{ANCESTOR_TAGS, BlockView, PageView};
 use super::layout::BlockMeta;
-use crate::document::{Block, BlockKind};
+use crate::document::{Block, BlockKind, TextCounts};
 use crate::rules::ExtractHints;
 
 pub const OUTSIDE_MAIN: &str = "builtin:outside-main-content";
@@ -212,7 +211,7 @@ pub fn extract(
         }
         let Some(node) = doc.get(m.node) else { continue };
         let ld = if m.chars == 0 { 0.0 } else { m.link_chars as f32 / m.chars as f32 };
-        let commas = block.text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count();
+        let commas = TextCounts::of(&block.text).commas;
         // Data-table rows are records, not prose: commas in them say little.
         let kind_weight = if block.kind == BlockKind::TableRow { TABLE_ROW_WEIGHT } else { 1.0 };
         let confirmed = declared_body.as_deref().is_some_and(|body| {
@@ -553,18 +552,17 @@ fn block_views(
         if repeats.get(&n.id()).is_none_or(|r| *r == 0)
             && let Some(p) = n.parent()
         {
-            let mut keys: Vec<((&str, Option<&str>), usize)> = Vec::new();
-            let children: Vec<NodeRef<'_>> = p.children().filter(NodeRef::is_element).collect();
-            for c in &children {
-                let key = c.element().map(|ce| (ce.name(), ce.attr("class"))).unwrap_or_default();
-                match keys.iter_mut().find(|(k, _)| *k == key) {
+            let children: Vec<(NodeId, _)> =
+                p.children().filter_map(|c| Some((c.id(), c.element()?.tag_and_class()))).collect();
+            let mut keys: Vec<(_, usize)> = Vec::new();
+            for (_, key) in &children {
+                match keys.iter_mut().find(|(k, _)| k == key) {
                     Some((_, count)) => *count += 1,
-                    None => keys.push((key, 1)),
+                    None => keys.push((*key, 1)),
                 }
             }
-            for c in &children {
-                let key = c.element().map(|ce| (ce.name(), ce.attr("class"))).unwrap_or_default();
-                *repeats.at(c.id()) = keys.iter().find(|(k, _)| *k == key).map_or(1, |(_, count)| *count);
+            for (id, key) in &children {
+                *repeats.at(*id) = keys.iter().find(|(k, _)| k == key).map_or(1, |(_, count)| *count);
             }
         }
         let repeat_here = repeats.get(&n.id()).copied().unwrap_or(1).max(1);
@@ -627,8 +625,10 @@ fn card_run(doc: &Dom, top: NodeId, stats: &Table<Stats>) -> Option<NodeId> {
         // (class, how many, their text) of the parent's children of this tag.
         let mut runs: Vec<(Option<&str>, usize, usize)> = Vec::new();
         for c in parent.children().filter(|c| chars(*c) >= CARD_MIN_CHARS) {
-            let Some(ce) = c.element().filter(|ce| ce.local_name() == e.local_name()) else { continue };
-            let class = ce.attr_named(&local_name!("class"));
+            let Some((tag, class)) = c.element().map(Element::tag_and_class) else { continue };
+            if tag != e.local_name() {
+                continue;
+            }
             match runs.iter_mut().find(|r| r.0 == class) {
                 Some(r) => (r.1, r.2) = (r.1 + 1, r.2 + chars(c)),
                 None => runs.push((class, 1, chars(c))),

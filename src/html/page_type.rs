@@ -16,12 +16,12 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use html5ever::{LocalName, local_name};
+use html5ever::LocalName;
 use serde::{Deserialize, Serialize};
 
 use super::layout::BlockMeta;
 use super::meta::Metadata;
-use crate::document::{Block, word_count};
+use crate::document::{Block, TextCounts};
 use crate::markup::dom::Dom;
 use crate::model::trees::{self, Forest, Node, TreeParams};
 
@@ -331,7 +331,7 @@ pub fn features(doc: &Dom, blocks: &[Block], meta: &[BlockMeta], url: Option<&st
         let mut last: Option<(&LocalName, Option<&str>)> = None;
         for child in node.children() {
             let Some(c) = child.element() else { continue };
-            let key = (c.local_name(), c.attr_named(&local_name!("class")));
+            let key = c.tag_and_class();
             run = if last == Some(key) { run + 1 } else { 1 };
             last = Some(key);
             longest_run = longest_run.max(run);
@@ -348,7 +348,7 @@ pub fn features(doc: &Dom, blocks: &[Block], meta: &[BlockMeta], url: Option<&st
     let (mut chars, mut link_chars, mut paragraph_chars) = (0usize, 0usize, 0usize);
     let mut text = String::new();
     for (block, m) in blocks.iter().zip(meta) {
-        words += word_count(&block.text);
+        words += TextCounts::of(&block.text).words;
         chars += m.chars;
         link_chars += m.link_chars;
         if doc.get(m.node).and_then(|n| n.element()).is_some_and(|e| e.name() == "p") {
@@ -570,7 +570,10 @@ pub fn train(rows: &[&Row], params: TreeParams) -> PageTypeModel {
         base.push(b);
         trees.push(t);
     }
-    let forests = trees.iter().map(|t| Forest::new(t).unwrap_or_default()).collect();
+    let forests = trees
+        .iter()
+        .map(|t| Forest::new(t).expect("trees grown to params.depth, at most FOREST_MAX_DEPTH, lay out"))
+        .collect();
     PageTypeModel { features: feature_names(), classes, params, base, trees, forests }
 }
 

@@ -119,6 +119,12 @@ impl Element {
         self.attrs.iter().find(|a| a.name.local == *name && a.name.ns == ns!()).map(|a| &*a.value)
     }
 
+    /// Tag and class attribute: what makes siblings alike (a run of cards,
+    /// list items, posts) to the page-type and block classifiers and the extractor.
+    pub fn tag_and_class(&self) -> (&LocalName, Option<&str>) {
+        (&self.name.local, self.attr_named(&local_name!("class")))
+    }
+
     /// The no-namespace attributes, as (interned name, value), in markup order.
     pub fn plain_attrs(&self) -> impl Iterator<Item = (&LocalName, &str)> {
         self.attrs.iter().filter(|a| a.name.ns == ns!()).map(|a| (&a.name.local, &*a.value))
