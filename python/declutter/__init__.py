@@ -9,7 +9,9 @@ with every removal explained by the id of the rule that made it.
     >>> result.removals[0]["rule"]
     'share-this'
 
-Everything happens in the Rust library; this package is its binding.
+Everything happens in the Rust library; this package is its binding. `declutter.spark`
+cleans DataFrames and WARC/JSONL files on Spark, `declutter.datatrove` is a datatrove
+extractor step.
 """
 
 from ._declutter import (
@@ -20,6 +22,7 @@ from ._declutter import (
     Result,
     RulesError,
     __version__,
+    read_warc,
 )
 
 __all__ = [
@@ -30,4 +33,5 @@ __all__ = [
     "Result",
     "RulesError",
     "__version__",
+    "read_warc",
 ]

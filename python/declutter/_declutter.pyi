@@ -91,3 +91,7 @@ class Cleaner:
     def clean_many(
         self, docs: Iterable[Union[_Document, _Record]], jobs: Optional[int] = None
     ) -> Iterator[Union[Result, CleanError]]: ...
+
+def read_warc(path: _Path, max_bytes: Optional[int] = 67108864) -> Iterator[dict[str, Any]]:
+    """The HTML responses of a WARC file as dicts ready for `Cleaner.clean_many`."""
+    ...

@@ -626,6 +626,90 @@ impl CleanError {
     }
 }
 
+/// The HTML responses of a WARC file (gzip or zstd, by its first bytes), as
+/// the CLI's `--warc` reads them, as dicts: `url`, `warc_record_id`,
+/// `warc_date`, `status`, `warc_record` (its place in the file), `html`
+/// (the body's bytes), `encoding` (the HTTP charset the CLI cleans it with)
+/// and `format`, ready for `clean_many`; `warning` when the body was damaged.
+/// A response that cannot be read whole (over `max_bytes`, a body that does
+/// not decode) is a dict with `error` in its place; a record that cannot be
+/// read at all ends the file with one. Other records are skipped.
+#[pyfunction]
+#[pyo3(signature = (path, max_bytes = Some(DEFAULT_MAX_BYTES)))]
+fn read_warc(path: PathBuf, max_bytes: Option<usize>) -> PyResult<WarcRecords> {
+    let input = declutter::pipeline::compress::open_input(&path)
+        .map_err(|e| InputError::new_err(format!("{}: {e}", path.display())))?;
+    let reader = declutter::pipeline::warc::WarcReader::with_max_bytes(input, max_bytes.filter(|&m| m > 0));
+    Ok(WarcRecords { reader: std::sync::Mutex::new(reader), done: false })
+}
+
+type Input = Box<dyn std::io::BufRead + Send>;
+
+/// The iterator `read_warc` returns.
+#[pyclass(module = "declutter._declutter")]
+struct WarcRecords {
+    /// In a mutex only because a class must be `Sync`; `__next__` has it alone.
+    reader: std::sync::Mutex<declutter::pipeline::warc::WarcReader<Input>>,
+    done: bool,
+}
+
+#[pymethods]
+impl WarcRecords {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        use declutter::pipeline::warc::WarcItem;
+        if self.done {
+            return Ok(None);
+        }
+        let reader = self.reader.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let item = py.detach(|| reader.find(|item| !matches!(item, WarcItem::Skipped)));
+        let d = PyDict::new(py);
+        let fields = |d: &Bound<'py, PyDict>,
+                      uri: &Option<String>,
+                      id: &Option<String>,
+                      date: &Option<String>,
+                      status: Option<u16>,
+                      record: usize|
+         -> PyResult<()> {
+            d.set_item("url", uri.as_deref())?;
+            d.set_item("warc_record_id", id.as_deref())?;
+            d.set_item("warc_date", date.as_deref())?;
+            d.set_item("status", status)?;
+            d.set_item("warc_record", record)
+        };
+        match item {
+            // `find` passes skipped records over: neither ends up here but the end.
+            None | Some(WarcItem::Skipped) => {
+                self.done = true;
+                return Ok(None);
+            }
+            Some(WarcItem::Response(r)) => {
+                fields(&d, &r.target_uri, &r.record_id, &r.date, r.status, r.record)?;
+                let hints = r.hints(&Hints::default());
+                d.set_item("html", PyBytes::new(py, &r.payload))?;
+                d.set_item("encoding", hints.encoding.as_deref())?;
+                d.set_item("format", "html")?;
+                if let Some(w) = &r.warning {
+                    d.set_item("warning", w)?;
+                }
+            }
+            Some(WarcItem::Failed(f)) => {
+                fields(&d, &f.target_uri, &f.record_id, &f.date, f.status, f.record)?;
+                d.set_item("error", &f.message)?;
+            }
+            Some(WarcItem::Broken { record, message }) => {
+                self.done = true;
+                d.set_item("warc_record", record)?;
+                d.set_item("error", message)?;
+            }
+        }
+        Ok(Some(d))
+    }
+}
+
 #[pymodule]
 fn _declutter(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -634,6 +718,8 @@ fn _declutter(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CleanError>()?;
     m.add_class::<CleanMany>()?;
     m.add_function(wrap_pyfunction!(_rebuild, m)?)?;
+    m.add_function(wrap_pyfunction!(read_warc, m)?)?;
+    m.add_class::<WarcRecords>()?;
     m.add("DeclutterError", py.get_type::<DeclutterError>())?;
     m.add("RulesError", py.get_type::<RulesError>())?;
     m.add("InputError", py.get_type::<InputError>())?;

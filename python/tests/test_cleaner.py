@@ -3,13 +3,14 @@ does is the Rust library's and is tested there; these tests check that Python se
 same results the CLI writes."""
 
 import json
+import os
 import pickle
 import threading
 
 import pytest
 
 import declutter
-from conftest import fixture, run_cli
+from conftest import FIXTURES, fixture, run_cli
 
 FOUNDING = fixture("default", "founding-article.txt")
 LIFEZETTE = fixture("lifezette", "founding-article.html")
@@ -251,3 +252,20 @@ def test_repr_and_version(cleaner):
     assert declutter.__version__
     assert "Cleaner(" in repr(cleaner)
     assert repr(cleaner.clean(FOUNDING)).startswith("Result(title=None")
+
+
+def test_read_warc_gives_the_responses_the_cli_cleans(cleaner, cli):
+    warc = os.path.join(FIXTURES, "spark", "pages.warc.gz")
+    records = list(declutter.read_warc(warc))
+    assert [r.get("status") for r in records] == [200] * 5
+    assert records[0]["encoding"] == "text/html; charset=windows-1252" and records[0]["format"] == "html"
+    assert isinstance(records[0]["html"], bytes)
+    written = [json.loads(line) for line in run_cli(cli, ["clean", "--warc", warc, "--no-repeated-lines", "-q"], b"").splitlines()]
+    for record, result, w in zip(records, cleaner.clean_many(records), written):
+        assert record["url"] == w["url"]
+        if w.get("error"):
+            assert not result.ok and result.kind == "input"
+        else:
+            assert result.text == w["text"]
+    with pytest.raises(declutter.InputError, match="nope.warc"):
+        declutter.read_warc("nope.warc")

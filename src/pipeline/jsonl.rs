@@ -381,7 +381,7 @@ fn error_outcome(
 /// The fields declutter writes into a record.
 fn our_fields(report: bool) -> &'static [&'static str] {
     if report {
-        &["text", "error", "line", "limits", "removals", "metadata", "encoding", "extraction", "publisher"]
+        &["text", "error", "line", "limits", "removals", "metadata", "encoding", "extraction", "publisher", "page_type"]
     } else {
         &["text", "error", "line", "limits"]
     }
@@ -454,6 +454,13 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
 }
 
 /// Adds the clean text (and with `report`, the removals and facts) to a record.
+/// `value` as `--format json` writes it: through its JSON text, so a 32-bit
+/// score reads `0.88` here too (`serde_json::to_value` widens it to
+/// `0.8799999952316284`).
+fn written<T: serde::Serialize + ?Sized>(value: &T) -> Value {
+    serde_json::to_string(value).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or(Value::Null)
+}
+
 pub(crate) fn finish_record(
     mut record: Map<String, Value>,
     cleaned: &Cleaned,
@@ -466,15 +473,17 @@ pub(crate) fn finish_record(
         record.insert("limits".into(), serde_json::to_value(&cleaned.limits).unwrap_or(Value::Null));
     }
     if options.report {
-        let to_value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
-        record.insert("removals".into(), to_value(serde_json::to_value(&cleaned.removals)));
-        record.insert("metadata".into(), to_value(serde_json::to_value(&cleaned.metadata)));
-        record.insert("encoding".into(), to_value(serde_json::to_value(&cleaned.encoding)));
+        record.insert("removals".into(), written(&cleaned.removals));
+        record.insert("metadata".into(), written(&cleaned.metadata));
+        record.insert("encoding".into(), written(&cleaned.encoding));
         if let Some(q) = cleaned.quality {
-            record.insert("extraction".into(), to_value(serde_json::to_value(q)));
+            record.insert("extraction".into(), written(&q));
         }
         if let Some(p) = &cleaned.publisher {
             record.insert("publisher".into(), Value::from(p.clone()));
+        }
+        if let Some(t) = &cleaned.page_type {
+            record.insert("page_type".into(), written(t));
         }
     }
     RecordOutcome {

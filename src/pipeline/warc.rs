@@ -556,6 +556,14 @@ fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &J
     }
 }
 
+impl WarcResponse {
+    /// The hints the response is cleaned with over `base`: its target URI,
+    /// its HTTP charset when it names one, HTML as the format.
+    pub fn hints(&self, base: &Hints) -> Hints {
+        response_hints(base, self)
+    }
+}
+
 /// The hints a response is cleaned with: its target URI, its HTTP charset.
 fn response_hints(base: &Hints, r: &WarcResponse) -> Hints {
     let mut hints = base.clone();
