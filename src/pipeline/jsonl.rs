@@ -657,4 +657,19 @@ mod tests {
         assert!(records[1]["error"].as_str().unwrap().contains("--max-bytes 20"));
         assert!(records[1].get("text").is_none(), "the oversized document is not echoed");
     }
+
+    #[test]
+    fn a_report_says_the_page_type_and_writes_numbers_as_the_json_format_does() {
+        let page = "<html><body><article><h1>A headline</h1><p>The story, with a comma, and more words to it than a caption has, so that it is the article.</p></article></body></html>";
+        let line = serde_json::json!({ "html": page }).to_string();
+        let options = JsonlOptions { report: true, ..JsonlOptions::default() };
+        let (records, _) = run(&line, &options);
+        let cleaned = Cleaner::new().unwrap().clean(page.as_bytes(), &Hints::default()).unwrap();
+        let json: Value = serde_json::from_str(&cleaned.to_json()).unwrap();
+        assert!(records[0]["page_type"]["type"].is_string());
+        assert_eq!(records[0]["page_type"], json["page_type"]);
+        assert_eq!(records[0]["extraction"], json["extraction"], "0.45, not the f32 widened to 0.44999998");
+        let (plain, _) = run(r#"{"text": "Plain text."}"#, &options);
+        assert!(plain[0].get("page_type").is_none(), "text has no page type");
+    }
 }
