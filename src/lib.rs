@@ -34,6 +34,7 @@ pub mod cli;
 pub mod document;
 mod examples;
 pub mod html;
+pub mod import;
 pub mod limits;
 pub mod load;
 #[doc(hidden)]
