@@ -25,58 +25,52 @@ from declutter._declutter import Cleaner, RulesError, read_warc
 TEXT, TITLE, REMOVALS, PAGE_TYPE, ERROR = "text", "title", "removals", "page_type", "error"
 OUTPUT_COLUMNS = (TEXT, TITLE, REMOVALS, PAGE_TYPE, ERROR)
 
-# Rows per Arrow batch handed to a worker (Spark's own setting bounds it too).
-BATCH_ROWS = 256
-
 _CLEANERS = {}
 
 
-def removal_type():
-    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
+# The fields of one removal in the `removals` column: (name, kind).
+REMOVAL_FIELDS = (
+    ("rule", str),
+    ("category", str),
+    ("scope", str),
+    ("text", str),
+    ("context", str),
+    ("score", float),
+    ("line", int),
+    ("element", str),
+)
 
-    return StructType(
-        [
-            StructField("rule", StringType()),
-            StructField("category", StringType()),
-            StructField("scope", StringType()),
-            StructField("text", StringType()),
-            StructField("context", StringType()),
-            StructField("score", DoubleType()),
-            StructField("line", LongType()),
-            StructField("element", StringType()),
-        ]
-    )
+
+def _spark_type(kind):
+    from pyspark.sql.types import ArrayType, DoubleType, LongType, StringType, StructField, StructType
+
+    if kind == REMOVALS:
+        return ArrayType(StructType([StructField(n, _spark_type(k)) for n, k in REMOVAL_FIELDS]))
+    return {str: StringType(), float: DoubleType(), int: LongType()}[kind]
+
+
+def _arrow_type(kind):
+    import pyarrow as pa
+
+    if kind == REMOVALS:
+        return pa.list_(pa.struct([(n, _arrow_type(k)) for n, k in REMOVAL_FIELDS]))
+    return {str: pa.string(), float: pa.float64(), int: pa.int64()}[kind]
+
+
+# The added columns: (name, kind), REMOVALS for the array of removal structs.
+_OUTPUT = ((TEXT, str), (TITLE, str), (REMOVALS, REMOVALS), (PAGE_TYPE, str), (ERROR, str))
 
 
 def output_fields():
-    from pyspark.sql.types import ArrayType, StringType, StructField
+    """The added columns as Spark fields."""
+    from pyspark.sql.types import StructField
 
-    return [
-        StructField(TEXT, StringType()),
-        StructField(TITLE, StringType()),
-        StructField(REMOVALS, ArrayType(removal_type())),
-        StructField(PAGE_TYPE, StringType()),
-        StructField(ERROR, StringType()),
-    ]
+    return [StructField(name, _spark_type(kind)) for name, kind in _OUTPUT]
 
 
 def _arrow_output():
-    """The output columns' Arrow types, as `output_fields` says them to Spark."""
-    import pyarrow as pa
-
-    removal = pa.struct(
-        [
-            ("rule", pa.string()),
-            ("category", pa.string()),
-            ("scope", pa.string()),
-            ("text", pa.string()),
-            ("context", pa.string()),
-            ("score", pa.float64()),
-            ("line", pa.int64()),
-            ("element", pa.string()),
-        ]
-    )
-    return [(TEXT, pa.string()), (TITLE, pa.string()), (REMOVALS, pa.list_(removal)), (PAGE_TYPE, pa.string()), (ERROR, pa.string())]
+    """The added columns' Arrow types, as `output_fields` says them to Spark."""
+    return [(name, _arrow_type(kind)) for name, kind in _OUTPUT]
 
 
 def _cleaner(state):
@@ -88,17 +82,9 @@ def _cleaner(state):
 
 
 def removal_row(r):
+    """A removal of `Result.removals` as a `removals` struct (its origin's line or element)."""
     origin = r.get("origin") or {}
-    return {
-        "rule": r.get("rule"),
-        "category": r.get("category"),
-        "scope": r.get("scope"),
-        "text": r.get("text"),
-        "context": r.get("context"),
-        "score": r.get("score"),
-        "line": origin.get("line"),
-        "element": origin.get("element"),
-    }
+    return {name: (origin.get(name) if name in ("line", "element") else r.get(name)) for name, _ in REMOVAL_FIELDS}
 
 
 def clean_rows(cleaner, docs):
