@@ -433,6 +433,26 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = SuggestFormat::Toml)]
         format: SuggestFormat,
     },
+    /// Convert another project's rules into publisher files: `DIR/publishers/*.toml`.
+    #[command(
+        after_help = "Example:\n  declutter rules import ftr ftr-site-config/ -o imported-rules/\n  declutter clean page.html --rules imported-rules/ --url https://www.example.com/x\n\nEvery directive that has no declutter form is listed with its file and line (in the report and as a comment in the file). Nothing is written unless every generated file loads; an existing file is never replaced unless --force is given (then atomically). Exit codes: 0 written, 2 usage, unreadable input, a file that exists or a set that would not load, 3 a file could not be written."
+    )]
+    Import {
+        /// What the rules are: `ftr`.
+        #[arg(value_enum)]
+        source: ImportSource,
+        /// A site config file, or a folder of them.
+        src: PathBuf,
+        /// The rules folder to write (`publishers/` inside it).
+        #[arg(short, long = "output", value_name = "DIR")]
+        output: PathBuf,
+        /// Replace existing publisher files.
+        #[arg(long)]
+        force: bool,
+        /// `json`: `{"files", "complete", "written", "skipped", "directives", "converted", "kept_as_comments", "not_applicable", "untranslated": [{file, line, directive, value, reason}], "common": [{reason, count}]}`.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// Write a commented publisher file to start from: `rules/publishers/<name>.toml`.
     #[command(
         after_help = "Example:\n  declutter rules new --publisher \"Daily Planet\" --domain dailyplanet.com\n\nNever overwrites a file unless --force is given (then atomically). Exit codes: 0 written, 2 usage or the file exists, 3 the file could not be written."
@@ -455,6 +475,13 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+}
+
+/// Rule ecosystems `rules import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportSource {
+    /// FiveFilters' site configs (ftr-site-config): `example.com.txt` files.
+    Ftr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -492,6 +519,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => {
             let options = crate::review::suggest::SuggestOptions { min_pages, min_share, max_rules };
             rules::suggest(&corpus, &rules, publisher.as_deref(), no_extract, &options, format)
+        }
+        Command::Rules(RulesCommand::Import { source: ImportSource::Ftr, src, output, force, format }) => {
+            rules::import_ftr(&src, &output, force, format)
         }
         Command::Rules(RulesCommand::New { publisher, domains, rules, force, format }) => {
             rules::new(&publisher, &domains, rules.as_deref(), force, format)

@@ -540,6 +540,139 @@ pub(super) fn new(name: &str, domains: &[String], dir: Option<&Path>, force: boo
     }
 }
 
+/// `declutter rules import ftr SRC -o DIR`.
+pub(super) fn import_ftr(src: &Path, dir: &Path, force: bool, format: ReportFormat) -> u8 {
+    use crate::import::ftr;
+    let read = |path: &Path| -> Result<(String, String), String> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Ok((name, String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    let mut files = Vec::new();
+    if src.is_dir() {
+        let entries = match std::fs::read_dir(src) {
+            Ok(e) => e,
+            Err(e) => {
+                report(format!("cannot read {}: {e}", src.display()));
+                return exit::USAGE;
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            match read(&p) {
+                Ok(f) => files.push(f),
+                Err(e) => {
+                    report(e);
+                    return exit::USAGE;
+                }
+            }
+        }
+        if files.is_empty() {
+            report(format!("{} holds no site config (*.txt) files", src.display()));
+            return exit::USAGE;
+        }
+    } else {
+        match read(src) {
+            Ok(f) => files.push(f),
+            Err(e) => {
+                report(e);
+                return exit::USAGE;
+            }
+        }
+    }
+    let (written, summary) = ftr::convert_all(&files);
+    let paths: Vec<PathBuf> = written.iter().map(|(rel, _)| dir.join(rel)).collect();
+    if !force && let Some(existing) = paths.iter().find(|p| p.exists()) {
+        report(format!(
+            "{} exists; nothing written (--force replaces the files the import writes)",
+            existing.display()
+        ));
+        return exit::USAGE;
+    }
+    // Written only if the whole set loads over the built-in rules.
+    let sources = written
+        .iter()
+        .zip(&paths)
+        .map(|((_, text), p)| RuleSource::new(p.display().to_string(), text.clone()))
+        .collect();
+    if let Err(e) = RuleSet::from_layers(vec![Layer::builtin(), Layer::new(dir.display().to_string(), sources)])
+        .and_then(RuleSet::checked)
+    {
+        eprintln!("{e}");
+        report("the imported files would not load; nothing written");
+        return exit::USAGE;
+    }
+    if let Err(e) = std::fs::create_dir_all(dir.join("publishers")) {
+        report(format!("cannot write {}: {e}", dir.join("publishers").display()));
+        return exit::OUTPUT_FAILED;
+    }
+    for ((_, text), path) in written.iter().zip(&paths) {
+        let done = if force {
+            write_atomically(path, text.as_bytes(), Durability::Synced)
+        } else {
+            write_new(path, text.as_bytes())
+        };
+        if let Err(e) = done {
+            report(format!("cannot write {}: {e}", path.display()));
+            return exit::OUTPUT_FAILED;
+        }
+    }
+    let common = summary.common_reasons(15);
+    match format {
+        ReportFormat::Json => {
+            let mut v = serde_json::to_value(&summary).unwrap_or_default();
+            v["common"] = common.iter().map(|(r, n)| serde_json::json!({"reason": r, "count": n})).collect();
+            v["output"] = serde_json::json!(dir);
+            outln!("{v}");
+        }
+        ReportFormat::Text => {
+            let share = |n: usize, of: usize| if of == 0 { 0.0 } else { 100.0 * n as f64 / of as f64 };
+            outln!(
+                "read {} site config{}, wrote {} publisher file{} to {}",
+                summary.files,
+                if summary.files == 1 { "" } else { "s" },
+                summary.written,
+                if summary.written == 1 { "" } else { "s" },
+                dir.join("publishers").display()
+            );
+            if !summary.skipped.is_empty() {
+                outln!("  skipped (not named after a host): {}", summary.skipped.join(", "));
+            }
+            outln!(
+                "  complete (nothing left untranslated): {} ({:.1} %)",
+                summary.complete,
+                share(summary.complete, summary.files)
+            );
+            outln!(
+                "  directives: {} read, {} converted ({:.1} %), {} kept as comments, {} not applicable, {} untranslated",
+                summary.directives,
+                summary.converted,
+                share(summary.converted, summary.directives),
+                summary.kept_as_comments,
+                summary.not_applicable,
+                summary.untranslated.len()
+            );
+            if summary.files == 1 {
+                for u in &summary.untranslated {
+                    outln!("  {}:{}: {}: {} ({})", u.file, u.line.line, u.line.directive, u.line.value, u.line.reason);
+                }
+            } else if !common.is_empty() {
+                outln!("most common untranslated forms (each file's header lists its lines; --format json lists all):");
+                for (reason, n) in &common {
+                    outln!("  {n:6}  {reason}");
+                }
+            }
+            outln!("use them with --rules {}", dir.display());
+        }
+    }
+    exit::OK
+}
+
 fn first_line(e: &RulesError) -> String {
     let text = e.to_string();
     let n = e.errors().len();

@@ -514,9 +514,11 @@ fn compile_publisher(
     let mut domain_spans = Vec::new();
     for d in p.domains.get_ref() {
         let domain = d.get_ref().trim().trim_end_matches('.').to_ascii_lowercase();
-        let valid = !domain.is_empty()
-            && !domain.starts_with('.')
-            && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        // `*.example.com`: the subdomains of example.com, not example.com itself.
+        let host = domain.strip_prefix("*.").unwrap_or(&domain);
+        let valid = !host.is_empty()
+            && !host.starts_with('.')
+            && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
         if valid {
             domains.push(domain);
             domain_spans.push(d.span());
@@ -524,7 +526,10 @@ fn compile_publisher(
             errs.push(
                 d.span(),
                 None,
-                format!("{:?} is not a host name (write \"example.com\", no scheme or path)", d.get_ref()),
+                format!(
+                    "{:?} is not a host name (write \"example.com\", or \"*.example.com\" for its subdomains only; no scheme or path)",
+                    d.get_ref()
+                ),
             );
         }
     }

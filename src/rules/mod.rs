@@ -24,6 +24,7 @@ pub use prefilter::{Prefilter, RuleIndex};
 pub use inline_index::InlineIndex;
 
 use crate::markup::dom::Css;
+use std::sync::OnceLock;
 
 /// One compiled rule.
 #[derive(Debug, Clone)]
@@ -193,7 +194,11 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     default_count: usize,
     publishers: Vec<Publisher>,
-    profiles: Vec<Profile>,
+    /// The rules in effect for no publisher (0) and for each publisher,
+    /// built when a document first needs one: a set of thousands of
+    /// publisher files (imported site configs) starts in the time of the few
+    /// its documents use, not of all of them.
+    profiles: Vec<OnceLock<Profile>>,
     files: Vec<String>,
     default_files: Vec<String>,
     layers: Vec<LayerInfo>,
@@ -244,23 +249,18 @@ impl RuleSet {
     pub fn from_layers(layers: Vec<Layer>) -> Result<RuleSet, RulesError> {
         let load::Compiled { rules, default_count, publishers, files, default_files, extract, layers } =
             load::compile_layers(&layers)?;
-        let mut set = RuleSet {
+        let profiles = (0..=publishers.len()).map(|_| OnceLock::new()).collect();
+        Ok(RuleSet {
             extract,
             rules,
             default_count,
             publishers,
-            profiles: Vec::new(),
+            profiles,
             files,
             default_files,
             layers,
             examples_checked: false,
-        };
-        set.profiles.push(set.build_profile(None, default_count));
-        for p in 0..set.publishers.len() {
-            let profile = set.build_profile(Some(p), default_count);
-            set.profiles.push(profile);
-        }
-        Ok(set)
+        })
     }
 
     fn build_profile(&self, publisher: Option<usize>, default_count: usize) -> Profile {
@@ -340,7 +340,8 @@ impl RuleSet {
 
     /// The rules for a document of `publisher` (an index from [`RuleSet::publisher_for_url`]).
     pub fn profile(&self, publisher: Option<usize>) -> &Profile {
-        &self.profiles[publisher.map_or(0, |p| p + 1)]
+        let slot = &self.profiles[publisher.map_or(0, |p| p + 1)];
+        slot.get_or_init(|| self.build_profile(publisher, self.default_count))
     }
 
     /// The publisher whose domain is the longest suffix of the URL's host.
@@ -401,6 +402,12 @@ pub fn parse_url(url: &str) -> Option<url::Url> {
 
 /// Whether `host` is `domain` or a host below it (`www.x.com` under `x.com`, not `notx.com`).
 pub fn host_matches(host: &str, domain: &str) -> bool {
+    if let Some(parent) = domain.strip_prefix("*.") {
+        // Subdomains only: `*.example.com` is not example.com itself.
+        return host.len() > parent.len() + 1
+            && host.ends_with(parent)
+            && host[..host.len() - parent.len()].ends_with('.');
+    }
     host == domain || (host.ends_with(domain) && host[..host.len() - domain.len()].ends_with('.'))
 }
 
@@ -427,6 +434,18 @@ pub(crate) fn example_and_fixture_blocks(set: &RuleSet) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_domain_covers_its_subdomains_and_a_star_only_them() {
+        assert!(host_matches("example.com", "example.com"));
+        assert!(host_matches("news.example.com", "example.com"));
+        assert!(!host_matches("badexample.com", "example.com"));
+        assert!(!host_matches("example.com", "*.example.com"));
+        assert!(host_matches("news.example.com", "*.example.com"));
+        assert!(host_matches("a.b.example.com", "*.example.com"));
+        assert!(!host_matches("badexample.com", "*.example.com"));
+        assert!(!host_matches(".example.com", "*.example.com"));
+    }
 
     #[test]
     fn urls_without_a_scheme_are_read_as_https() {
