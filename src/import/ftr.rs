@@ -180,27 +180,19 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
                 Ok(_) => out.untranslated.push(miss("the XPath selects an attribute, not elements".into())),
                 Err(e) => out.untranslated.push(miss(format!("XPath with no CSS form: {e}"))),
             },
-            "strip_id_or_class" => {
+            "strip_id_or_class" | "strip_image_src" => {
                 let v = value.trim_matches(|c| c == '\'' || c == '"');
                 if v.is_empty() {
-                    out.untranslated.push(miss("an empty id or class".into()));
+                    out.untranslated.push(miss("an empty value".into()));
                 } else {
                     out.converted += 1;
-                    let s = serde_json::to_string(v).unwrap_or_default();
-                    rules.push((line, value.to_owned(), format!("[id*={s}], [class*={s}]")));
-                }
-            }
-            "strip_image_src" => {
-                let v = value.trim_matches(|c| c == '\'' || c == '"');
-                if v.is_empty() {
-                    out.untranslated.push(miss("an empty image source".into()));
-                } else {
-                    out.converted += 1;
-                    rules.push((
-                        line,
-                        value.to_owned(),
-                        format!("img[src*={}]", serde_json::to_string(v).unwrap_or_default()),
-                    ));
+                    let v = xpath::css_string(v);
+                    let css = if name == "strip_image_src" {
+                        format!("img[src*=\"{v}\"]")
+                    } else {
+                        format!("[id*=\"{v}\"], [class*=\"{v}\"]")
+                    };
+                    rules.push((line, value.to_owned(), css));
                 }
             }
             "test_url" | "test_contains" => {

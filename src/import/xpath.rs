@@ -555,7 +555,7 @@ fn and_into(a: &mut Conditions, b: Conditions) {
 }
 
 /// `value` inside a double-quoted CSS string.
-fn css_string(value: &str) -> String {
+pub(crate) fn css_string(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
