@@ -4,6 +4,7 @@ on a developer's machine, a failure under CI=true (.ci/run installs both)."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -24,10 +25,19 @@ def _need(module):
         pytest.skip("%s is not installed" % module)
 
 
+def _need_java():
+    if shutil.which("java") or os.environ.get("JAVA_HOME"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("no java for Spark (CI installs openjdk-17-jre-headless)")
+    pytest.skip("no java for Spark (Debian: openjdk-17-jre-headless)")
+
+
 @pytest.fixture(scope="module")
 def spark():
     _need("pyspark")
     _need("pyarrow")
+    _need_java()
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -141,6 +151,7 @@ def test_clean_dataframe_adds_the_columns_and_keeps_every_row(spark):
 
 def test_the_command_runs_local_and_refuses_to_overwrite(tmp_path):
     _need("pyspark")
+    _need_java()
     out = tmp_path / "parquet"
     cmd = [sys.executable, "-m", "declutter.spark", JSONL, "--output", str(out), "--master", "local[2]"]
     done = subprocess.run(cmd, capture_output=True, text=True)
