@@ -52,7 +52,7 @@ fn refuse<T>(why: impl Into<String>) -> Result<T> {
 /// ```
 pub fn translate(xpath: &str) -> Result<Translation> {
     let tokens = tokenize(xpath)?;
-    let mut p = Parser { tokens: &tokens, at: 0 };
+    let mut p = Parser { tokens: &tokens, at: 0, depth: 0 };
     let mut paths = vec![p.path()?];
     while p.eat(&Token::Pipe) {
         paths.push(p.path()?);
@@ -213,7 +213,17 @@ fn tokenize(s: &str) -> Result<Vec<Token>> {
 struct Parser<'a> {
     tokens: &'a [Token],
     at: usize,
+    /// Parentheses and `not(` open around the condition being read.
+    depth: usize,
 }
+
+/// Alternatives (of `or` and `|`) an expression may grow to: each step's
+/// multiply, so they are counted as they grow, not once grown.
+const MAX_ALTERNATIVES: usize = 64;
+
+/// Nesting of parentheses and `not()` inside a predicate: real configs nest
+/// two or three deep; the bound keeps a hostile line from exhausting the stack.
+const MAX_DEPTH: usize = 16;
 
 /// A disjunction of conjunctions of CSS simple selectors: what one step's
 /// predicates require of an element.
@@ -303,6 +313,9 @@ impl Parser<'_> {
                     }
                 }
             }
+            if grown.len() > MAX_ALTERNATIVES {
+                return refuse(format!("more than {MAX_ALTERNATIVES} alternatives"));
+            }
             selectors = grown;
             anchored = false;
             combinator = match self.peek() {
@@ -311,9 +324,6 @@ impl Parser<'_> {
                 _ => break,
             };
             self.at += 1;
-        }
-        if selectors.len() > 64 {
-            return refuse("more than 64 alternatives");
         }
         Ok((selectors, None))
     }
@@ -362,7 +372,7 @@ impl Parser<'_> {
                     return refuse("a position after another predicate");
                 }
                 let pseudo = if tag == "*" { format!(":nth-child({n})") } else { format!(":nth-of-type({n})") };
-                and_into(&mut conditions, vec![vec![pseudo]]);
+                and_into(&mut conditions, vec![vec![pseudo]])?;
                 filtered = true;
                 continue;
             }
@@ -376,13 +386,13 @@ impl Parser<'_> {
                     return refuse("a position after another predicate");
                 }
                 let pseudo = if tag == "*" { ":last-child" } else { ":last-of-type" };
-                and_into(&mut conditions, vec![vec![pseudo.to_owned()]]);
+                and_into(&mut conditions, vec![vec![pseudo.to_owned()]])?;
                 filtered = true;
                 continue;
             }
             let c = self.or()?;
             self.expect(&Token::Close)?;
-            and_into(&mut conditions, c);
+            and_into(&mut conditions, c)?;
             filtered = true;
         }
         let compounds = conditions
@@ -395,11 +405,25 @@ impl Parser<'_> {
         Ok((compounds, descendant))
     }
 
+    /// `read` one level deeper in parentheses, refused past [`MAX_DEPTH`].
+    fn nested(&mut self, read: fn(&mut Self) -> Result<Conditions>) -> Result<Conditions> {
+        if self.depth >= MAX_DEPTH {
+            return refuse(format!("conditions nested more than {MAX_DEPTH} deep"));
+        }
+        self.depth += 1;
+        let out = read(self);
+        self.depth -= 1;
+        out
+    }
+
     fn or(&mut self) -> Result<Conditions> {
         let mut out = self.and()?;
         while self.peek() == Some(&Token::Name("or".into())) {
             self.at += 1;
             out.extend(self.and()?);
+            if out.len() > MAX_ALTERNATIVES {
+                return refuse(format!("more than {MAX_ALTERNATIVES} alternatives"));
+            }
         }
         Ok(out)
     }
@@ -409,10 +433,7 @@ impl Parser<'_> {
         while self.peek() == Some(&Token::Name("and".into())) {
             self.at += 1;
             let next = self.unary()?;
-            and_into(&mut out, next);
-        }
-        if out.len() > 64 {
-            return refuse("more than 64 alternatives");
+            and_into(&mut out, next)?;
         }
         Ok(out)
     }
@@ -421,7 +442,7 @@ impl Parser<'_> {
         match self.peek().cloned() {
             Some(Token::OpenParen) => {
                 self.at += 1;
-                let inner = self.or()?;
+                let inner = self.nested(Self::or)?;
                 self.expect(&Token::CloseParen)?;
                 Ok(inner)
             }
@@ -472,7 +493,7 @@ impl Parser<'_> {
     fn function(&mut self, f: &str) -> Result<Conditions> {
         let out = match f {
             "not" => {
-                let inner = self.or()?;
+                let inner = self.nested(Self::or)?;
                 // not(A or B) is not(A) and not(B); each A a compound.
                 vec![inner.into_iter().map(|simple| format!(":not({})", simple.concat())).collect()]
             }
@@ -542,7 +563,10 @@ impl Parser<'_> {
 }
 
 /// `a` and `b`: every alternative of one with every alternative of the other.
-fn and_into(a: &mut Conditions, b: Conditions) {
+fn and_into(a: &mut Conditions, b: Conditions) -> Result<()> {
+    if a.len().saturating_mul(b.len()) > MAX_ALTERNATIVES {
+        return refuse(format!("more than {MAX_ALTERNATIVES} alternatives"));
+    }
     let mut out = Vec::with_capacity(a.len() * b.len());
     for x in a.iter() {
         for y in &b {
@@ -552,6 +576,7 @@ fn and_into(a: &mut Conditions, b: Conditions) {
         }
     }
     *a = out;
+    Ok(())
 }
 
 /// `value` inside a double-quoted CSS string.
@@ -651,6 +676,10 @@ mod tests {
             ("//div/following-sibling::p", "following-sibling"),
             ("//svg:path", "prefixed"),
             ("//div/..", "parent"),
+            (&format!("//div[{}@id{}]", "(".repeat(100_000), ")".repeat(100_000)), "nested more than"),
+            (&format!("//div[{}@id{}]", "not(".repeat(100_000), ")".repeat(100_000)), "nested more than"),
+            (&format!("//div[{}]", ["(@a or @b)"; 30].join(" and ")), "more than 64 alternatives"),
+            (&vec!["div[@a or @b]"; 30].join("/"), "more than 64 alternatives"),
         ] {
             let e = translate(x).expect_err(x);
             assert!(e.0.contains(why), "{x}: {e}");
