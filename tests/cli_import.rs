@@ -12,6 +12,13 @@ fn declutter() -> Command {
     Command::cargo_bin("declutter").unwrap()
 }
 
+/// `declutter rules import ftr SRC -o OUT`.
+fn import(src: &std::path::Path, out: &std::path::Path) -> Command {
+    let mut cmd = declutter();
+    cmd.args(["rules", "import", "ftr"]).arg(src).arg("-o").arg(out);
+    cmd
+}
+
 fn configs() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ftr-site-config")
 }
@@ -20,17 +27,7 @@ fn configs() -> PathBuf {
 fn a_folder_of_site_configs_becomes_a_rules_folder_that_cleans() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("imported");
-    let json = declutter()
-        .args(["rules", "import", "ftr"])
-        .arg(configs())
-        .arg("-o")
-        .arg(&out)
-        .args(["--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let json = import(&configs(), &out).args(["--format", "json"]).assert().success().get_output().stdout.clone();
     let report: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(report["files"], 6);
     assert_eq!(report["written"], 6);
@@ -82,27 +79,16 @@ fn nothing_is_overwritten_without_force() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("imported");
     let one = configs().join("nytimes.com.txt");
-    declutter()
-        .args(["rules", "import", "ftr"])
-        .arg(&one)
-        .arg("-o")
-        .arg(&out)
+    import(&one, &out)
         .assert()
         .success()
         .stdout(predicate::str::contains("read 1 site config, wrote 1 publisher file"))
         .stdout(predicate::str::contains("nytimes.com.txt:5: title:"));
     let path = out.join("publishers/ftr-nytimes-com.toml");
     std::fs::write(&path, "# mine\n").unwrap();
-    declutter()
-        .args(["rules", "import", "ftr"])
-        .arg(&one)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("exists; nothing written"));
+    import(&one, &out).assert().code(2).stderr(predicate::str::contains("exists; nothing written"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
-    declutter().args(["rules", "import", "ftr"]).arg(&one).arg("-o").arg(&out).arg("--force").assert().success();
+    import(&one, &out).arg("--force").assert().success();
     assert!(std::fs::read_to_string(&path).unwrap().contains("[publisher]"));
 }
 
@@ -117,13 +103,6 @@ fn bad_sources_are_refused() {
         .stderr(predicate::str::contains("cannot read no-such-folder"));
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    declutter()
-        .args(["rules", "import", "ftr"])
-        .arg(&empty)
-        .arg("-o")
-        .arg(tmp.path().join("y"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("holds no site config"));
+    import(&empty, &tmp.path().join("y")).assert().code(2).stderr(predicate::str::contains("holds no site config"));
     assert!(!tmp.path().join("y").exists());
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use declutter::rules::RuleSource;
 use declutter::{Cleaned, Hints, InputFormat, Layer, RuleSet};
+use pyo3::conversion::FromPyObjectOwned;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
@@ -113,8 +114,6 @@ impl Config {
         })
     }
 }
-
-use pyo3::conversion::FromPyObjectOwned;
 
 fn captions(value: &str) -> PyResult<bool> {
     match value {
@@ -566,13 +565,10 @@ impl PyCleaned {
 }
 
 /// `value` as `json.loads` reads what `declutter clean --format json` writes
-/// of it: through the JSON text, so a score written `0.88981` is that float
-/// in Python too, not the nearest double of the 32-bit one.
+/// of it ([`declutter::write::json_value`]), so a score written `0.88981` is
+/// that float in Python too.
 fn to_python<'py, T: serde::Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let err = |e: &dyn std::fmt::Display| PyException::new_err(e.to_string());
-    let json = serde_json::to_string(value).map_err(|e| err(&e))?;
-    let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| err(&e))?;
-    pythonize::pythonize(py, &value).map_err(|e| err(&e))
+    pythonize::pythonize(py, &declutter::write::json_value(value)).map_err(|e| PyException::new_err(e.to_string()))
 }
 
 /// Why one document of `clean_many` was not cleaned: a value in the stream,

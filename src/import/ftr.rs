@@ -20,8 +20,9 @@ use super::xpath;
 pub struct Converted {
     /// The publisher file's text (`None` when nothing could be converted).
     pub toml: Option<String>,
-    /// The domain the file is named after.
-    pub domain: String,
+    /// Where the publisher file goes in a rules folder
+    /// (`publishers/ftr-example-com.toml`); empty for a file not named after a host.
+    pub path: String,
     /// Directive lines read (comments and blank lines not counted).
     pub directives: usize,
     /// Lines that became a `content` selector or a rule.
@@ -88,12 +89,7 @@ pub fn domain_of(file_name: &str) -> Option<(String, bool)> {
     let stem = file_name.strip_suffix(".txt")?;
     let subdomains = stem.starts_with('.');
     let domain = stem.trim_start_matches('.').to_ascii_lowercase();
-    let valid = !domain.is_empty()
-        && domain.contains('.')
-        && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-        && !domain.starts_with('-')
-        && !domain.contains("..");
-    valid.then_some((domain, subdomains))
+    crate::rules::valid_domain(&domain).then_some((domain, subdomains))
 }
 
 /// The publisher file stem for a site config: `ftr-example-com`, and
@@ -120,9 +116,10 @@ pub fn domains(domain: &str, subdomains: bool, www_file: bool) -> Vec<String> {
 }
 
 /// `value` as a TOML basic string: serde_json writes one TOML reads the same
-/// (`"`, `\` and control characters escaped, `\uXXXX` for the rare ones).
+/// (`"`, `\` and control characters escaped, `\uXXXX` for the rare ones),
+/// but for DEL, which JSON allows raw and TOML does not.
 fn toml_string(value: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "\"\"".into())
+    serde_json::to_string(value).unwrap_or_else(|_| "\"\"".into()).replace('\u{7f}', "\\u007F")
 }
 
 /// Converts one site config (`file_name` as it is named, for the domain and
@@ -139,7 +136,8 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
             ..Converted::default()
         };
     };
-    let mut out = Converted { domain: domain.clone(), ..Converted::default() };
+    let mut out =
+        Converted { path: format!("publishers/{}.toml", file_stem(&domain, subdomains)), ..Converted::default() };
     let mut content: Vec<String> = Vec::new();
     let mut rules: Vec<(usize, String, String)> = Vec::new(); // (line, directive value, selector)
     let mut comments: Vec<String> = Vec::new();
@@ -166,6 +164,12 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
             Some((k, rest)) => (k.trim(), rest.strip_suffix(')').map(str::to_owned)),
             None => (key, None),
         };
+        // `replace_string(find): replace` is reported with its find string.
+        let value = match &argument {
+            Some(find) => format!("({find}): {value}"),
+            None => value.to_owned(),
+        };
+        let value = value.as_str();
         let miss = |reason: String| Line { line, directive: name.to_owned(), value: value.to_owned(), reason };
         match name {
             "body" | "strip" => match xpath::translate(value) {
@@ -202,15 +206,9 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
             "title" | "author" | "date" => out
                 .untranslated
                 .push(miss("a metadata selector: publisher files have no metadata selectors yet".into())),
-            "find_string" | "replace_string" => {
-                let what = match argument {
-                    Some(find) => format!(" ({find:?} → {value:?})"),
-                    None => String::new(),
-                };
-                out.untranslated.push(miss(format!(
-                    "rewrites the page's markup{what} before it is parsed; declutter cleans the page as served"
-                )));
-            }
+            "find_string" | "replace_string" => out.untranslated.push(miss(
+                "rewrites the page's markup before it is parsed; declutter cleans the page as served".into(),
+            )),
             n if NOT_APPLICABLE.contains(&n) => out
                 .not_applicable
                 .push(miss("fetching, paging, login or markup tidying: not part of cleaning a fetched page".into())),
@@ -229,6 +227,14 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
     let site = Site { file_name, domain: &domain, subdomains, www_file };
     out.toml = Some(render(&site, &content, &rules, &comments, &out.untranslated));
     out
+}
+
+/// `text` as a TOML comment may hold it: control characters (which a site
+/// config's markup strings can carry) written as escapes.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
 }
 
 struct Site<'a> {
@@ -252,10 +258,11 @@ fn render(
          # https://github.com/fivefilters/ftr-site-config), by `declutter rules import ftr`.\n"
     ));
     for c in comments {
-        t.push_str(&format!("# {c}\n"));
+        t.push_str(&format!("# {}\n", printable(c)));
     }
     for u in untranslated {
-        t.push_str(&format!("# not converted, line {}: {}: {} ({})\n", u.line, u.directive, u.value, u.reason));
+        let line = format!("not converted, line {}: {}: {} ({})", u.line, u.directive, u.value, u.reason);
+        t.push_str(&format!("# {}\n", printable(&line)));
     }
     t.push_str("\n[publisher]\n");
     let name = if subdomains { format!("*.{domain} (FiveFilters)") } else { format!("{domain} (FiveFilters)") };
@@ -307,21 +314,12 @@ pub struct FileLine {
 }
 
 impl Report {
-    /// The most common reasons for leaving a line untranslated, with their
-    /// counts, most common first (reasons cut at their first `:` detail).
+    /// The most common `directive: reason` of the lines left untranslated,
+    /// with their counts, most common first.
     pub fn common_reasons(&self, n: usize) -> Vec<(String, usize)> {
         let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for u in &self.untranslated {
-            let reason = &u.line.reason;
-            // "XPath with no CSS form: the axis `ancestor::`" keeps its form; a
-            // markup rewrite's strings are left out.
-            let key = match reason.find(" (") {
-                Some(at) if reason.starts_with("rewrites") => {
-                    format!("{}{}", &reason[..at], &reason[reason[at..].find(')').map_or(at, |e| at + e + 1)..])
-                }
-                _ => reason.clone(),
-            };
-            *counts.entry(format!("{}: {key}", u.line.directive)).or_default() += 1;
+            *counts.entry(format!("{}: {}", u.line.directive, u.line.reason)).or_default() += 1;
         }
         let mut out: Vec<(String, usize)> = counts.into_iter().collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -356,8 +354,8 @@ pub fn convert_all(files: &[(String, String)]) -> (Vec<(String, String)>, Report
         let www_file = names.contains(format!("www.{name}").as_str());
         let c = convert(name, text, www_file);
         report.add(name, &c);
-        if let (Some(toml), Some((domain, subdomains))) = (&c.toml, domain_of(name)) {
-            out.push((format!("publishers/{}.toml", file_stem(&domain, subdomains)), toml.clone()));
+        if let Some(toml) = c.toml {
+            out.push((c.path, toml));
         }
     }
     (out, report)
@@ -383,7 +381,7 @@ mod tests {
     #[test]
     fn a_site_config_becomes_a_publisher_file() {
         let c = convert("nytimes.com.txt", NYT, false);
-        assert_eq!(c.domain, "nytimes.com");
+        assert_eq!(c.path, "publishers/ftr-nytimes-com.toml");
         assert_eq!(c.directives, 11);
         assert_eq!(c.converted, 5);
         assert_eq!(c.kept_as_comments, 1);
@@ -451,6 +449,22 @@ mod tests {
         assert_eq!(name("https://www.example.com/a").as_deref(), Some("ftr-example-com"));
         assert_eq!(name("https://news.example.com/a").as_deref(), Some("ftr-any-example-com"));
         assert_eq!(name("https://example.org/a"), None);
+    }
+
+    #[test]
+    fn control_characters_stay_out_of_comments() {
+        let c = convert(
+            "x.org.txt",
+            "replace_string(<p>\u{1}): </p>\ntest_url: http://x.org/\u{7f}\nstrip: //aside\n",
+            false,
+        );
+        let toml = c.toml.unwrap();
+        assert!(toml.contains("\\u{1}") && toml.contains("\\u{7f}"), "{toml}");
+        let set = crate::RuleSet::from_layers(vec![
+            crate::Layer::builtin(),
+            crate::Layer::new("import", vec![crate::RuleSource::new("publishers/ftr-x-org.toml", toml)]),
+        ]);
+        assert!(set.is_ok(), "{:?}", set.err());
     }
 
     #[test]

@@ -25,6 +25,7 @@ use serde_json::{Map, Value};
 use super::stream::{RecordOutcome, StreamSettings, Summary, learning_window, stream};
 use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, jsonl_line_limit};
+use crate::write::json_value;
 use crate::{Cleaned, Cleaner, Hints, InputFormat};
 
 /// The field the clean text goes into.
@@ -453,14 +454,8 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
     }
 }
 
-/// Adds the clean text (and with `report`, the removals and facts) to a record.
-/// `value` as `--format json` writes it: through its JSON text, so a 32-bit
-/// score reads `0.88` here too (`serde_json::to_value` widens it to
-/// `0.8799999952316284`).
-fn written<T: serde::Serialize + ?Sized>(value: &T) -> Value {
-    serde_json::to_string(value).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or(Value::Null)
-}
-
+/// Adds the clean text (and with `report`, the removals and facts, as the
+/// JSON output writes them) to a record.
 pub(crate) fn finish_record(
     mut record: Map<String, Value>,
     cleaned: &Cleaned,
@@ -473,17 +468,17 @@ pub(crate) fn finish_record(
         record.insert("limits".into(), serde_json::to_value(&cleaned.limits).unwrap_or(Value::Null));
     }
     if options.report {
-        record.insert("removals".into(), written(&cleaned.removals));
-        record.insert("metadata".into(), written(&cleaned.metadata));
-        record.insert("encoding".into(), written(&cleaned.encoding));
+        record.insert("removals".into(), json_value(&cleaned.removals));
+        record.insert("metadata".into(), json_value(&cleaned.metadata));
+        record.insert("encoding".into(), json_value(&cleaned.encoding));
         if let Some(q) = cleaned.quality {
-            record.insert("extraction".into(), written(&q));
+            record.insert("extraction".into(), json_value(&q));
         }
         if let Some(p) = &cleaned.publisher {
             record.insert("publisher".into(), Value::from(p.clone()));
         }
         if let Some(t) = &cleaned.page_type {
-            record.insert("page_type".into(), written(t));
+            record.insert("page_type".into(), json_value(t));
         }
     }
     RecordOutcome {

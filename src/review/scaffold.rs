@@ -37,19 +37,7 @@ pub fn name_problem(name: &str) -> Option<String> {
     None
 }
 
-/// Whether `domain` is a bare host name (`example.com`), as `domains` wants it.
-pub fn valid_domain(domain: &str) -> bool {
-    !domain.is_empty()
-        && domain.len() <= 253
-        && domain.contains('.')
-        && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        })
-}
+pub use crate::rules::valid_domain;
 
 /// The file's text.
 pub fn publisher_file(name: &str, domains: &[String]) -> String {

@@ -263,7 +263,8 @@ impl RuleSet {
         })
     }
 
-    fn build_profile(&self, publisher: Option<usize>, default_count: usize) -> Profile {
+    fn build_profile(&self, publisher: Option<usize>) -> Profile {
+        let default_count = self.default_count;
         let mut order: Vec<usize> = Vec::new();
         if let Some(p) = publisher {
             let file = &self.publishers[p].file;
@@ -341,7 +342,7 @@ impl RuleSet {
     /// The rules for a document of `publisher` (an index from [`RuleSet::publisher_for_url`]).
     pub fn profile(&self, publisher: Option<usize>) -> &Profile {
         let slot = &self.profiles[publisher.map_or(0, |p| p + 1)];
-        slot.get_or_init(|| self.build_profile(publisher, self.default_count))
+        slot.get_or_init(|| self.build_profile(publisher))
     }
 
     /// The publisher whose domain is the longest suffix of the URL's host.
@@ -398,6 +399,20 @@ pub fn parse_url(url: &str) -> Option<url::Url> {
     // A host name of one label (`n/a`, `page.html` is fine) is a word, not a site.
     let host = parsed.host_str()?;
     (host.contains('.') || host.contains(':') || host == "localhost").then_some(parsed)
+}
+
+/// Whether `domain` is a bare host name (`example.com`), as `domains` wants it.
+pub fn valid_domain(domain: &str) -> bool {
+    !domain.is_empty()
+        && domain.len() <= 253
+        && domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 /// Whether `host` is `domain` or a host below it (`www.x.com` under `x.com`, not `notx.com`).

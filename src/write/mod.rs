@@ -106,6 +106,15 @@ impl Serialize for Cleaned {
     }
 }
 
+/// `value` as the JSON output writes it, read back as a `serde_json::Value`:
+/// through the JSON text, so a 32-bit score is the `0.88` the output shows,
+/// not the `0.8799999952316284` `serde_json::to_value` widens it to. For
+/// embedders that put parts of a report into records of their own (JSONL
+/// records, Python dicts). `Null` if `value` cannot be written.
+pub fn json_value<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_string(value).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+}
+
 /// One line of JSON (no trailing newline); `source` names the input.
 pub fn json(cleaned: &Cleaned, source: Option<&str>) -> String {
     // Serializing plain data with string keys cannot fail.
