@@ -6,7 +6,7 @@ keeps only labels keyed by record id and line number, with a hash of the line
 so a changed corpus is detected. Conventions: training/scraped-texts/CONVENTIONS.md.
 
     python3 training/scraped_texts.py select            # writes selection.tsv (fixed, committed)
-    python3 training/scraped_texts.py extend [ROUND]    # appends round 2 (b7, b8), 3 (b9-b11) or 4 (b12-b14)
+    python3 training/scraped_texts.py extend [ROUND]    # appends round 2 (b7, b8), 3 (b9-b11), 4 (b12-b14) or 5 (b15-b20)
     python3 training/scraped_texts.py sheet BATCH       # a sheet to label: id, line, ?, text
     python3 training/scraped_texts.py finish SHEET BATCH  # checks a filled sheet, writes labels/BATCH.tsv
     python3 training/scraped_texts.py check             # every label file against the corpus
@@ -41,6 +41,7 @@ ROUNDS = {
     2: (PER_PUBLISHER, 3, ["b7", "b8"]),
     3: (PER_PUBLISHER + 3, 4, ["b9", "b10", "b11"]),
     4: (PER_PUBLISHER + 7, 4, ["b12", "b13", "b14"]),
+    5: (PER_PUBLISHER + 11, 6, ["b15", "b16", "b17", "b18", "b19", "b20"]),
 }
 
 
