@@ -184,6 +184,7 @@ pub struct CleanerBuilder {
     page_types: bool,
     block_model: bool,
     block_features: bool,
+    filters: Option<std::sync::Arc<rules::FilterLists>>,
 }
 
 impl Default for CleanerBuilder {
@@ -197,6 +198,7 @@ impl Default for CleanerBuilder {
             page_types: true,
             block_model: true,
             block_features: false,
+            filters: None,
         }
     }
 }
@@ -258,6 +260,14 @@ impl CleanerBuilder {
         self
     }
 
+    /// Remove what these adblock filter lists' cosmetic filters hide (HTML input), each
+    /// removal attributed to the list's `FILE:LINE`. After the rule files' selector rules: an
+    /// element both match is the rule's.
+    pub fn filter_lists(mut self, lists: rules::FilterLists) -> Self {
+        self.filters = Some(std::sync::Arc::new(lists));
+        self
+    }
+
     /// Keep every laid-out block's text and block-classifier features in
     /// [`Cleaned`] (its training program).
     #[doc(hidden)]
@@ -281,6 +291,7 @@ impl CleanerBuilder {
             page_types: self.page_types,
             block_model: self.block_model,
             block_features: self.block_features,
+            filters: self.filters,
         })
     }
 }
@@ -297,6 +308,7 @@ pub struct Cleaner {
     page_types: bool,
     block_model: bool,
     block_features: bool,
+    filters: Option<std::sync::Arc<rules::FilterLists>>,
 }
 
 impl Cleaner {
@@ -311,6 +323,11 @@ impl Cleaner {
 
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// The filter lists it applies, if any.
+    pub fn filter_lists(&self) -> Option<&rules::FilterLists> {
+        self.filters.as_deref()
     }
 
     /// Resolves the publisher for these hints: `publisher` by name, else the URL's host.
@@ -355,6 +372,7 @@ impl Cleaner {
             page_types: self.page_types,
             block_model: self.block_model,
             block_features: self.block_features,
+            filters: self.filters.as_deref(),
         };
         let mut page = if source.format == InputFormat::Html {
             html::to_blocks(&source.text, &active.selectors, publisher_ref, options)

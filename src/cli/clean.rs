@@ -623,16 +623,15 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
         report("the rules have errors; nothing was cleaned");
         exit::USAGE
     })?;
-    Cleaner::builder()
+    let builder = Cleaner::builder()
         .rules(rules)
         .normalize_whitespace(args.normalize_whitespace)
         .extract(!args.no_extract)
         .text_model(!args.no_text_model)
         .page_types(!args.no_page_type)
         .block_model(!args.no_block_model)
-        .keep_captions(args.captions == super::Captions::Keep)
-        .build()
-        .map_err(|e| {
+        .keep_captions(args.captions == super::Captions::Keep);
+    super::rules::with_filter_lists(builder, &args.rules)?.build().map_err(|e| {
             eprintln!("{e}");
             exit::USAGE
         })

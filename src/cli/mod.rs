@@ -97,6 +97,12 @@ pub struct RulesArgs {
     /// must hold default.toml.
     #[arg(long)]
     pub no_builtin_rules: bool,
+    /// An adblock filter list (EasyList, Fanboy's, uBlock filters): its cosmetic filters
+    /// (`example.com##.promo`, generic `##.ad`, `#@#` exceptions, `:has-text()`, `:upward()`,
+    /// `:remove()`) remove elements of HTML pages, each removal attributed to FILE:LINE.
+    /// Repeat for more lists (exceptions in one apply to all).
+    #[arg(long = "filter-list", value_name = "FILE")]
+    pub filter_lists: Vec<PathBuf>,
 }
 
 /// The rules and options documents are cleaned with (shared by the review commands).

@@ -20,13 +20,11 @@ pub(super) fn cleaner(args: &CleanerArgs, dir: Option<&Path>) -> Result<Cleaner,
         report("the rules have errors; nothing was done");
         exit::USAGE
     })?;
-    let cleaner =
-        Cleaner::builder().rules(set).extract(!args.no_extract).text_model(!args.no_text_model).build().map_err(
-            |e| {
-                eprintln!("{e}");
-                exit::USAGE
-            },
-        )?;
+    let builder = Cleaner::builder().rules(set).extract(!args.no_extract).text_model(!args.no_text_model);
+    let cleaner = super::rules::with_filter_lists(builder, &args.rules)?.build().map_err(|e| {
+        eprintln!("{e}");
+        exit::USAGE
+    })?;
     super::check_hints(&cleaner, &hints(args))?;
     Ok(cleaner)
 }

@@ -56,6 +56,81 @@ impl Sources {
     }
 }
 
+/// The `--filter-list` files, read; an unreadable one is reported by name (exit 2). A list
+/// with lines no filter syntax reads, or with no element-hiding filter, gets a note.
+pub(super) fn filter_lists(args: &RulesArgs) -> Result<Option<crate::rules::FilterLists>, u8> {
+    if args.filter_lists.is_empty() {
+        return Ok(None);
+    }
+    let lists = crate::rules::FilterLists::read(&args.filter_lists).map_err(|e| {
+        report(e);
+        exit::USAGE
+    })?;
+    for r in lists.reports() {
+        if r.hide == 0 {
+            report(format!(
+                "note: {}: no element-hiding filter ({} request filters): it removes nothing from pages",
+                r.file, r.network
+            ));
+        } else if r.unreadable_total > 0 {
+            report(format!(
+                "note: {}: {} lines no filter syntax reads, skipped (`declutter rules check --filter-list {}` lists them)",
+                r.file, r.unreadable_total, r.file
+            ));
+        }
+    }
+    Ok(Some(lists))
+}
+
+/// What each filter list holds and which of its lines go unused, for `rules check`.
+fn describe_lists(lists: &crate::rules::FilterLists, unusable: &[(String, crate::rules::filter_list::LineNote)]) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    for r in lists.reports() {
+        let _ = writeln!(
+            o,
+            "Filter list {}{}: {} lines: {} element-hiding filters ({} procedural), {} exceptions, {} request filters (not for page text), {} comments; removals reported as {}",
+            r.file,
+            r.title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
+            r.lines,
+            r.hide,
+            r.procedural,
+            r.exceptions,
+            r.network,
+            r.comments,
+            r.category,
+        );
+        for (why, n) in &r.skipped {
+            let _ = writeln!(o, "  skipped {n}: {why}");
+        }
+        let bad: Vec<_> = unusable.iter().filter(|(f, _)| *f == r.file).collect();
+        if !bad.is_empty() {
+            let _ = writeln!(o, "  {} filters with a selector declutter cannot use, skipped:", bad.len());
+            for (file, note) in bad.iter().take(crate::rules::filter_list::NOTES_KEPT) {
+                let _ = writeln!(o, "    {file}:{note}");
+            }
+        }
+        if r.unreadable_total > 0 {
+            let _ = writeln!(o, "  {} lines no filter syntax reads, skipped:", r.unreadable_total);
+            for note in &r.unreadable {
+                let _ = writeln!(o, "    {}:{note}", r.file);
+            }
+            if r.unreadable_total > r.unreadable.len() {
+                let _ = writeln!(o, "    … and {} more", r.unreadable_total - r.unreadable.len());
+            }
+        }
+    }
+    o
+}
+
+/// `builder` with the `--filter-list` files, if any.
+pub(super) fn with_filter_lists(builder: crate::CleanerBuilder, args: &RulesArgs) -> Result<crate::CleanerBuilder, u8> {
+    Ok(match filter_lists(args)? {
+        Some(lists) => builder.filter_lists(lists),
+        None => builder,
+    })
+}
+
 /// Loads the rules [`resolve`] finds.
 pub(super) fn load(args: &RulesArgs, extra: Option<&Path>) -> Result<RuleSet, RulesError> {
     resolve(args, extra).load()
@@ -66,6 +141,15 @@ pub(super) fn check(rules: &RulesArgs, dir: Option<&Path>, format: ReportFormat)
     sources.note_unread_local_rules();
     // Every example, the built-in rules' too (a cleaner skips those: see `RuleSet::checked`).
     let loaded = sources.load().and_then(RuleSet::checked_all);
+    // Lines of filter lists that cannot be used are warnings: lists carry lines for other blockers.
+    let lists = match crate::rules::FilterLists::read(&rules.filter_lists) {
+        Ok(l) => l,
+        Err(e) => {
+            report(e);
+            return exit::USAGE;
+        }
+    };
+    let unusable = lists.check();
     if format == ReportFormat::Json {
         let v = match &loaded {
             Ok(set) => serde_json::json!({
@@ -75,6 +159,13 @@ pub(super) fn check(rules: &RulesArgs, dir: Option<&Path>, format: ReportFormat)
                 "files": set.files(),
                 "publishers": set.publishers().len(),
                 "examples": examples(set),
+                "filter_lists": lists.reports().iter().map(|r| {
+                    let bad: Vec<&crate::rules::filter_list::LineNote> =
+                        unusable.iter().filter(|(f, _)| *f == r.file).map(|(_, n)| n).collect();
+                    let mut v = serde_json::to_value(r).unwrap_or_default();
+                    v["unusable_selectors"] = serde_json::json!(bad);
+                    v
+                }).collect::<Vec<_>>(),
                 "errors": [],
             }),
             Err(e) => {
@@ -94,6 +185,7 @@ pub(super) fn check(rules: &RulesArgs, dir: Option<&Path>, format: ReportFormat)
     match loaded {
         Ok(set) => {
             out!("{}", crate::write::terminal::printable(&crate::rules::describe_layers(set.layers())));
+            out!("{}", crate::write::terminal::printable(&describe_lists(&lists, &unusable)));
             outln!(
                 "ok: {} rules in {} files ({} publishers), {} examples pass",
                 set.rules().len(),
@@ -190,7 +282,8 @@ pub(super) fn test(
             return exit::USAGE;
         }
     };
-    let cleaner = match Cleaner::builder().rules(set).build() {
+    let Ok(builder) = with_filter_lists(Cleaner::builder().rules(set), rules) else { return exit::USAGE };
+    let cleaner = match builder.build() {
         Ok(c) => c,
         Err(e) => {
             report(e);
@@ -350,7 +443,10 @@ pub(super) fn suggest(
         },
     };
     let publisher_index = publisher.and_then(|p| set.publisher_by_name(p));
-    let cleaner = match Cleaner::builder().rules(set).extract(!no_extract).build() {
+    let Ok(builder) = with_filter_lists(Cleaner::builder().rules(set).extract(!no_extract), rules) else {
+        return exit::USAGE;
+    };
+    let cleaner = match builder.build() {
         Ok(c) => c,
         Err(e) => {
             report(e);

@@ -39,6 +39,10 @@ pub struct Removal {
     /// line scorer's probability); rules are certain and carry none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
+    /// The filter as its list writes it, when a filter list's line removed this (`rule` is
+    /// then the list's `FILE:LINE`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
     /// Sort key placing the removal in document order among the blocks.
     #[serde(skip)]
     pub(crate) position: (usize, u8),
@@ -54,6 +58,7 @@ impl Removal {
             text: text.into(),
             origin,
             score: None,
+            filter: None,
             position: (0, 0),
         }
     }
@@ -69,6 +74,7 @@ impl Removal {
             text: block.text,
             origin: block.origin,
             score,
+            filter: None,
             position: (0, 0),
         }
     }

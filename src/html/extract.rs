@@ -970,6 +970,7 @@ mod tests {
             page_types: true,
             block_model: true,
             block_features: false,
+            filters: None,
         };
         to_blocks(html, &[], None, opts).blocks.into_iter().map(|b| b.text).collect()
     }

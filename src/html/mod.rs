@@ -3,6 +3,7 @@
 
 pub mod block_model;
 mod extract;
+mod filter_list;
 mod layout;
 mod meta;
 pub mod page_type;
@@ -63,6 +64,8 @@ pub struct HtmlOptions<'a> {
     pub block_model: bool,
     /// Keep every laid-out block's text and classifier features (its training program).
     pub block_features: bool,
+    /// Adblock filter lists whose cosmetic filters remove elements, as selector rules do.
+    pub filters: Option<&'a crate::rules::FilterLists>,
 }
 
 /// Parses `text` and lays out its body with the given selector rules, the
@@ -85,9 +88,16 @@ pub fn to_blocks(
     let contents = publisher.map(|p| p.content.as_slice()).unwrap_or_default();
     let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
     keep.extend(contents.iter().flat_map(|(source, _)| prepare::selector_attributes(source)));
+    let for_page = options.filters.map(|f| f.for_url(options.url));
+    if let Some(page) = &for_page {
+        keep.extend(page.attributes().cloned());
+        keep.sort_unstable();
+        keep.dedup();
+    }
+    let lists = for_page.as_ref().map(|page| Lists { page, first_index: selector_rules.len() });
     let prepared = prepare::prepare(text, &keep);
     let mut doc = Dom::parse_prepared(&prepared.text, prepared.unsure_from);
-    let mut walked = walk(&doc, &css, contents);
+    let mut walked = walk(&doc, &css, contents, lists.as_ref());
     // A page that shows little but holds much in `<noscript>` (forums serve
     // their posts there to crawlers) is read as a browser with scripts off
     // shows it. The raw bytes count markup, so they only decide whether to
@@ -96,22 +106,32 @@ pub fn to_blocks(
     let shown = |laid: &layout::Laid| laid.blocks.iter().map(|b| b.text.len()).sum::<usize>();
     if walked.laid.noscript_bytes >= NOSCRIPT_MIN_BYTES && shown(&walked.laid) * 4 < walked.laid.noscript_bytes {
         let without = Dom::parse_without_scripting(&prepared.text);
-        let other = walk(&without, &css, contents);
+        let other = walk(&without, &css, contents, lists.as_ref());
         if shown(&other.laid) >= 4 * shown(&walked.laid) + NOSCRIPT_MIN_GAIN {
             (doc, walked, noscript) = (without, other, true);
         }
     }
-    let Walked { content_selector, laid, .. } = walked;
+    let Walked { content_selector, laid, filter_rules } = walked;
     let limits = limits::hit(prepared.attributes_dropped, doc.cut);
 
     let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
     let mut indices = SiblingIndices::default();
     for (rule_index, node, position) in laid.removed {
-        let rule = selector_rules[rule_index];
+        let (rule, from_list) = match selector_rules.get(rule_index) {
+            Some(rule) => (*rule, false),
+            None => match filter_rules.get(rule_index - selector_rules.len()) {
+                Some(rule) => (*rule, true),
+                None => continue,
+            },
+        };
         let text = doc.get(node).map(subtree_text).unwrap_or_default();
         let origin =
             doc.get(node).map(|n| path_with(n, &mut indices)).unwrap_or_else(|| Origin::Element(String::new()));
-        removals.push(Removal::new(rule, Scope::Element, text, origin).at(position, 0));
+        let mut removal = Removal::new(rule, Scope::Element, text, origin).at(position, 0);
+        if from_list {
+            removal.filter = rule.description.clone();
+        }
+        removals.push(removal);
     }
     for (block, position) in laid.outside {
         removals.push(builtin(OUTSIDE_CONTENT, block, position));
@@ -202,16 +222,46 @@ const NOSCRIPT_MIN_BYTES: usize = 1000;
 const NOSCRIPT_MIN_GAIN: usize = 500;
 
 /// What the selector rules and the content selectors chose on a tree, and its layout.
-struct Walked {
+struct Walked<'a> {
     content_selector: Option<String>,
     laid: layout::Laid,
+    /// The filter-list filters that apply, by rule index past the selector rules.
+    filter_rules: Vec<&'a Rule>,
 }
 
-fn walk(doc: &Dom, css: &[(usize, &crate::rules::CssRule)], contents: &[(String, Css)]) -> Walked {
+/// A page's filter lists, and the rule index their first filter gets (after the selector rules).
+struct Lists<'p, 'a> {
+    page: &'p crate::rules::filter_list::ForPage<'a>,
+    first_index: usize,
+}
+
+fn walk<'a>(
+    doc: &Dom,
+    css: &[(usize, &'a crate::rules::CssRule)],
+    contents: &[(String, Css)],
+    lists: Option<&Lists<'_, 'a>>,
+) -> Walked<'a> {
     let root = doc.root_element();
+    let mut filter_rules: Vec<&'a Rule> = Vec::new();
+    let mut procedural = Vec::new();
+    let mut with_lists;
+    let mut css = css;
+    if let Some(lists) = lists {
+        let found = filter_list::applicable(doc, lists.page);
+        with_lists = css.to_vec();
+        for (compiled, rule) in found.plain {
+            with_lists.push((lists.first_index + filter_rules.len(), rule));
+            filter_rules.push(&compiled.rule);
+        }
+        for compiled in found.procedural {
+            procedural.push((lists.first_index + filter_rules.len(), compiled));
+            filter_rules.push(&compiled.rule);
+        }
+        css = &with_lists;
+    }
     // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
     let mut removed: Vec<Option<u32>> = Vec::new();
-    if !css.is_empty() {
+    if !css.is_empty() || !procedural.is_empty() {
         removed = vec![None; doc.len()];
         let index = RuleIndex::new(css.iter().map(|(_, c)| c.prefilter.as_ref()));
         let mut caches = SelectorCaches::default();
@@ -222,6 +272,12 @@ fn walk(doc: &Dom, css: &[(usize, &crate::rules::CssRule)], contents: &[(String,
             let hit = candidates.iter().find(|&&c| css[c as usize].1.selector.matches(el, &mut caches));
             if let Some(&c) = hit {
                 removed[el.id().index()] = Some(css[c as usize].0 as u32);
+            }
+        }
+        let path = lists.and_then(|l| l.page.path.as_deref());
+        for (index, compiled) in procedural {
+            for node in filter_list::select(doc, compiled, path) {
+                removed[node.index()].get_or_insert(index as u32);
             }
         }
     }
@@ -237,7 +293,7 @@ fn walk(doc: &Dom, css: &[(usize, &crate::rules::CssRule)], contents: &[(String,
     }
     let directives = layout::Directives { removed: &removed, content: &content };
     let laid = layout::layout(root, Some(&directives));
-    Walked { content_selector, laid }
+    Walked { content_selector, laid, filter_rules }
 }
 
 fn builtin(id: &str, block: Block, position: usize) -> Removal {
@@ -321,6 +377,7 @@ mod tests {
         page_types: true,
         block_model: true,
         block_features: false,
+        filters: None,
     };
 
     fn texts(html: &str) -> Vec<String> {

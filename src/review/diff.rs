@@ -33,6 +33,9 @@ const RESET: &str = "\x1b[0m";
 /// side or `element` where they say something, and a learned removal's score.
 pub fn label(r: &Removal) -> String {
     let mut out = format!("[{} · {}", r.rule, r.category);
+    if let Some(filter) = &r.filter {
+        out.push_str(&format!(" · {filter}"));
+    }
     match (r.context, r.scope) {
         (Some(Side::Previous), _) => out.push_str(" · previous block"),
         (Some(Side::Next), _) => out.push_str(" · next block"),
@@ -150,6 +153,9 @@ pub fn removal_json(r: &Removal) -> Value {
     let mut v = json!({"rule": r.rule, "category": r.category, "scope": r.scope, "text": r.text, "origin": r.origin});
     if let Some(side) = r.context {
         v["context"] = json!(side);
+    }
+    if let Some(filter) = &r.filter {
+        v["filter"] = json!(filter);
     }
     v
 }

@@ -69,6 +69,9 @@ pub struct Fired {
     pub category: Category,
     /// `file:line:column`; empty for `builtin:` decisions.
     pub location: String,
+    /// The filter as its list writes it, for a filter list's line (`rule` is its `FILE:LINE`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
     pub removals: usize,
     pub chars: usize,
     pub texts: Vec<String>,
@@ -131,20 +134,39 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
         files.push(FileUse { file: "(no publisher file)".into(), why, rules: 0 });
     }
 
+    for list in cleaner.filter_lists().map(|l| l.reports()).unwrap_or_default() {
+        let prefix = format!("{}:", list.file);
+        let mut lines: Vec<&str> =
+            cleaned.removals.iter().filter(|r| r.filter.is_some() && r.rule.starts_with(&prefix)).map(|r| r.rule.as_str()).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let host = hints.url.as_deref().and_then(host_of);
+        let why = format!(
+            "filter list: {} element-hiding filters; {} and the generic ones for the page's classes and ids apply",
+            list.hide,
+            host.map_or_else(|| "no URL, so no site's".to_owned(), |h| format!("those for {h}"))
+        );
+        files.push(FileUse { file: list.file.clone(), why, rules: lines.len() });
+    }
+
     let mut fired: Vec<Fired> = Vec::new();
     for r in &cleaned.removals {
         let entry = match fired.iter_mut().position(|f| f.rule == r.rule) {
             Some(i) => &mut fired[i],
             None => {
-                let location = active
-                    .iter()
-                    .find(|a| a.id == r.rule)
-                    .map(|a| a.location.to_string())
-                    .unwrap_or_else(|| builtin_source(&r.rule).to_owned());
+                let location = match &r.filter {
+                    Some(_) => r.rule.clone(),
+                    None => active
+                        .iter()
+                        .find(|a| a.id == r.rule)
+                        .map(|a| a.location.to_string())
+                        .unwrap_or_else(|| builtin_source(&r.rule).to_owned()),
+                };
                 fired.push(Fired {
                     rule: r.rule.clone(),
                     category: r.category,
                     location,
+                    filter: r.filter.clone(),
                     removals: 0,
                     chars: 0,
                     texts: Vec::new(),
@@ -335,7 +357,11 @@ impl Explanation {
         let total: usize = self.fired.iter().map(|f| f.removals).sum();
         let _ = writeln!(o, "\nFired ({} rules, {} removals):", self.fired.len(), total);
         for f in &self.fired {
-            let at = if f.location.is_empty() { String::new() } else { format!("  {}", f.location) };
+            let at = match (&f.filter, f.location.is_empty()) {
+                (Some(filter), _) => format!("  {filter}"),
+                (None, true) => String::new(),
+                (None, false) => format!("  {}", f.location),
+            };
             let _ = writeln!(o, "  {} ({}) × {}, {} chars{at}", f.rule, f.category, f.removals, f.chars);
             for t in &f.texts {
                 let _ = writeln!(o, "      - {t}");

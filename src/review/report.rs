@@ -38,6 +38,8 @@ pub struct Report {
 #[derive(Debug, Default)]
 struct RuleRow {
     category: Option<Category>,
+    /// The filter text, for a filter list's line.
+    filter: Option<String>,
     hits: usize,
     documents: usize,
     examples: Vec<(String, String)>,
@@ -57,6 +59,9 @@ impl Report {
         for r in &cleaned.removals {
             let row = self.rules.entry(r.rule.clone()).or_default();
             row.category = Some(r.category);
+            if row.filter.is_none() {
+                row.filter.clone_from(&r.filter);
+            }
             row.hits += 1;
             if !seen.contains(&r.rule.as_str()) {
                 seen.push(&r.rule);
@@ -139,9 +144,11 @@ impl Report {
                 .iter()
                 .map(|(text, doc)| format!("<li><a href=\"#{doc}\" class=\"jump\">{}</a></li>", escape(text)))
                 .collect();
+            let filter =
+                row.filter.as_deref().map(|f| format!(" <code>{}</code>", escape(f))).unwrap_or_default();
             let _ = write!(
                 table,
-                "<tr data-rule=\"{r}\"><td><button class=\"rule\" data-rule=\"{r}\">{r}</button></td><td>{}</td>\
+                "<tr data-rule=\"{r}\"><td><button class=\"rule\" data-rule=\"{r}\">{r}</button>{filter}</td><td>{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td><ul>{examples}</ul></td></tr>",
                 row.category.map(|c| c.to_string()).unwrap_or_default(),
                 row.hits,

@@ -32,6 +32,9 @@ pub struct Stats {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RuleStats {
     pub category: Option<Category>,
+    /// The filter as its list writes it, for a filter list's line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
     pub hits: usize,
     pub documents: usize,
     pub chars: usize,
@@ -72,6 +75,9 @@ impl Stats {
             *publisher.rules.entry(r.rule.clone()).or_default() += 1;
             let s = self.rules.entry(r.rule.clone()).or_default();
             s.category = Some(r.category);
+            if s.filter.is_none() {
+                s.filter.clone_from(&r.filter);
+            }
             s.hits += 1;
             let chars = r.text.chars().count();
             s.chars += chars;

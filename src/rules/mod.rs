@@ -7,6 +7,7 @@ mod category;
 mod condition;
 mod embedded;
 mod error;
+pub mod filter_list;
 mod inline_index;
 pub mod key;
 mod load;
@@ -18,6 +19,7 @@ pub use block_index::BlockIndex;
 pub use category::Category;
 pub use condition::{Condition, DEFAULT_MAX_CHARS, Gate, InlineMatcher, Keyed};
 pub use error::{RuleError, RulesError};
+pub use filter_list::{FilterListError, FilterLists, FilterSource};
 pub use load::{Layer, RuleSource};
 pub use prefilter::{Prefilter, RuleIndex};
 
