@@ -172,7 +172,107 @@ fn text_bench(rounds: usize) {
     );
 }
 
+/// `cargo bench --bench throughput -- --filter-list FILE… [WCXB_DIR]`: the whole clean of the
+/// WCXB dev pages (each with its URL, so host filters apply) with and without the lists, page
+/// by page in turn, one thread. The budget: at most 15 % fewer pages/s.
+fn filter_list_bench(lists: &[PathBuf], dir: &Path, rounds: usize) {
+    let mut pages: Vec<(Vec<u8>, String)> = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir.join("html")) else {
+        eprintln!("no pages in {}", dir.join("html").display());
+        return;
+    };
+    let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    names.sort();
+    for path in names {
+        let stem = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.split('.').next()).unwrap_or_default();
+        let truth = dir.join("ground-truth").join(format!("{stem}.json"));
+        let url = std::fs::read_to_string(truth)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["url"].as_str().map(str::to_owned));
+        let mut raw = Vec::new();
+        let read = match std::fs::File::open(&path) {
+            Ok(f) if path.extension().is_some_and(|e| e == "gz") => {
+                flate2::read::GzDecoder::new(f).read_to_end(&mut raw).is_ok()
+            }
+            Ok(mut f) => f.read_to_end(&mut raw).is_ok(),
+            Err(_) => false,
+        };
+        if let (true, Some(url)) = (read, url) {
+            pages.push((raw, url));
+        }
+    }
+    let start = Instant::now();
+    let loaded = match declutter::rules::FilterLists::read(lists) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return;
+        }
+    };
+    let load_time = start.elapsed();
+    let filters = loaded.len();
+    let lines: usize = loaded.reports().iter().map(|r| r.lines).sum();
+    let plain = Cleaner::new().expect("shipped rules");
+    let listed = Cleaner::builder().filter_lists(loaded).build().expect("shipped rules");
+    // Pages as (index) so the pair timer's closures can find each page's URL.
+    let index: Vec<Vec<u8>> = (0..pages.len()).map(|i| i.to_le_bytes().to_vec()).collect();
+    let page = |b: &[u8]| {
+        let i = usize::from_le_bytes(b.try_into().unwrap_or_default());
+        &pages[i]
+    };
+    let hints = |url: &str| Hints { url: Some(url.to_owned()), ..Hints::default() };
+    let (mut removed, mut pages_hit) = (0usize, 0usize);
+    for (raw, url) in &pages {
+        if let Ok(c) = listed.clean(raw, &hints(url)) {
+            let n = c.removals.iter().filter(|r| r.filter.is_some()).count();
+            removed += n;
+            pages_hit += usize::from(n > 0);
+        }
+    }
+    let (without, with) = time_pair(
+        &index,
+        rounds,
+        |b| {
+            let (raw, url) = page(b);
+            std::hint::black_box(plain.clean(raw, &hints(url)).ok());
+        },
+        |b| {
+            let (raw, url) = page(b);
+            std::hint::black_box(listed.clean(raw, &hints(url)).ok());
+        },
+    );
+    let bytes: usize = pages.iter().map(|(p, _)| p.len()).sum();
+    println!(
+        "{} pages, {:.1} MB, one thread, best of {rounds} rounds, each page cleaned both ways in turn",
+        pages.len(),
+        bytes as f64 / 1e6
+    );
+    println!(
+        "filter lists: {lines} lines, {filters} element-hiding filters, read in {:.0} ms; {removed} removals on {pages_hit} pages",
+        load_time.as_secs_f64() * 1e3
+    );
+    let pps = |d: Duration| pages.len() as f64 / d.as_secs_f64();
+    println!("clean                      {:>8.0} pages/s", pps(without));
+    println!("clean with the lists       {:>8.0} pages/s", pps(with));
+    println!("with / without: {:.3} of the pages/s", without.as_secs_f64() / with.as_secs_f64());
+}
+
 fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.iter().any(|a| a == "--filter-list") {
+        let lists: Vec<PathBuf> =
+            argv.windows(2).filter(|w| w[0] == "--filter-list").map(|w| PathBuf::from(&w[1])).collect();
+        let dir = argv
+            .iter()
+            .skip(1)
+            .enumerate()
+            .find(|(i, a)| !a.starts_with("--") && argv[*i] != "--filter-list")
+            .map(|(_, a)| PathBuf::from(a))
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/wcxb-dev"));
+        filter_list_bench(&lists, &dir, 3);
+        return;
+    }
     let rounds_text = 3;
     text_bench(rounds_text);
     // `cargo bench --bench throughput -- --text`: the scraped-text figures alone.

@@ -79,6 +79,7 @@ class Cleaner:
         block_model: bool = True,
         normalize_whitespace: bool = False,
         max_bytes: Optional[int] = 67108864,
+        filter_lists: Union[_Path, Sequence[_Path], None] = None,
     ) -> None: ...
     def clean(
         self,

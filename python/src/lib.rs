@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use declutter::rules::RuleSource;
+use declutter::rules::{FilterLists, FilterSource, RuleSource};
 use declutter::{Cleaned, Hints, InputFormat, Layer, RuleSet};
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
@@ -54,6 +54,8 @@ struct Config {
     block_model: bool,
     normalize_whitespace: bool,
     max_bytes: Option<usize>,
+    /// Each adblock filter list given: its path as given and its text.
+    filter_lists: Vec<(String, String)>,
 }
 
 impl Config {
@@ -67,7 +69,13 @@ impl Config {
             layers.push(Layer::new(name.clone(), sources));
         }
         let rules = RuleSet::from_layers(layers).map_err(rules_error)?;
-        declutter::Cleaner::builder()
+        let mut builder = declutter::Cleaner::builder();
+        if !self.filter_lists.is_empty() {
+            let sources =
+                self.filter_lists.iter().map(|(path, text)| FilterSource::new(path.clone(), text.clone())).collect();
+            builder = builder.filter_lists(FilterLists::new(sources));
+        }
+        builder
             .rules(rules)
             .extract(self.extract)
             .keep_captions(self.keep_captions)
@@ -91,6 +99,7 @@ impl Config {
         d.set_item("block_model", self.block_model)?;
         d.set_item("normalize_whitespace", self.normalize_whitespace)?;
         d.set_item("max_bytes", self.max_bytes)?;
+        d.set_item("filter_lists", self.filter_lists.clone())?;
         Ok(d)
     }
 
@@ -111,6 +120,7 @@ impl Config {
             block_model: get(d, "block_model")?,
             normalize_whitespace: get(d, "normalize_whitespace")?,
             max_bytes: get(d, "max_bytes")?,
+            filter_lists: get(d, "filter_lists")?,
         })
     }
 }
@@ -153,13 +163,18 @@ fn rules_error(e: declutter::RulesError) -> PyErr {
 
 /// The rules folders of `rules_dir`: none, one path, or a list of paths.
 fn rule_folders(rules_dir: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
-    let Some(value) = rules_dir.filter(|v| !v.is_none()) else { return Ok(Vec::new()) };
+    paths(rules_dir, "rules_dir")
+}
+
+/// None, one path, or a list of paths, for the argument `name`.
+fn paths(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Vec<PathBuf>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(Vec::new()) };
     if let Ok(one) = value.extract::<PathBuf>() {
         return Ok(vec![one]);
     }
-    value
-        .extract::<Vec<PathBuf>>()
-        .map_err(|_| PyTypeError::new_err("rules_dir must be a path (str or os.PathLike) or a list of paths, or None"))
+    value.extract::<Vec<PathBuf>>().map_err(|_| {
+        PyTypeError::new_err(format!("{name} must be a path (str or os.PathLike) or a list of paths, or None"))
+    })
 }
 
 /// Cleans documents with one compiled rule set: build it once, use it from
@@ -276,6 +291,7 @@ impl PyCleaner {
         block_model = true,
         normalize_whitespace = false,
         max_bytes = Some(DEFAULT_MAX_BYTES),
+        filter_lists = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -288,7 +304,13 @@ impl PyCleaner {
         block_model: bool,
         normalize_whitespace: bool,
         max_bytes: Option<usize>,
+        filter_lists: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let mut lists = Vec::new();
+        for path in paths(filter_lists, "filter_lists")? {
+            let source = FilterSource::read(&path).map_err(|e| RulesError::new_err(e.to_string()))?;
+            lists.push((source.path, source.text));
+        }
         let mut layers = Vec::new();
         for dir in rule_folders(rules_dir)? {
             let layer = Layer::read(&dir).map_err(rules_error)?;
@@ -304,6 +326,7 @@ impl PyCleaner {
             block_model,
             normalize_whitespace,
             max_bytes: max_bytes.filter(|&m| m > 0),
+            filter_lists: lists,
         };
         Ok(PyCleaner { inner: Arc::new(config.build()?), config })
     }

@@ -180,6 +180,32 @@ def test_a_cleaner_pickles_with_its_rules_text(tmp_path):
     assert pickle.loads(pickle.dumps(declutter.Cleaner())).clean(FOUNDING).to_dict() == declutter.Cleaner().clean(FOUNDING).to_dict()
 
 
+BREITBART = fixture("breitbart", "snopes-fact-checker.html")
+TEST_LIST = os.path.join(os.path.dirname(FIXTURES), "tests", "filter-lists", "test-list.txt")
+
+
+def test_filter_lists_remove_what_their_lines_say_and_travel_in_a_pickle(cli, tmp_path):
+    url = "https://www.breitbart.com/tech/2016/12/22/x/"
+    cleaner = declutter.Cleaner(filter_lists=TEST_LIST)
+    result = cleaner.clean(BREITBART, url=url)
+    listed = [r for r in result.removals if r.get("filter")]
+    assert [(r["rule"], r["filter"]) for r in listed] == [
+        (TEST_LIST + ":7", "breitbart.com##.entry-content > p:has-text(/^Facebook believe/)")
+    ]
+    assert "Facebook believe that Emery" not in result.text
+    expected = json.loads(run_cli(cli, ["clean", "-", "--format", "json", "--url", url, "--filter-list", TEST_LIST], BREITBART))
+    assert result.to_dict()["removals"] == expected["removals"]
+    copy = tmp_path / "list.txt"
+    copy.write_text("##.ad-wrapper\n")
+    again = pickle.loads(pickle.dumps(declutter.Cleaner(filter_lists=[copy])))
+    copy.unlink()
+    assert any(r.get("filter") == "##.ad-wrapper" for r in again.clean(BREITBART, url="https://shop.example/a").removals)
+    with pytest.raises(declutter.RulesError, match="missing.txt: cannot read the filter list"):
+        declutter.Cleaner(filter_lists=tmp_path / "missing.txt")
+    with pytest.raises(TypeError, match="filter_lists"):
+        declutter.Cleaner(filter_lists=42)
+
+
 def test_clean_many_keeps_input_order_and_every_row(cleaner):
     docs = []
     for i in range(300):

@@ -632,7 +632,7 @@ fn build_cleaner(args: &CleanArgs) -> Result<Cleaner, u8> {
         .block_model(!args.no_block_model)
         .keep_captions(args.captions == super::Captions::Keep);
     super::rules::with_filter_lists(builder, &args.rules)?.build().map_err(|e| {
-            eprintln!("{e}");
-            exit::USAGE
-        })
+        eprintln!("{e}");
+        exit::USAGE
+    })
 }

@@ -81,7 +81,7 @@ pub enum Command {
     Explain(Box<ExplainArgs>),
     /// Check, test, measure and write rule files.
     #[command(subcommand)]
-    Rules(RulesCommand),
+    Rules(Box<RulesCommand>),
 }
 
 /// Which rules a command uses; every command takes the same flags, resolved by `rules::resolve`.
@@ -505,35 +505,26 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     let code = match cli.command {
         Command::Clean(args) => clean::run(&args),
-        Command::Rules(RulesCommand::Check { dir, rules, format }) => rules::check(&rules, dir.as_deref(), format),
-        Command::Rules(RulesCommand::List { rules, format }) => rules::list(&rules, format),
-        Command::Rules(RulesCommand::Test { dir, rules, fixtures, update, format }) => {
-            rules::test(&rules, dir.as_deref(), fixtures.as_deref(), update, format)
-        }
-        Command::Rules(RulesCommand::Stats { corpus, cleaner, long, format }) => {
-            rules::stats(&corpus, &cleaner, long, format)
-        }
-        Command::Rules(RulesCommand::Suggest {
-            corpus,
-            rules,
-            publisher,
-            no_extract,
-            min_pages,
-            min_share,
-            max_rules,
-            format,
-        }) => {
-            let options = crate::review::suggest::SuggestOptions { min_pages, min_share, max_rules };
-            rules::suggest(&corpus, &rules, publisher.as_deref(), no_extract, &options, format)
-        }
-        Command::Rules(RulesCommand::Import { source: ImportSource::Ftr, src, output, force, format }) => {
-            rules::import_ftr(&src, &output, force, format)
-        }
-        Command::Rules(RulesCommand::New { publisher, domains, rules, force, format }) => {
-            rules::new(&publisher, &domains, rules.as_deref(), force, format)
-        }
         Command::Diff(args) => review::diff(&args),
         Command::Explain(args) => review::explain(&args),
+        Command::Rules(command) => match *command {
+            RulesCommand::Check { dir, rules, format } => rules::check(&rules, dir.as_deref(), format),
+            RulesCommand::List { rules, format } => rules::list(&rules, format),
+            RulesCommand::Test { dir, rules, fixtures, update, format } => {
+                rules::test(&rules, dir.as_deref(), fixtures.as_deref(), update, format)
+            }
+            RulesCommand::Stats { corpus, cleaner, long, format } => rules::stats(&corpus, &cleaner, long, format),
+            RulesCommand::Suggest { corpus, rules, publisher, no_extract, min_pages, min_share, max_rules, format } => {
+                let options = crate::review::suggest::SuggestOptions { min_pages, min_share, max_rules };
+                rules::suggest(&corpus, &rules, publisher.as_deref(), no_extract, &options, format)
+            }
+            RulesCommand::Import { source: ImportSource::Ftr, src, output, force, format } => {
+                rules::import_ftr(&src, &output, force, format)
+            }
+            RulesCommand::New { publisher, domains, rules, force, format } => {
+                rules::new(&publisher, &domains, rules.as_deref(), force, format)
+            }
+        },
     };
     ExitCode::from(finish_stdout(code))
 }

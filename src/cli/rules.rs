@@ -83,7 +83,10 @@ pub(super) fn filter_lists(args: &RulesArgs) -> Result<Option<crate::rules::Filt
 }
 
 /// What each filter list holds and which of its lines go unused, for `rules check`.
-fn describe_lists(lists: &crate::rules::FilterLists, unusable: &[(String, crate::rules::filter_list::LineNote)]) -> String {
+fn describe_lists(
+    lists: &crate::rules::FilterLists,
+    unusable: &[(String, crate::rules::filter_list::LineNote)],
+) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
     for r in lists.reports() {

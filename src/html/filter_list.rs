@@ -17,8 +17,8 @@ pub(super) struct PageFilters<'a> {
 }
 
 pub(super) fn applicable<'a>(doc: &Dom, page: &ForPage<'a>) -> PageFilters<'a> {
-    let mut classes: HashSet<&str> = HashSet::new();
-    let mut ids: HashSet<&str> = HashSet::new();
+    type Set<'d> = HashSet<&'d str, std::hash::BuildHasherDefault<crate::rules::Fnv>>;
+    let (mut classes, mut ids) = (Set::default(), Set::default());
     for node in doc.root_element().descendants() {
         if let Some(e) = node.element() {
             classes.extend(e.classes());
@@ -48,9 +48,7 @@ pub(super) fn select<'d>(doc: &'d Dom, filter: &Compiled, path: Option<&str>) ->
         }
         set = match step {
             Step::HasText(p) => set.into_iter().filter(|n| p.is_match(&n.text_content())).collect(),
-            Step::MinTextLength(min) => {
-                set.into_iter().filter(|n| n.text_content().chars().count() >= *min).collect()
-            }
+            Step::MinTextLength(min) => set.into_iter().filter(|n| n.text_content().chars().count() >= *min).collect(),
             Step::MatchesPath(p) => {
                 if path.is_some_and(|x| p.is_match(x)) {
                     set
@@ -62,13 +60,14 @@ pub(super) fn select<'d>(doc: &'d Dom, filter: &Compiled, path: Option<&str>) ->
                 .into_iter()
                 .filter(|n| {
                     n.element().is_some_and(|e| {
-                        e.plain_attrs().any(|(k, v)| {
-                            name.is_whole_match(k) && value.as_ref().is_none_or(|p| p.is_whole_match(v))
-                        })
+                        e.plain_attrs()
+                            .any(|(k, v)| name.is_whole_match(k) && value.as_ref().is_none_or(|p| p.is_whole_match(v)))
                     })
                 })
                 .collect(),
-            Step::UpwardBy(n) => set.into_iter().filter_map(|e| e.ancestors().filter(NodeRef::is_element).nth(n - 1)).collect(),
+            Step::UpwardBy(n) => {
+                set.into_iter().filter_map(|e| e.ancestors().filter(NodeRef::is_element).nth(n - 1)).collect()
+            }
             Step::UpwardTo(up) => set
                 .into_iter()
                 .filter_map(|e| e.ancestors().filter(NodeRef::is_element).find(|a| up.matches(*a, &mut caches)))
@@ -87,9 +86,9 @@ pub(super) fn select<'d>(doc: &'d Dom, filter: &Compiled, path: Option<&str>) ->
                             }
                             s.into_iter().collect()
                         }
-                        Combinator::Sibling => {
-                            std::iter::successors(e.next_sibling(), NodeRef::next_sibling).filter(NodeRef::is_element).collect()
-                        }
+                        Combinator::Sibling => std::iter::successors(e.next_sibling(), NodeRef::next_sibling)
+                            .filter(NodeRef::is_element)
+                            .collect(),
                     };
                     out.extend(candidates.into_iter().filter(|c| next.matches(*c, &mut caches)));
                 }
@@ -136,14 +135,20 @@ mod tests {
 
     #[test]
     fn has_text_selects_by_text_and_regex() {
-        assert_eq!(texts(PAGE, "example.com##.card:has-text(Sponsored)", "https://example.com/"), ["SponsoredBuy this"]);
+        assert_eq!(
+            texts(PAGE, "example.com##.card:has-text(Sponsored)", "https://example.com/"),
+            ["SponsoredBuy this"]
+        );
         assert_eq!(texts(PAGE, "example.com##.card:has-text(/^story/i)", "https://example.com/").len(), 1);
     }
 
     #[test]
     fn upward_climbs_by_count_or_selector() {
         assert_eq!(texts(PAGE, "example.com##.x:upward(2)", "https://example.com/"), ["Deep"]);
-        assert_eq!(texts(PAGE, "example.com##.label:has-text(Sponsored):upward(.card)", "https://example.com/"), ["SponsoredBuy this"]);
+        assert_eq!(
+            texts(PAGE, "example.com##.label:has-text(Sponsored):upward(.card)", "https://example.com/"),
+            ["SponsoredBuy this"]
+        );
         assert!(texts(PAGE, "example.com##.x:upward(9)", "https://example.com/").is_empty(), "never html or body");
     }
 
@@ -158,7 +163,10 @@ mod tests {
     fn path_attr_and_length_conditions() {
         assert_eq!(texts(PAGE, "example.com##.x:matches-path(/amp)", "https://example.com/amp/story").len(), 1);
         assert!(texts(PAGE, "example.com##.x:matches-path(/amp)", "https://example.com/story").is_empty());
-        assert_eq!(texts(PAGE, "example.com##div:matches-attr(data-widget=/promo/)", "https://example.com/"), ["Promo"]);
+        assert_eq!(
+            texts(PAGE, "example.com##div:matches-attr(data-widget=/promo/)", "https://example.com/"),
+            ["Promo"]
+        );
         assert_eq!(texts(PAGE, "example.com##li:min-text-length(4)", "https://example.com/"), ["three"]);
     }
 }

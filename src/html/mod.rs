@@ -8,7 +8,7 @@ mod layout;
 mod meta;
 pub mod page_type;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::markup::dom::{Css, Dom, NodeId, NodeRef};
 use crate::markup::{limits, prepare};
@@ -259,19 +259,40 @@ fn walk<'a>(
         }
         css = &with_lists;
     }
-    // One walk for all selector rules; the first rule (in profile order) that matches an element takes it.
+    // The lists' generic filters keyed on no class or id, indexed once for every page.
+    let plan = lists.and_then(|l| l.page.plan());
+    // One walk for all selector rules; the first rule (in profile order) that matches an element
+    // takes it, then the lists' filters for the page, then their generic ones.
     let mut removed: Vec<Option<u32>> = Vec::new();
-    if !css.is_empty() || !procedural.is_empty() {
+    if !css.is_empty() || !procedural.is_empty() || plan.is_some() {
         removed = vec![None; doc.len()];
         let index = RuleIndex::new(css.iter().map(|(_, c)| c.prefilter.as_ref()));
         let mut caches = SelectorCaches::default();
-        let mut candidates = Vec::new();
+        let (mut candidates, mut generic) = (Vec::new(), Vec::new());
+        // Plan position → rule index, for the generic filters that matched.
+        let mut planned: HashMap<u32, u32> = HashMap::new();
         for el in root.descendants() {
             let Some(e) = el.element() else { continue };
-            index.candidates(e, &mut candidates);
+            let parent = el.parent().and_then(|p| p.element());
+            index.candidates(e, parent, &mut candidates);
             let hit = candidates.iter().find(|&&c| css[c as usize].1.selector.matches(el, &mut caches));
             if let Some(&c) = hit {
                 removed[el.id().index()] = Some(css[c as usize].0 as u32);
+                continue;
+            }
+            let (Some((plan, excluded)), Some(lists)) = (plan, lists) else { continue };
+            plan.index.candidates(e, parent, &mut generic);
+            for &p in &generic {
+                let Some(compiled) = lists.page.planned(p).filter(|_| !excluded.contains(&p)) else { continue };
+                let Matcher::Selector(rule) = &compiled.rule.matcher else { continue };
+                if rule.selector.matches(el, &mut caches) {
+                    let index = *planned.entry(p).or_insert_with(|| {
+                        filter_rules.push(&compiled.rule);
+                        (lists.first_index + filter_rules.len() - 1) as u32
+                    });
+                    removed[el.id().index()] = Some(index);
+                    break;
+                }
             }
         }
         let path = lists.and_then(|l| l.page.path.as_deref());

@@ -68,12 +68,26 @@ fn unread_attribute(name: &[u8], keep: &[String]) -> bool {
 /// `div[data-id^='x']`); `["*"]` when the source has escapes this reading
 /// does not follow.
 pub fn selector_attributes(source: &str) -> Vec<String> {
-    if source.contains('\\') {
-        return vec!["*".to_owned()];
+    // An escaped character (`.\[foo\]`, a class name with brackets) is not syntax: blanked
+    // out, so only real brackets open attribute tests. An escape inside an attribute's name
+    // is not followed: then every attribute is kept.
+    let mut plain = String::with_capacity(source.len());
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            chars.next();
+            plain.push_str("\u{1}\u{1}");
+        } else {
+            plain.push(c);
+        }
     }
     let mut names = Vec::new();
-    for part in source.split('[').skip(1) {
+    for part in plain.split('[').skip(1) {
         let inner = part.split(']').next().unwrap_or("");
+        let name_part = inner.split(['=', '~', '^', '$', '*', '|', '!']).next().unwrap_or("");
+        if name_part.contains('\u{1}') {
+            return vec!["*".to_owned()];
+        }
         let left = match inner.find('=') {
             Some(eq) => inner[..eq].trim_end().trim_end_matches(['~', '^', '$', '*', '|', '!']),
             None => inner,
@@ -843,6 +857,9 @@ mod tests {
         );
         assert_eq!(selector_attributes(".a, #b > p"), Vec::<String>::new());
         assert_eq!(selector_attributes("[data\\-x]"), ["*"]);
+        // Escaped brackets in a class name open no attribute test (a generic EasyList filter).
+        assert_eq!(selector_attributes(".\\[\\&_\\.gdprCog\\]\\:\\!z-\\[5\\]"), Vec::<String>::new());
+        assert_eq!(selector_attributes(".\\[x\\] [data-y]"), ["data-y"]);
     }
 
     #[test]

@@ -136,8 +136,12 @@ pub fn explain(document: &str, cleaner: &Cleaner, hints: &Hints, cleaned: &Clean
 
     for list in cleaner.filter_lists().map(|l| l.reports()).unwrap_or_default() {
         let prefix = format!("{}:", list.file);
-        let mut lines: Vec<&str> =
-            cleaned.removals.iter().filter(|r| r.filter.is_some() && r.rule.starts_with(&prefix)).map(|r| r.rule.as_str()).collect();
+        let mut lines: Vec<&str> = cleaned
+            .removals
+            .iter()
+            .filter(|r| r.filter.is_some() && r.rule.starts_with(&prefix))
+            .map(|r| r.rule.as_str())
+            .collect();
         lines.sort_unstable();
         lines.dedup();
         let host = hints.url.as_deref().and_then(host_of);

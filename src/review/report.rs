@@ -144,8 +144,7 @@ impl Report {
                 .iter()
                 .map(|(text, doc)| format!("<li><a href=\"#{doc}\" class=\"jump\">{}</a></li>", escape(text)))
                 .collect();
-            let filter =
-                row.filter.as_deref().map(|f| format!(" <code>{}</code>", escape(f))).unwrap_or_default();
+            let filter = row.filter.as_deref().map(|f| format!(" <code>{}</code>", escape(f))).unwrap_or_default();
             let _ = write!(
                 table,
                 "<tr data-rule=\"{r}\"><td><button class=\"rule\" data-rule=\"{r}\">{r}</button>{filter}</td><td>{}</td>\

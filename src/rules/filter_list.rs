@@ -9,7 +9,7 @@
 //! the page, so a list of 50,000 lines costs a few hash lookups per page, not a selector match
 //! per filter. Its answer is a set of selector strings; this module maps each back to the lines
 //! that wrote it and compiles their selectors for declutter's DOM on first use. The matching on
-//! a page's DOM is in [`crate::html::filter_list`].
+//! a page's DOM is in `html::filter_list`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
@@ -41,8 +41,7 @@ impl FilterSource {
     /// binary file given by mistake).
     pub fn read(path: &std::path::Path) -> Result<FilterSource, FilterListError> {
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|source| FilterListError::Read { path: name.clone(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| FilterListError::Read { path: name.clone(), source })?;
         let line_of = |bytes: &[u8], at: usize| bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         if let Some(at) = memchr::memchr(0, &bytes) {
             return Err(FilterListError::NotText { line: line_of(&bytes, at), path: name });
@@ -162,7 +161,9 @@ impl Pattern {
             let (re, flags) = (&body[..end], &body[end + 1..]);
             if flags.chars().all(|c| "imsu".contains(c)) {
                 let mut b = regex::RegexBuilder::new(re);
-                b.case_insensitive(flags.contains('i')).multi_line(flags.contains('m')).dot_matches_new_line(flags.contains('s'));
+                b.case_insensitive(flags.contains('i'))
+                    .multi_line(flags.contains('m'))
+                    .dot_matches_new_line(flags.contains('s'));
                 b.size_limit(1 << 20);
                 return b.build().ok().map(Pattern::Regex);
             }
@@ -202,28 +203,60 @@ struct Filter {
     text: Box<str>,
     file: u32,
     line: u32,
-    /// Where it applies (`example.com`, `example.*`) and where not (`~shop.example.com`), as written.
-    domains: Box<[Box<str>]>,
-    not_domains: Box<[Box<str>]>,
+    domains: Domains,
     selector: Vec<CosmeticFilterOperator>,
+    /// A generic filter keyed on no class or id, which the engine would copy for every page:
+    /// declutter indexes it once instead ([`GenericPlan`]).
+    misc: bool,
     /// Attribute names its selectors read: kept on the page before parsing.
     attributes: Box<[String]>,
     compiled: OnceLock<Result<Compiled, String>>,
 }
 
+/// Where a filter applies (`example.com`, `example.*`) and where not (`~shop.example.com`), as written.
+#[derive(Debug, Clone, Default)]
+struct Domains {
+    yes: Box<[Box<str>]>,
+    no: Box<[Box<str>]>,
+}
+
+impl Domains {
+    /// `a.com,~b.a.com,c.*` → (positive, negative).
+    fn parse(prefix: &str) -> Domains {
+        let (mut yes, mut no) = (Vec::new(), Vec::new());
+        for d in prefix.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+            let d = d.to_ascii_lowercase();
+            match d.strip_prefix('~') {
+                Some(n) => no.push(n.into()),
+                None => yes.push(d.into()),
+            }
+        }
+        Domains { yes: yes.into(), no: no.into() }
+    }
+
+    fn none(&self) -> bool {
+        self.yes.is_empty() && self.no.is_empty()
+    }
+
+    /// Whether the list names `host` (and does not exclude it).
+    fn name(&self, host: &str) -> bool {
+        let hit = |d: &str| match d.strip_suffix(".*") {
+            Some(entity) => entity_matches(host, entity),
+            None => super::host_matches(host, d),
+        };
+        !self.yes.is_empty() && self.yes.iter().any(|d| hit(d)) && !self.no.iter().any(|d| hit(d))
+    }
+}
+
 impl Filter {
     fn generic(&self) -> bool {
-        self.domains.is_empty()
+        self.domains.yes.is_empty()
     }
 
     /// Whether its own domain list takes in `host` (for attribution only: the engine decides
     /// what applies).
     fn names_host(&self, host: &str) -> bool {
-        let hit = |d: &str| match d.strip_suffix(".*") {
-            Some(entity) => entity_matches(host, entity),
-            None => super::host_matches(host, d),
-        };
-        !self.domains.is_empty() && self.domains.iter().any(|d| hit(d)) && !self.not_domains.iter().any(|d| hit(d))
+        self.domains.name(host)
     }
 }
 
@@ -240,9 +273,32 @@ pub struct FilterLists {
     filters: Vec<Filter>,
     files: Vec<ListReport>,
     /// What the engine answers (a selector, or a procedural filter's JSON) → the lines that wrote it.
-    by_key: HashMap<String, Vec<u32>>,
+    by_key: HashMap<String, Vec<u32>, std::hash::BuildHasherDefault<super::Fnv>>,
     /// Attribute names generic filters read (specific ones are added per host).
     generic_attributes: Vec<String>,
+    /// The generic filters keyed on no class or id, compiled and indexed once.
+    plan: OnceLock<GenericPlan>,
+    /// Site exceptions of those (`example.com#@#[id^="ad-"]`), by selector: the engine never
+    /// sees the filters, so declutter applies these itself.
+    misc_exceptions: HashMap<String, Vec<Domains>>,
+}
+
+/// The generic filters no class or id of a page calls for (`##[id^="div-gpt-ad"]`,
+/// `##a[href*="…"]`, hundreds in EasyList): the engine returns them for every page, so they
+/// are compiled and indexed once instead of per page.
+pub struct GenericPlan {
+    /// Filter numbers, by position in the index.
+    filters: Vec<u32>,
+    pub index: super::RuleIndex,
+    /// The selectors of these filters that have site exceptions, with the positions they
+    /// take out where the exception applies.
+    excepted: Vec<(String, Vec<u32>)>,
+}
+
+impl std::fmt::Debug for GenericPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenericPlan").field("filters", &self.filters.len()).finish()
+    }
 }
 
 impl std::fmt::Debug for FilterLists {
@@ -258,14 +314,10 @@ const NO_HOST: &str = "https://no-host.invalid/";
 /// `#%#`, `$$`) are not adblock's and count as unreadable.
 const SEPARATORS: [&str; 4] = ["#@?#", "#@#", "#?#", "##"];
 
-/// Where a cosmetic filter's domain list ends, and its separator.
+/// Where a cosmetic filter's domain list ends, and its separator: the first `#` that opens one.
 fn separator(line: &str) -> Option<(usize, &'static str)> {
-    let at = line.find('#')?;
-    let rest = &line[at..];
-    SEPARATORS.iter().find(|s| rest.starts_with(**s)).map(|s| (at, *s)).or_else(|| {
-        // `##` may come later when a domain list holds `#` (it cannot), so look once more.
-        line.find("##").map(|i| (i, "##"))
-    })
+    line.match_indices('#')
+        .find_map(|(at, _)| SEPARATORS.iter().find(|s| line[at..].starts_with(**s)).map(|s| (at, *s)))
 }
 
 /// The category a list's removals are reported under, from its title or file name: cookie and
@@ -295,6 +347,7 @@ impl FilterLists {
         // The lines the engine is built from, each with its selector when it is a generic plain
         // hiding filter (which a generic exception can take out).
         let mut engine_lines: Vec<(&str, Option<&str>)> = Vec::new();
+        let mut misc_exceptions: HashMap<String, Vec<Domains>> = HashMap::new();
         // Generic exceptions (`#@#.ad` with no domain) switch the generic filter off everywhere;
         // adblock refuses them, so they are applied here.
         let mut generic_unhide: HashSet<String> = HashSet::new();
@@ -367,13 +420,23 @@ impl FilterLists {
                     Err(e) => {
                         report.unreadable_total += 1;
                         if report.unreadable.len() < NOTES_KEPT {
-                            report.unreadable.push(LineNote { line: n + 1, text: line.to_owned(), reason: e.to_string() });
+                            report.unreadable.push(LineNote {
+                                line: n + 1,
+                                text: line.to_owned(),
+                                reason: e.to_string(),
+                            });
                         }
                         continue;
                     }
                 };
                 if parsed.mask.contains(CosmeticFilterMask::UNHIDE) {
                     report.exceptions += 1;
+                    if let [CosmeticFilterOperator::CssSelector(s)] = &parsed.selector[..]
+                        && parsed.action.is_none()
+                        && !s.trim().starts_with(['.', '#'])
+                    {
+                        misc_exceptions.entry(s.trim().to_owned()).or_default().push(Domains::parse(&line[..at]));
+                    }
                     engine_lines.push((line, None));
                     continue;
                 }
@@ -400,7 +463,7 @@ impl FilterLists {
                     skip(&mut report, "procedural filter that does not start with a CSS selector");
                     continue;
                 }
-                let (domains, not_domains) = domain_lists(&line[..at]);
+                let domains = Domains::parse(&line[..at]);
                 let procedural = parsed.selector.len() > 1;
                 report.hide += 1;
                 report.procedural += usize::from(procedural);
@@ -414,22 +477,24 @@ impl FilterLists {
                     })
                     .collect();
                 let generic_plain = match &parsed.selector[..] {
-                    [CosmeticFilterOperator::CssSelector(s)] if domains.is_empty() && not_domains.is_empty() => {
-                        Some(after.trim())
-                    }
+                    [CosmeticFilterOperator::CssSelector(_)] if domains.none() => Some(after.trim()),
                     _ => None,
                 };
+                // As the engine sorts generic filters: keyed on a leading class or id, or "misc".
+                let misc = generic_plain.is_some_and(|s| !s.starts_with(['.', '#']));
                 filters.push(Filter {
                     text: line.into(),
                     file: file as u32,
                     line: (n + 1) as u32,
                     domains,
-                    not_domains,
                     selector: parsed.selector.clone(),
+                    misc,
                     attributes,
                     compiled: OnceLock::new(),
                 });
-                engine_lines.push((line, generic_plain));
+                if !misc {
+                    engine_lines.push((line, generic_plain));
+                }
             }
             files.push(report);
         }
@@ -440,7 +505,7 @@ impl FilterLists {
                     && matches!(&f.selector[..], [CosmeticFilterOperator::CssSelector(s)] if generic_unhide.contains(s.trim())))
             });
         }
-        let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_key: HashMap<String, Vec<u32>, std::hash::BuildHasherDefault<super::Fnv>> = HashMap::default();
         for (i, f) in filters.iter().enumerate() {
             by_key.entry(key(&f.selector, f.text.ends_with(":remove()"))).or_default().push(i as u32);
         }
@@ -452,7 +517,7 @@ impl FilterLists {
         let text = engine_lines.iter().map(|(l, _)| *l).collect::<Vec<_>>().join("\n");
         set.add_filter_list(text, opts);
         let engine = adblock::Engine::new_with_filter_set(set);
-        FilterLists { engine, filters, files, by_key, generic_attributes }
+        FilterLists { engine, filters, files, by_key, generic_attributes, plan: OnceLock::new(), misc_exceptions }
     }
 
     /// Reads every list from disk.
@@ -494,6 +559,33 @@ impl FilterLists {
         f.compiled.get_or_init(|| compile(f, &self.files[f.file as usize])).as_ref().map_err(Clone::clone)
     }
 
+    /// The generic filters keyed on no class or id, built on first use.
+    pub fn plan(&self) -> &GenericPlan {
+        self.plan.get_or_init(|| {
+            let filters: Vec<u32> = (0..self.filters.len() as u32)
+                .filter(|&i| self.filters[i as usize].misc && self.compiled(i).is_ok())
+                .collect();
+            let index = super::RuleIndex::new(filters.iter().map(|&i| match self.compiled(i) {
+                Ok(Compiled { rule: Rule { matcher: Matcher::Selector(css), .. }, .. }) => css.prefilter.as_ref(),
+                _ => None,
+            }));
+            let mut excepted: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+            for (pos, &i) in filters.iter().enumerate() {
+                let selector = key(&self.filters[i as usize].selector, false).trim().to_owned();
+                if self.misc_exceptions.contains_key(&selector) {
+                    excepted.entry(selector).or_default().push(pos as u32);
+                }
+            }
+            GenericPlan { filters, index, excepted: excepted.into_iter().collect() }
+        })
+    }
+
+    /// The compiled filter at `position` of the [`GenericPlan`].
+    pub fn planned(&self, position: u32) -> Option<&Compiled> {
+        let i = *self.plan().filters.get(position as usize)?;
+        self.compiled(i).ok()
+    }
+
     /// What applies on a page of `url` before the page is parsed (its host's filters; the
     /// generic ones wait for its classes and ids, [`ForPage::applicable`]).
     pub fn for_url(&self, url: Option<&str>) -> ForPage<'_> {
@@ -506,9 +598,18 @@ impl FilterLists {
                 specific.push(i);
             }
         }
+        // The planned filters a site exception takes out here (rarely any).
+        let mut excluded: HashSet<u32> = HashSet::new();
+        if let Some(h) = host.as_deref() {
+            for (selector, positions) in &self.plan().excepted {
+                if self.misc_exceptions.get(selector).is_some_and(|e| e.iter().any(|d| d.name(h))) {
+                    excluded.extend(positions);
+                }
+            }
+        }
         specific.sort_unstable();
         specific.dedup();
-        let path = url.and_then(|u| super::parse_url(u)).map(|u| {
+        let path = url.and_then(super::parse_url).map(|u| {
             let mut p = u.path().to_owned();
             if let Some(q) = u.query() {
                 p.push('?');
@@ -521,6 +622,7 @@ impl FilterLists {
             host,
             path,
             specific,
+            excluded,
             exceptions: resources.exceptions,
             generichide: resources.generichide,
         }
@@ -542,11 +644,23 @@ pub struct ForPage<'a> {
     /// The URL's path and query, for `:matches-path()`.
     pub path: Option<String>,
     specific: Vec<u32>,
+    /// Positions of the [`GenericPlan`] that do not apply here.
+    excluded: HashSet<u32>,
     exceptions: HashSet<String>,
     generichide: bool,
 }
 
 impl<'a> ForPage<'a> {
+    /// The generic filters indexed once, when they apply here, and the positions that do not.
+    pub fn plan(&self) -> Option<(&'a GenericPlan, &HashSet<u32>)> {
+        (!self.generichide).then(|| (self.lists.plan(), &self.excluded))
+    }
+
+    /// The compiled filter at `position` of the plan.
+    pub fn planned(&self, position: u32) -> Option<&'a Compiled> {
+        self.lists.planned(position)
+    }
+
     /// Attribute names to keep when the page is prepared for parsing.
     pub fn attributes(&self) -> impl Iterator<Item = &'a String> + '_ {
         let lists = self.lists;
@@ -608,21 +722,9 @@ fn unsupported(op: &CosmeticFilterOperator) -> Option<&'static str> {
     }
 }
 
-/// `a.com,~b.a.com,c.*` → (positive, negative).
-fn domain_lists(prefix: &str) -> (Box<[Box<str>]>, Box<[Box<str>]>) {
-    let (mut yes, mut no) = (Vec::new(), Vec::new());
-    for d in prefix.split(',').map(str::trim).filter(|d| !d.is_empty()) {
-        let d = d.to_ascii_lowercase();
-        match d.strip_prefix('~') {
-            Some(n) => no.push(n.into()),
-            None => yes.push(d.into()),
-        }
-    }
-    (yes.into(), no.into())
-}
-
 fn compile(f: &Filter, list: &ListReport) -> Result<Compiled, String> {
-    let css = |s: &str| Css::parse(s.trim()).map_err(|e| format!("declutter's CSS engine cannot read {:?}: {e:?}", s.trim()));
+    let css =
+        |s: &str| Css::parse(s.trim()).map_err(|e| format!("declutter's CSS engine cannot read {:?}: {e:?}", s.trim()));
     let Some(CosmeticFilterOperator::CssSelector(base)) = f.selector.first() else {
         return Err("no CSS selector to start from".into());
     };
@@ -736,6 +838,22 @@ mod tests {
         let l = lists("##.ad-banner\nexample.org##.own\n@@||example.org^$generichide\n");
         let page = l.for_url(Some("https://example.org/"));
         assert_eq!(ids(&page, &["ad-banner", "own"], &[]), ["test.txt:2"]);
+    }
+
+    #[test]
+    fn generic_filters_keyed_on_no_class_or_id_are_planned_once_with_their_site_exceptions() {
+        let l = lists(
+            "##[id^=\"div-gpt-ad\"]\n##a[href*=\"ads.\"] > img\nexample.com#@#[id^=\"div-gpt-ad\"]\n@@||quiet.example^$generichide\n",
+        );
+        assert_eq!(l.plan().filters, [0, 1]);
+        let here = l.for_url(Some("https://www.example.com/"));
+        assert_eq!(here.plan().map(|(_, excluded)| excluded.iter().copied().collect::<Vec<_>>()), Some(vec![0]));
+        assert_eq!(l.planned(1).map(|c| c.rule.id.as_str()), Some("test.txt:2"));
+        let elsewhere = l.for_url(Some("https://other.example/"));
+        assert!(elsewhere.plan().is_some_and(|(_, excluded)| excluded.is_empty()));
+        assert!(l.for_url(Some("https://quiet.example/")).plan().is_none());
+        // They are not among the filters a page's classes and ids call for.
+        assert!(elsewhere.applicable([], []).is_empty());
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use condition::{Condition, DEFAULT_MAX_CHARS, Gate, InlineMatcher, Keyed};
 pub use error::{RuleError, RulesError};
 pub use filter_list::{FilterListError, FilterLists, FilterSource};
 pub use load::{Layer, RuleSource};
-pub use prefilter::{Prefilter, RuleIndex};
+pub use prefilter::{Fnv, Prefilter, RuleIndex};
 
 pub use inline_index::InlineIndex;
 
