@@ -20,6 +20,12 @@ fn root() -> PathBuf {
 const LIST: &str = "tests/filter-lists/test-list.txt";
 const PAGE: &str = "fixtures/breitbart/snopes-fact-checker.html";
 
+/// What `declutter ARGS`, run from the repo root, prints on standard output; it must succeed.
+fn stdout(args: &[&str]) -> String {
+    let out = declutter().current_dir(root()).args(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
 /// `declutter clean PAGE --format json --filter-list LIST [--url URL]`, run from the repo root.
 fn clean_json(url: Option<&str>) -> Value {
     let mut cmd = declutter();
@@ -80,15 +86,7 @@ fn generic_filters_exceptions_and_exclusions_follow_the_host() {
 #[test]
 fn explain_diff_and_stats_name_the_line_and_the_filter() {
     let url = "https://www.breitbart.com/tech/2016/12/22/x/";
-    let explain = declutter()
-        .current_dir(root())
-        .args(["explain", PAGE, "--url", url, "--filter-list", LIST])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let explain = String::from_utf8(explain).unwrap();
+    let explain = stdout(&["explain", PAGE, "--url", url, "--filter-list", LIST]);
     assert!(
         explain.contains(&format!(
             "{LIST}:7 (ad) × 1, 181 chars  breitbart.com##.entry-content > p:has-text(/^Facebook believe/)"
@@ -97,15 +95,7 @@ fn explain_diff_and_stats_name_the_line_and_the_filter() {
     );
     assert!(explain.contains(&format!("{LIST}  ")) && explain.contains("filter list: 5 element-hiding filters"));
 
-    let diff = declutter()
-        .current_dir(root())
-        .args(["diff", PAGE, "--url", url, "--filter-list", LIST, "--color", "never"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let diff = String::from_utf8(diff).unwrap();
+    let diff = stdout(&["diff", PAGE, "--url", url, "--filter-list", LIST, "--color", "never"]);
     assert!(
         diff.contains(&format!(
             "[{LIST}:7 · ad · breitbart.com##.entry-content > p:has-text(/^Facebook believe/) · element]"
@@ -113,15 +103,9 @@ fn explain_diff_and_stats_name_the_line_and_the_filter() {
         "{diff}"
     );
 
-    let stats = declutter()
-        .current_dir(root())
-        .args(["rules", "stats", PAGE, "--url", "https://shop.example/a", "--filter-list", LIST, "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let stats: Value = serde_json::from_slice(&stats).unwrap();
+    let stats =
+        stdout(&["rules", "stats", PAGE, "--url", "https://shop.example/a", "--filter-list", LIST, "--format", "json"]);
+    let stats: Value = serde_json::from_str(&stats).unwrap();
     let row = &stats["rules"][format!("{LIST}:10")];
     assert_eq!(row["filter"], "##.ad-wrapper");
     assert_eq!(row["hits"], 6);
@@ -129,30 +113,15 @@ fn explain_diff_and_stats_name_the_line_and_the_filter() {
 
 #[test]
 fn rules_check_reports_what_each_list_holds() {
-    let out = declutter()
-        .current_dir(root())
-        .args(["rules", "check", "--filter-list", LIST])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = stdout(&["rules", "check", "--filter-list", LIST]);
     assert!(out.contains(&format!("Filter list {LIST} (declutter test list): 23 lines: 5 element-hiding filters (1 procedural), 1 exceptions, 1 request filters")), "{out}");
     assert!(out.contains("skipped 1: :style(): changes how an element looks, removes nothing"), "{out}");
     assert!(out.contains("skipped 1: :matches-css(): needs a browser's computed styles"), "{out}");
     assert!(out.contains("skipped 1: scriptlet (##+js): runs in a browser"), "{out}");
     assert!(out.contains(&format!("{LIST}:23: breitbart.com##div:nth-child(")), "{out}");
 
-    let json = declutter()
-        .current_dir(root())
-        .args(["rules", "check", "--filter-list", LIST, "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&json).unwrap();
+    let json = stdout(&["rules", "check", "--filter-list", LIST, "--format", "json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
     let list = &v["filter_lists"][0];
     assert_eq!(list["file"], LIST);
     assert_eq!(list["hide"], 5);
