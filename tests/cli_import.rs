@@ -83,8 +83,13 @@ fn nothing_is_overwritten_without_force() {
         .assert()
         .success()
         .stdout(predicate::str::contains("read 1 site config, wrote 1 publisher file"))
-        .stdout(predicate::str::contains("nytimes.com.txt:5: title:"));
+        .stdout(predicate::str::contains("nytimes.com.txt:44: strip:"));
     let path = out.join("publishers/ftr-nytimes-com.toml");
+    let imported = std::fs::read_to_string(&path).unwrap();
+    // title:/author:/date: become metadata selectors, find_string/replace_string rewrites.
+    assert!(imported.contains(r#"author = ["meta[name=\"byl\"] @content"]"#), "{imported}");
+    assert!(imported.contains(r#"title = ["h1[class=\"articleHeadline\"]", "meta[property=\"og:title\"] @content"]"#));
+    assert!(imported.contains("[[publisher.rewrite]]\nfind = \"data-mediaviewer-src='https://static01.nyt.com\"\nreplace = \"src='https://static01.nyt.com\""));
     std::fs::write(&path, "# mine\n").unwrap();
     import(&one, &out).assert().code(2).stderr(predicate::str::contains("exists; nothing written"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");

@@ -62,3 +62,46 @@ fn library_errors_name_no_command() {
     assert!(err.contains("no-such-publisher"), "{err}");
     assert!(!err.contains("declutter ") && !err.contains("--"), "CLI wording in a library error: {err}");
 }
+
+#[test]
+fn a_publishers_metadata_selectors_and_rewrites_apply_to_its_pages() {
+    use declutter::RuleSet;
+    use declutter::rules::RuleSource;
+    let toml = r#"
+[publisher]
+name = "Example News"
+domains = ["news.example"]
+content = ["div.story"]
+title = ["h2.headline"]
+author = ["span.who", "meta[name=byl] @content"]
+date = ["time @datetime"]
+
+# A lazy-loading page keeps its second paragraph in a template the parser would drop.
+[[publisher.rewrite]]
+find = "<template class=\"lazy\">"
+replace = "<div>"
+"#;
+    let rules = RuleSet::from_sources(vec![
+        RuleSource::new("default.toml", ""),
+        RuleSource::new("publishers/example.toml", toml),
+    ])
+    .unwrap();
+    let cleaner = Cleaner::builder().rules(rules).build().unwrap();
+    let page = br#"<html><head><title>Generic | Example</title><meta name="byl" content="By Jane Roe"></head><body>
+        <h1>Site name</h1><h2 class="headline">The headline of the story</h2><time datetime="2021-03-04">March 4</time>
+        <div class="story"><p>The first paragraph of the story, long enough to be an article, with commas, and more.</p>
+        <template class="lazy"><p>The second paragraph, which was only in the template, ends the story.</p></template></div>
+        </body></html>"#;
+    let on_site = Hints { url: Some("https://news.example/a".into()), ..Hints::default() };
+    let cleaned = cleaner.clean(page, &on_site).unwrap();
+    assert_eq!(cleaned.metadata.title.as_deref(), Some("The headline of the story"));
+    assert_eq!(cleaned.metadata.author.as_deref(), Some("Jane Roe"));
+    assert_eq!(cleaned.metadata.published.as_deref(), Some("2021-03-04"));
+    assert!(cleaned.text().contains("only in the template"), "{}", cleaned.text());
+
+    // Elsewhere the publisher's file does not apply.
+    let elsewhere = Hints { url: Some("https://other.example/a".into()), ..Hints::default() };
+    let cleaned = cleaner.clean(page, &elsewhere).unwrap();
+    assert_ne!(cleaned.metadata.author.as_deref(), Some("Jane Roe"));
+    assert!(!cleaned.text().contains("only in the template"), "{}", cleaned.text());
+}

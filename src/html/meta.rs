@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::markup::dom::{Css, Dom, NodeRef};
+use crate::rules::{MetaSelector, MetadataSelectors};
 
 /// What the page says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -89,6 +90,39 @@ fn find(root: NodeRef<'_>) -> Found<'_> {
 
 /// Reads the page's metadata.
 pub fn metadata(doc: &Dom) -> Metadata {
+    metadata_with(doc, None)
+}
+
+/// Reads the page's metadata, a publisher's selectors first: they say where
+/// this site puts its byline or date, which outranks any generic guess.
+pub fn metadata_with(doc: &Dom, publisher: Option<&MetadataSelectors>) -> Metadata {
+    let mut m = generic(doc);
+    if let Some(p) = publisher.filter(|p| !p.is_empty()) {
+        let root = doc.root_element();
+        if let Some(title) = first_value(root, &p.title) {
+            m.title = Some(title);
+        }
+        if let Some(author) = first_value(root, &p.author) {
+            m.author = Some(strip_by(&author));
+        }
+        if let Some(date) = first_value(root, &p.date) {
+            m.published = Some(date);
+        }
+    }
+    m
+}
+
+/// The first non-empty value the selectors find, trying them in order.
+fn first_value(root: NodeRef<'_>, selectors: &[MetaSelector]) -> Option<String> {
+    selectors.iter().find_map(|s| {
+        s.css.select(root).into_iter().find_map(|n| match &s.attribute {
+            Some(a) => n.element().and_then(|e| e.attr(a)).and_then(clean),
+            None => clean(&n.text_content()),
+        })
+    })
+}
+
+fn generic(doc: &Dom) -> Metadata {
     let root = doc.root_element();
     let found = find(root);
     let metas: Vec<(String, String)> = found
@@ -276,5 +310,38 @@ mod tests {
         assert_eq!(m.title.as_deref(), Some("Plain title"));
         assert_eq!(m.author.as_deref(), Some("Jo Reporter"));
         assert_eq!(m.published.as_deref(), Some("2020-01-02"));
+    }
+
+    #[test]
+    fn a_publishers_selectors_come_first() {
+        let page = r#"<html><head><title>Page | Site</title><meta name="author" content="Site Staff">
+            <meta name="sailthru.date" content="2021-01-01"></head><body>
+            <h1 class="headline">The headline</h1><p class="by">By  Ann Author</p>
+            <span class="stamp" data-ts="">x</span><span class="stamp" data-ts="2019-07-04">July 4</span></body></html>"#;
+        let sel = |s: &str| MetaSelector::parse(s).unwrap();
+        let p = MetadataSelectors {
+            title: vec![sel("h2.none"), sel("h1.headline")],
+            author: vec![sel(".by")],
+            date: vec![sel("span.stamp @data-ts")],
+        };
+        let m = metadata_with(&Dom::parse_document(page), Some(&p));
+        assert_eq!(m.title.as_deref(), Some("The headline"));
+        assert_eq!(m.author.as_deref(), Some("Ann Author"));
+        assert_eq!(m.published.as_deref(), Some("2019-07-04"));
+        let none = MetadataSelectors { title: vec![sel("h2.none")], ..MetadataSelectors::default() };
+        let m = metadata_with(&Dom::parse_document(page), Some(&none));
+        assert_eq!(m.title.as_deref(), Some("Page | Site"));
+        assert_eq!(m.author.as_deref(), Some("Site Staff"));
+    }
+
+    #[test]
+    fn metadata_selectors_read_an_attribute_after_an_at() {
+        let s = MetaSelector::parse("meta[property='article:published_time'] @content").unwrap();
+        assert_eq!(s.attribute.as_deref(), Some("content"));
+        assert_eq!(s.attributes(), ["property", "content"]);
+        let s = MetaSelector::parse("a[href*='@x']").unwrap();
+        assert_eq!(s.attribute, None);
+        assert!(MetaSelector::parse("@content").is_err());
+        assert!(MetaSelector::parse("div[ @x").is_err());
     }
 }

@@ -8,6 +8,7 @@ mod layout;
 mod meta;
 pub mod page_type;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::markup::dom::{Css, Dom, NodeId, NodeRef};
@@ -16,7 +17,7 @@ use selectors::context::SelectorCaches;
 
 pub use extract::{Method, Quality};
 pub use layout::subtree_text;
-pub use meta::{Metadata, metadata};
+pub use meta::{Metadata, metadata, metadata_with};
 
 use crate::document::{Block, Origin};
 use crate::document::{Removal, Scope};
@@ -88,6 +89,9 @@ pub fn to_blocks(
     let contents = publisher.map(|p| p.content.as_slice()).unwrap_or_default();
     let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
     keep.extend(contents.iter().flat_map(|(source, _)| prepare::selector_attributes(source)));
+    if let Some(p) = publisher {
+        keep.extend(p.metadata.all().flat_map(|m| m.attributes()));
+    }
     let for_page = options.filters.map(|f| f.for_url(options.url));
     if let Some(page) = &for_page {
         keep.extend(page.attributes().cloned());
@@ -95,7 +99,8 @@ pub fn to_blocks(
         keep.dedup();
     }
     let lists = for_page.as_ref().map(|page| Lists { page, first_index: selector_rules.len() });
-    let prepared = prepare::prepare(text, &keep);
+    let rewritten = publisher.map_or(Cow::Borrowed(text), |p| rewrite(text, &p.rewrites));
+    let prepared = prepare::prepare(&rewritten, &keep);
     let mut doc = Dom::parse_prepared(&prepared.text, prepared.unsure_from);
     let mut walked = walk(&doc, &css, contents, lists.as_ref());
     // A page that shows little but holds much in `<noscript>` (forums serve
@@ -137,7 +142,7 @@ pub fn to_blocks(
         removals.push(builtin(OUTSIDE_CONTENT, block, position));
     }
 
-    let page_meta = metadata(&doc);
+    let page_meta = metadata_with(&doc, publisher.map(|p| &p.metadata));
     let page_features = options
         .page_types
         .then(|| Box::new(page_type::features(&doc, &laid.blocks, &laid.meta, options.url, &page_meta)));
@@ -214,6 +219,18 @@ pub fn to_blocks(
         page_features,
         block_features,
     }
+}
+
+/// The publisher's markup rewrites, in order, each over the result of the
+/// one before (as FiveFilters' `find_string`/`replace_string` are applied).
+fn rewrite<'a>(text: &'a str, rewrites: &[(String, String)]) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for (find, replace) in rewrites {
+        if out.contains(find.as_str()) {
+            out = Cow::Owned(out.replace(find.as_str(), replace));
+        }
+    }
+    out
 }
 
 /// Raw `<noscript>` markup below which the view with scripts off is not tried.

@@ -5,13 +5,16 @@
 //! host it serves (`example.com.txt`). What declutter can do the same way is
 //! converted: `body` (the article container, in order: the first that matches
 //! wins, as FiveFilters tries them) to the publisher's `content` selectors;
-//! `strip`, `strip_id_or_class` and `strip_image_src` to selector rules.
-//! `test_url` and `test_contains` are kept as comments. Directives about
-//! fetching, paging, logging in or tidying markup do not apply to cleaning a
-//! page already fetched and are counted as such. Everything else — an XPath
-//! CSS cannot say, a markup rewrite (`find_string`/`replace_string`), the
-//! metadata directives (`title`, `author`, `date`: publisher files have no
-//! metadata selectors yet) — is listed with its line, never dropped silently.
+//! `strip`, `strip_id_or_class` and `strip_image_src` to selector rules;
+//! `title`, `author` and `date` to the publisher's metadata selectors (an
+//! XPath ending in `/@content` reads that attribute: `"meta[…] @content"`);
+//! `find_string`/`replace_string` to the publisher's `rewrite`s, paired by
+//! position and applied to the markup before it is parsed, as FiveFilters
+//! applies them. `test_url` and `test_contains` are kept as comments.
+//! Directives about fetching, paging, logging in or tidying markup do not
+//! apply to cleaning a page already fetched and are counted as such.
+//! Everything else — an XPath CSS cannot say, a condition, a restructuring —
+//! is listed with its line, never dropped silently.
 
 use super::xpath;
 
@@ -141,6 +144,12 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
     let mut content: Vec<String> = Vec::new();
     let mut rules: Vec<(usize, String, String)> = Vec::new(); // (line, directive value, selector)
     let mut comments: Vec<String> = Vec::new();
+    let mut metadata = Metadata::default();
+    // FiveFilters keeps every find string and every replace string in two
+    // lists, in file order (`replace_string(find): replace` adds to both),
+    // and pairs them by position.
+    let mut finds: Vec<(Line, String)> = Vec::new();
+    let mut replaces: Vec<(Line, String)> = Vec::new();
     for (n, raw) in text.lines().enumerate() {
         let line = n + 1;
         let trimmed = raw.trim();
@@ -160,17 +169,25 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
         out.directives += 1;
         let (key, value) = (key.trim(), value.trim());
         // `replace_string(find): replace` carries its find string in the key.
+        // FiveFilters ends the key at the first `:`, so a find string with a
+        // `:` in it leaves a key with no closing `)`, which it ignores.
         let (name, argument) = match key.split_once('(') {
-            Some((k, rest)) => (k.trim(), rest.strip_suffix(')').map(str::to_owned)),
+            Some((k, rest)) => (k.trim(), Some(rest.strip_suffix(')'))),
             None => (key, None),
         };
-        // `replace_string(find): replace` is reported with its find string.
-        let value = match &argument {
-            Some(find) => format!("({find}): {value}"),
+        let shown = match argument {
+            Some(Some(find)) => format!("({find}): {value}"),
+            Some(None) => format!("({}: {value}", key.split_once('(').map_or("", |(_, r)| r)),
             None => value.to_owned(),
         };
-        let value = value.as_str();
-        let miss = |reason: String| Line { line, directive: name.to_owned(), value: value.to_owned(), reason };
+        let miss = |reason: String| Line { line, directive: name.to_owned(), value: shown.clone(), reason };
+        if argument == Some(None) {
+            out.untranslated.push(miss(
+                "a `:` inside the find string ends the directive's name, so FiveFilters does not read this line either"
+                    .into(),
+            ));
+            continue;
+        }
         match name {
             "body" | "strip" => match xpath::translate(value) {
                 Ok(t) if t.attribute.is_none() => {
@@ -203,12 +220,24 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
                 out.kept_as_comments += 1;
                 comments.push(format!("{name}: {value}"));
             }
-            "title" | "author" | "date" => out
-                .untranslated
-                .push(miss("a metadata selector: publisher files have no metadata selectors yet".into())),
-            "find_string" | "replace_string" => out.untranslated.push(miss(
-                "rewrites the page's markup before it is parsed; declutter cleans the page as served".into(),
-            )),
+            "title" | "author" | "date" => match xpath::translate(value) {
+                Ok(t) => {
+                    out.converted += 1;
+                    let selector = match t.attribute {
+                        Some(a) => format!("{} @{a}", t.css),
+                        None => t.css,
+                    };
+                    metadata.list(name).push(selector);
+                }
+                Err(e) => out.untranslated.push(miss(format!("XPath with no CSS form: {e}"))),
+            },
+            "find_string" => finds.push((miss(String::new()), value.to_owned())),
+            "replace_string" => {
+                if let Some(Some(find)) = argument {
+                    finds.push((miss(String::new()), find.to_owned()));
+                }
+                replaces.push((miss(String::new()), value.to_owned()));
+            }
             n if NOT_APPLICABLE.contains(&n) => out
                 .not_applicable
                 .push(miss("fetching, paging, login or markup tidying: not part of cleaning a fetched page".into())),
@@ -221,12 +250,76 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
             other => out.untranslated.push(miss(format!("unknown directive `{other}`"))),
         }
     }
-    if content.is_empty() && rules.is_empty() {
+    let rewrites = pair_rewrites(finds, replaces, &mut out);
+    if content.is_empty() && rules.is_empty() && metadata.is_empty() && rewrites.is_empty() {
         return out;
     }
+    out.untranslated.sort_by_key(|l| l.line);
     let site = Site { file_name, domain: &domain, subdomains, www_file };
-    out.toml = Some(render(&site, &content, &rules, &comments, &out.untranslated));
+    let parts = Parts { content: &content, rules: &rules, metadata: &metadata, rewrites: &rewrites };
+    out.toml = Some(render(&site, &parts, &comments, &out.untranslated));
     out
+}
+
+/// The metadata selectors of a site config, as declutter writes them.
+#[derive(Default)]
+struct Metadata {
+    title: Vec<String>,
+    author: Vec<String>,
+    date: Vec<String>,
+}
+
+impl Metadata {
+    fn list(&mut self, name: &str) -> &mut Vec<String> {
+        match name {
+            "title" => &mut self.title,
+            "author" => &mut self.author,
+            _ => &mut self.date,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.title.is_empty() && self.author.is_empty() && self.date.is_empty()
+    }
+}
+
+/// The find and replace strings paired by position, as FiveFilters pairs
+/// them; when the two lists differ in length FiveFilters applies none of
+/// them, so none is converted and every line is listed.
+fn pair_rewrites(
+    finds: Vec<(Line, String)>,
+    replaces: Vec<(Line, String)>,
+    out: &mut Converted,
+) -> Vec<(String, String)> {
+    if finds.len() != replaces.len() {
+        let reason = format!(
+            "{} find strings and {} replace strings do not pair up, so FiveFilters applies none of them",
+            finds.len(),
+            replaces.len()
+        );
+        let mut lines: Vec<Line> = finds.into_iter().chain(replaces).map(|(l, _)| l).collect();
+        lines.sort_by_key(|l| l.line);
+        lines.dedup_by_key(|l| l.line);
+        out.untranslated.extend(lines.into_iter().map(|l| Line { reason: reason.clone(), ..l }));
+        return Vec::new();
+    }
+    let mut pairs = Vec::new();
+    let mut lines = std::collections::BTreeSet::new();
+    for ((find_line, find), (replace_line, replace)) in finds.into_iter().zip(replaces) {
+        if find.is_empty() {
+            for l in [find_line, replace_line] {
+                if !out.untranslated.iter().any(|u| u.line == l.line) {
+                    out.untranslated.push(Line { reason: "an empty find string".into(), ..l });
+                }
+            }
+        } else {
+            lines.insert(find_line.line);
+            lines.insert(replace_line.line);
+            pairs.push((find, replace));
+        }
+    }
+    out.converted += lines.len();
+    pairs
 }
 
 /// `text` as a TOML comment may hold it: control characters (which a site
@@ -244,14 +337,17 @@ struct Site<'a> {
     www_file: bool,
 }
 
-fn render(
-    site: &Site<'_>,
-    content: &[String],
-    rules: &[(usize, String, String)],
-    comments: &[String],
-    untranslated: &[Line],
-) -> String {
+/// What a site config converts to.
+struct Parts<'a> {
+    content: &'a [String],
+    rules: &'a [(usize, String, String)],
+    metadata: &'a Metadata,
+    rewrites: &'a [(String, String)],
+}
+
+fn render(site: &Site<'_>, parts: &Parts<'_>, comments: &[String], untranslated: &[Line]) -> String {
     let Site { file_name, domain, subdomains, www_file } = *site;
+    let Parts { content, rules, metadata, rewrites } = *parts;
     let mut t = String::new();
     t.push_str(&format!(
         "# Imported from FiveFilters' ftr-site-config, {file_name} (public domain,\n\
@@ -272,6 +368,16 @@ fn render(
     if !content.is_empty() {
         let list: Vec<String> = content.iter().map(|c| toml_string(c)).collect();
         t.push_str(&format!("content = [{}]\n", list.join(", ")));
+    }
+    for (key, list) in [("title", &metadata.title), ("author", &metadata.author), ("date", &metadata.date)] {
+        if !list.is_empty() {
+            let list: Vec<String> = list.iter().map(|c| toml_string(c)).collect();
+            t.push_str(&format!("{key} = [{}]\n", list.join(", ")));
+        }
+    }
+    for (find, replace) in rewrites {
+        t.push_str("\n[[publisher.rewrite]]\n");
+        t.push_str(&format!("find = {}\nreplace = {}\n", toml_string(find), toml_string(replace)));
     }
     let stem = file_stem(domain, subdomains);
     for (line, value, css) in rules {
@@ -383,13 +489,15 @@ mod tests {
         let c = convert("nytimes.com.txt", NYT, false);
         assert_eq!(c.path, "publishers/ftr-nytimes-com.toml");
         assert_eq!(c.directives, 11);
-        assert_eq!(c.converted, 5);
+        assert_eq!(c.converted, 8);
         assert_eq!(c.kept_as_comments, 1);
         assert_eq!(c.not_applicable.len(), 1);
         let lines: Vec<(usize, &str)> = c.untranslated.iter().map(|u| (u.line, u.directive.as_str())).collect();
-        assert_eq!(lines, [(2, "title"), (7, "strip"), (10, "find_string"), (11, "replace_string")]);
+        assert_eq!(lines, [(7, "strip")]);
         assert!(!c.complete());
         let toml = c.toml.unwrap();
+        assert!(toml.contains(r#"title = ["h1[class=\"articleHeadline\"]"]"#), "{toml}");
+        assert!(toml.contains("[[publisher.rewrite]]\nfind = \"<br /><br />\"\nreplace = \"</p><p>\"\n"), "{toml}");
         assert!(
             toml.contains(
                 r#"content = ["section[name=\"articleBody\"], p[id=\"article-summary\"]", "article:nth-of-type(1)"]"#
@@ -459,12 +567,42 @@ mod tests {
             false,
         );
         let toml = c.toml.unwrap();
-        assert!(toml.contains("\\u{1}") && toml.contains("\\u{7f}"), "{toml}");
+        assert!(toml.contains("find = \"<p>\\u0001\"") && toml.contains("\\u{7f}"), "{toml}");
         let set = crate::RuleSet::from_layers(vec![
             crate::Layer::builtin(),
             crate::Layer::new("import", vec![crate::RuleSource::new("publishers/ftr-x-org.toml", toml)]),
         ]);
         assert!(set.is_ok(), "{:?}", set.err());
+    }
+
+    #[test]
+    fn find_and_replace_strings_pair_by_position() {
+        let text = "find_string: <b>\nreplace_string(<i>): <em>\nfind_string: </b>\nreplace_string: <strong>\n\
+            replace_string: </strong>\nreplace_string(<a href=\"http://x\">): y\nauthor: //meta[@name='byl']/@content\n\
+            date: //span[@class='d']/text()[2]\n";
+        let c = convert("x.org.txt", text, false);
+        // Finds in file order: <b>, <i>, </b>; replaces: <em>, <strong>, </strong>.
+        let toml = c.toml.unwrap();
+        let pairs: Vec<(String, String)> = {
+            let v: toml::Value = toml::from_str(&toml).unwrap();
+            v["publisher"]["rewrite"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["find"].as_str().unwrap().into(), r["replace"].as_str().unwrap().into()))
+                .collect()
+        };
+        let want = [("<b>", "<em>"), ("<i>", "<strong>"), ("</b>", "</strong>")];
+        assert_eq!(pairs, want.map(|(a, b)| (a.to_owned(), b.to_owned())));
+        assert!(toml.contains(r#"author = ["meta[name=\"byl\"] @content"]"#), "{toml}");
+        let lines: Vec<usize> = c.untranslated.iter().map(|u| u.line).collect();
+        assert_eq!(lines, [6, 8], "{:?}", c.untranslated);
+        assert_eq!(c.converted, 6);
+
+        let odd = convert("x.org.txt", "find_string: a\nfind_string: b\nreplace_string: c\nstrip: //aside\n", false);
+        assert_eq!(odd.untranslated.iter().map(|u| u.line).collect::<Vec<_>>(), [1, 2, 3]);
+        assert!(odd.untranslated[0].reason.contains("2 find strings and 1 replace strings"));
+        assert!(!odd.toml.unwrap().contains("rewrite"));
     }
 
     #[test]

@@ -11,7 +11,10 @@ use toml::Spanned;
 use super::condition::{Condition, InlineMatcher};
 use super::error::{RuleError, RulesError};
 use super::schema::{RuleFile, RuleTable};
-use super::{Examples, ExtractHints, LayerInfo, Location, Matcher, Publisher, Rule, ShortcodeMatcher};
+use super::{
+    Examples, ExtractHints, LayerInfo, Location, Matcher, MetaSelector, MetadataSelectors, Publisher, Rule,
+    ShortcodeMatcher,
+};
 use crate::markup::shortcode;
 
 /// One rule file's text and the path to show in messages.
@@ -544,6 +547,30 @@ fn compile_publisher(
             ),
         }
     }
+    let mut metadata_list = |field: &str, list: &Option<Spanned<Vec<Spanned<String>>>>| -> Vec<MetaSelector> {
+        let mut out = Vec::new();
+        for sel in list.iter().flat_map(|l| l.get_ref()) {
+            match MetaSelector::parse(sel.get_ref()) {
+                Ok(m) => out.push(m),
+                Err(e) => errs.push(sel.span(), None, format!("bad {field} selector {:?}: {e}", sel.get_ref())),
+            }
+        }
+        out
+    };
+    let metadata = MetadataSelectors {
+        title: metadata_list("title", &p.title),
+        author: metadata_list("author", &p.author),
+        date: metadata_list("date", &p.date),
+    };
+    let mut rewrites = Vec::new();
+    for r in &p.rewrite {
+        let r = r.get_ref();
+        if r.find.get_ref().is_empty() {
+            errs.push(r.find.span(), None, "a rewrite's `find` is empty");
+        } else {
+            rewrites.push((r.find.get_ref().clone(), r.replace.clone()));
+        }
+    }
     let disables: Vec<Spanned<String>> = p.disable.iter().flat_map(|d| d.get_ref().iter().cloned()).collect();
     let key = Path::new(&source.path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let publisher = Publisher {
@@ -553,6 +580,8 @@ fn compile_publisher(
         content,
         disable: disables.iter().map(|d| d.get_ref().clone()).collect(),
         file: source.path.clone(),
+        metadata,
+        rewrites,
     };
     CompiledPublisher { publisher, disables, domain_spans }
 }
@@ -679,7 +708,7 @@ fn compile_rule(table: &Spanned<RuleTable>, errs: &mut FileErrors) -> Option<Rul
 
 /// scraper's own message for most selector errors is "Unexpected error
 /// occurred"; the error's variant name says more ("class needs ident").
-fn selector_error(source: &str, e: &scraper::error::SelectorErrorKind) -> String {
+pub(super) fn selector_error(source: &str, e: &scraper::error::SelectorErrorKind) -> String {
     use scraper::error::SelectorErrorKind as K;
     let name = match e {
         K::UnexpectedSelectorParseError(kind) => format!("{kind:?}"),

@@ -114,6 +114,73 @@ pub struct Publisher {
     pub content: Vec<(String, Css)>,
     pub disable: Vec<String>,
     pub file: String,
+    /// Where the page says its title, author and date, ahead of the generic reading.
+    pub metadata: MetadataSelectors,
+    /// Markup rewrites (`find`, `replace`) made before the page is parsed.
+    pub rewrites: Vec<(String, String)>,
+}
+
+/// A publisher's metadata selectors, each list tried in order.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataSelectors {
+    pub title: Vec<MetaSelector>,
+    pub author: Vec<MetaSelector>,
+    pub date: Vec<MetaSelector>,
+}
+
+impl MetadataSelectors {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_empty() && self.author.is_empty() && self.date.is_empty()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &MetaSelector> {
+        self.title.iter().chain(&self.author).chain(&self.date)
+    }
+}
+
+/// Where one metadata value is: the first element a selector picks, its
+/// text, or one of its attributes (`meta[name='author'] @content`).
+#[derive(Debug, Clone)]
+pub struct MetaSelector {
+    /// As written in the rule file.
+    pub source: String,
+    pub css: Css,
+    pub attribute: Option<String>,
+}
+
+impl MetaSelector {
+    /// Reads `"selector"` or `"selector @attribute"`. A CSS selector never
+    /// ends in `@name`, so the suffix cannot be mistaken for part of one.
+    pub fn parse(source: &str) -> Result<Self, String> {
+        let (selector, attribute) = match source.rsplit_once('@') {
+            Some((sel, attr))
+                if !attr.is_empty()
+                    && attr.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')) =>
+            {
+                (sel.trim(), Some(attr.to_ascii_lowercase()))
+            }
+            _ => (source.trim(), None),
+        };
+        if selector.is_empty() {
+            return Err("no selector before the `@attribute`".into());
+        }
+        let css = Css::parse(selector).map_err(|e| load::selector_error(selector, &e))?;
+        Ok(Self { source: source.to_owned(), css, attribute })
+    }
+
+    /// The attribute names reading this value needs kept through `prepare`.
+    pub fn attributes(&self) -> Vec<String> {
+        let mut names = crate::markup::prepare::selector_attributes(self.css_source());
+        names.extend(self.attribute.clone());
+        names
+    }
+
+    fn css_source(&self) -> &str {
+        match &self.attribute {
+            Some(_) => self.source.rsplit_once('@').map_or(&self.source, |(s, _)| s),
+            None => &self.source,
+        }
+    }
 }
 
 /// The rules that apply to one kind of document (no publisher, or one publisher),

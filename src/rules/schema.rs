@@ -41,6 +41,27 @@ pub struct PublisherTable {
     pub content: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub disable: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Where the page's title, author and publication date are, each a list
+    /// of selectors tried in order (`"time.published @datetime"` reads an
+    /// attribute), ahead of the generic metadata reading.
+    #[serde(default)]
+    pub title: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub author: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub date: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Plain-text rewrites of the page's markup before it is parsed.
+    #[serde(default)]
+    pub rewrite: Vec<Spanned<RewriteTable>>,
+}
+
+/// `find` replaced by `replace` everywhere in the page's markup.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewriteTable {
+    pub find: Spanned<String>,
+    #[serde(default)]
+    pub replace: String,
 }
 
 #[derive(Debug, Deserialize)]
