@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::markup::dom::{Css, Dom, NodeRef};
-use crate::rules::{MetaSelector, MetadataSelectors};
+use crate::rules::{MetaRead, MetaSelector, MetadataSelectors};
 
 /// What the page says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -112,13 +112,18 @@ pub fn metadata_with(doc: &Dom, publisher: Option<&MetadataSelectors>) -> Metada
     m
 }
 
-/// The first non-empty value the selectors find, trying them in order.
-fn first_value(root: NodeRef<'_>, selectors: &[MetaSelector]) -> Option<String> {
-    selectors.iter().find_map(|s| {
-        s.css.select(root).into_iter().find_map(|n| match &s.attribute {
-            Some(a) => n.element().and_then(|e| e.attr(a)).and_then(clean),
-            None => clean(&n.text_content()),
-        })
+/// The first non-empty value the readings find, trying them in order.
+fn first_value(root: NodeRef<'_>, readings: &[MetaSelector]) -> Option<String> {
+    readings.iter().find_map(|r| match &r.read {
+        MetaRead::Fixed(text) => r.cut(text).and_then(clean),
+        MetaRead::Select { css, attribute, own_text, .. } => css.select(root).into_iter().find_map(|n| {
+            let value = match attribute {
+                Some(a) => n.element()?.attr(a)?.to_owned(),
+                None if *own_text => n.children().filter_map(|c| c.text()).collect(),
+                None => n.text_content(),
+            };
+            r.cut(&value).and_then(clean)
+        }),
     })
 }
 
@@ -336,12 +341,55 @@ mod tests {
 
     #[test]
     fn metadata_selectors_read_an_attribute_after_an_at() {
+        let attribute = |s: &MetaSelector| match &s.read {
+            MetaRead::Select { attribute, .. } => attribute.clone(),
+            MetaRead::Fixed(_) => panic!("not a selector"),
+        };
         let s = MetaSelector::parse("meta[property='article:published_time'] @content").unwrap();
-        assert_eq!(s.attribute.as_deref(), Some("content"));
+        assert_eq!(attribute(&s).as_deref(), Some("content"));
         assert_eq!(s.attributes(), ["property", "content"]);
         let s = MetaSelector::parse("a[href*='@x']").unwrap();
-        assert_eq!(s.attribute, None);
+        assert_eq!(attribute(&s), None);
         assert!(MetaSelector::parse("@content").is_err());
         assert!(MetaSelector::parse("div[ @x").is_err());
+    }
+
+    #[test]
+    fn reading_tables_cut_values_read_own_text_and_fix_values() {
+        use crate::rules::schema::{MetaEntry, MetaTable};
+        let page = r#"<html><head><title>The story - Example Site</title></head><body>
+            <p class="by">Posted by Ann Author | 4 July 2019</p>
+            <div class="when"><b>Date:</b> 2019-07-04 </div></body></html>"#;
+        let table = |t: MetaTable| MetaSelector::from_entry(&MetaEntry::Table(t)).unwrap();
+        let select = |s: &str| MetaTable { selector: Some(s.into()), ..MetaTable::default() };
+        let p = MetadataSelectors {
+            title: vec![
+                table(MetaTable { before: Some(" | ".into()), ..select("title") }),
+                table(MetaTable { before: Some(" - ".into()), ..select("title") }),
+            ],
+            author: vec![table(MetaTable { after: Some("by ".into()), before: Some(" |".into()), ..select("p.by") })],
+            date: vec![table(MetaTable { own_text: true, ..select("div.when") })],
+        };
+        let m = metadata_with(&Dom::parse_document(page), Some(&p));
+        // The first title reading's ` | ` is absent, so it gives nothing and the second is tried.
+        assert_eq!(m.title.as_deref(), Some("The story"));
+        assert_eq!(m.author.as_deref(), Some("Ann Author"));
+        assert_eq!(m.published.as_deref(), Some("2019-07-04"));
+
+        let fixed = MetadataSelectors {
+            author: vec![table(MetaTable { text: Some("Site Owner".into()), ..MetaTable::default() })],
+            ..MetadataSelectors::default()
+        };
+        assert_eq!(metadata_with(&Dom::parse_document(page), Some(&fixed)).author.as_deref(), Some("Site Owner"));
+
+        let bad = |t: MetaTable| MetaSelector::from_entry(&MetaEntry::Table(t)).unwrap_err();
+        assert!(bad(MetaTable::default()).contains("needs a `selector`"));
+        assert!(bad(MetaTable { text: Some("x".into()), ..select("p") }).contains("not both"));
+        assert!(
+            bad(MetaTable { attribute: Some("content".into()), own_text: true, ..select("p") }).contains("not both")
+        );
+        assert!(bad(MetaTable { after: Some(String::new()), ..select("p") }).contains("`after` is empty"));
+        let shown = table(MetaTable { after: Some("By \"x\"".into()), ..select("p.by") }).source;
+        assert_eq!(shown, r#"{ selector = "p.by", after = 'By "x"' }"#);
     }
 }

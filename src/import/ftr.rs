@@ -6,8 +6,10 @@
 //! converted: `body` (the article container, in order: the first that matches
 //! wins, as FiveFilters tries them) to the publisher's `content` selectors;
 //! `strip`, `strip_id_or_class` and `strip_image_src` to selector rules;
-//! `title`, `author` and `date` to the publisher's metadata selectors (an
-//! XPath ending in `/@content` reads that attribute: `"meta[…] @content"`);
+//! `title`, `author` and `date` to the publisher's metadata readings (an
+//! XPath ending in `/@content` reads that attribute: `"meta[…] @content"`;
+//! `substring-after`/`-before` by a string, `/text()` and a string literal
+//! become a reading table, see [`xpath::translate_value`]);
 //! `find_string`/`replace_string` to the publisher's `rewrite`s, paired by
 //! position and applied to the markup before it is parsed, as FiveFilters
 //! applies them. `test_url` and `test_contains` are kept as comments.
@@ -220,14 +222,10 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
                 out.kept_as_comments += 1;
                 comments.push(format!("{name}: {value}"));
             }
-            "title" | "author" | "date" => match xpath::translate(value) {
-                Ok(t) => {
+            "title" | "author" | "date" => match xpath::translate_value(value) {
+                Ok(v) => {
                     out.converted += 1;
-                    let selector = match t.attribute {
-                        Some(a) => format!("{} @{a}", t.css),
-                        None => t.css,
-                    };
-                    metadata.list(name).push(selector);
+                    metadata.list(name).push(reading(&v));
                 }
                 Err(e) => out.untranslated.push(miss(format!("XPath with no CSS form: {e}"))),
             },
@@ -261,7 +259,37 @@ pub fn convert(file_name: &str, text: &str, www_file: bool) -> Converted {
     out
 }
 
-/// The metadata selectors of a site config, as declutter writes them.
+/// A metadata reading as a TOML value: the `"selector @attribute"` string
+/// where that says it all, else an inline table.
+fn reading(v: &xpath::ValueTranslation) -> String {
+    let plain = !v.own_text && v.after.is_none() && v.before.is_none();
+    match &v.css {
+        Some(css) if plain => match &v.attribute {
+            Some(a) => toml_string(&format!("{css} @{a}")),
+            None => toml_string(css),
+        },
+        _ => {
+            let mut keys = Vec::new();
+            let strings = [("selector", &v.css), ("attribute", &v.attribute), ("text", &v.text)];
+            for (key, value) in strings {
+                if let Some(value) = value {
+                    keys.push(format!("{key} = {}", toml_string(value)));
+                }
+            }
+            if v.own_text {
+                keys.push("own_text = true".into());
+            }
+            for (key, value) in [("after", &v.after), ("before", &v.before)] {
+                if let Some(value) = value {
+                    keys.push(format!("{key} = {}", toml_string(value)));
+                }
+            }
+            format!("{{ {} }}", keys.join(", "))
+        }
+    }
+}
+
+/// The metadata readings of a site config, as TOML values.
 #[derive(Default)]
 struct Metadata {
     title: Vec<String>,
@@ -371,7 +399,6 @@ fn render(site: &Site<'_>, parts: &Parts<'_>, comments: &[String], untranslated:
     }
     for (key, list) in [("title", &metadata.title), ("author", &metadata.author), ("date", &metadata.date)] {
         if !list.is_empty() {
-            let list: Vec<String> = list.iter().map(|c| toml_string(c)).collect();
             t.push_str(&format!("{key} = [{}]\n", list.join(", ")));
         }
     }
@@ -518,6 +545,32 @@ mod tests {
         ])
         .unwrap();
         assert!(set.publisher_for_url("https://www.nytimes.com/2017/x.html").is_some());
+    }
+
+    #[test]
+    fn metadata_functions_become_reading_tables() {
+        let config = "title: substring-before(//meta[@property='og:title']/@content, ' | Example')\n\
+            author: substring-after(//p[@class='byline'], 'By ')\n\
+            author: string('The Example Desk')\n\
+            date: //span[@class='date']/text()\n\
+            date: concat(//div[@class='month'], ' ', //div[@class='day'])\n";
+        let c = convert("example.com.txt", config, false);
+        assert_eq!((c.directives, c.converted), (5, 4));
+        assert_eq!(c.untranslated.iter().map(|u| u.line).collect::<Vec<_>>(), [5]);
+        let toml = c.toml.unwrap();
+        let want = [
+            r#"title = [{ selector = "meta[property=\"og:title\"]", attribute = "content", before = " | Example" }]"#,
+            r#"author = [{ selector = "p[class=\"byline\"]", after = "By " }, { text = "The Example Desk" }]"#,
+            r#"date = [{ selector = "span[class=\"date\"]", own_text = true }]"#,
+        ];
+        for line in want {
+            assert!(toml.contains(line), "{line}\n{toml}");
+        }
+        let set = crate::RuleSet::from_layers(vec![
+            crate::Layer::builtin(),
+            crate::Layer::new("import", vec![crate::RuleSource::new("publishers/ftr-example-com.toml", toml)]),
+        ]);
+        assert!(set.is_ok(), "{:?}", set.err());
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //! (ancestor axes, positions after a filter, text tests, functions of the
 //! document) is refused with the reason, never approximated: an importer
 //! lists it, so no rule silently selects more or less than its author meant.
+//! Metadata expressions (a site's title, author, date) may also cut the value
+//! they read by a string, read an element's own text or be a fixed string
+//! ([`translate_value`]): a publisher's reading tables say the same.
 
 use std::fmt;
 
@@ -52,27 +55,161 @@ fn refuse<T>(why: impl Into<String>) -> Result<T> {
 /// ```
 pub fn translate(xpath: &str) -> Result<Translation> {
     let tokens = tokenize(xpath)?;
-    let mut p = Parser { tokens: &tokens, at: 0, depth: 0 };
-    let mut paths = vec![p.path()?];
-    while p.eat(&Token::Pipe) {
-        paths.push(p.path()?);
-    }
+    let mut p = Parser { tokens: &tokens, at: 0, depth: 0, values: false };
+    let t = p.union()?;
     if let Some(t) = p.peek() {
         return refuse(format!("unexpected {t} after the path"));
     }
-    let attribute = paths[0].1.clone();
-    if paths.iter().any(|(_, a)| *a != attribute) {
-        return refuse("a union of paths ending on different attributes");
+    Ok(t)
+}
+
+/// A metadata value (`title:`, `author:`, `date:`) as a declutter reading:
+/// what to read, and the cuts of `substring-after`/`substring-before`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValueTranslation {
+    /// The elements whose value is read; `None` for a fixed [`Self::text`].
+    pub css: Option<String>,
+    pub attribute: Option<String>,
+    /// `…/text()`: the element's own text, not its children's.
+    pub own_text: bool,
+    pub text: Option<String>,
+    /// Applied in this order: what follows `after`, then what precedes `before`.
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+/// Translates a metadata expression: a path as [`translate`] reads it, or
+/// `string()`, `normalize-space()`, `substring-after(…, 'lit')`,
+/// `substring-before(…, 'lit')` of one (cut after, then before), `(path)[1]`,
+/// `path/text()`, or a string literal.
+///
+/// ```
+/// use declutter::import::xpath::translate_value;
+///
+/// let v = translate_value("substring-before(substring-after(//p[@class='by'], 'By '), ' |')").unwrap();
+/// assert_eq!(v.css.as_deref(), Some(r#"p[class="by"]"#));
+/// assert_eq!((v.after.as_deref(), v.before.as_deref()), (Some("By "), Some(" |")));
+/// assert_eq!(translate_value("string('Jane Roe')").unwrap().text.as_deref(), Some("Jane Roe"));
+/// // Cut before, then after, is not the reading's order.
+/// assert!(translate_value("substring-after(substring-before(//p, '|'), 'By ')").is_err());
+/// ```
+pub fn translate_value(xpath: &str) -> Result<ValueTranslation> {
+    let tokens = tokenize(xpath)?;
+    let mut p = Parser { tokens: &tokens, at: 0, depth: 0, values: true };
+    let v = p.value()?;
+    if let Some(t) = p.peek() {
+        return refuse(format!("unexpected {t} after the value"));
     }
-    let mut selectors: Vec<String> = Vec::new();
-    for (alternatives, _) in paths {
-        for s in alternatives {
-            if !selectors.contains(&s) {
-                selectors.push(s);
+    Ok(v)
+}
+
+impl Parser<'_> {
+    fn value(&mut self) -> Result<ValueTranslation> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return refuse("functions nested too deep");
+        }
+        let function = match (self.peek(), self.peek_at(1)) {
+            (Some(Token::Name(f)), Some(Token::OpenParen)) => Some(f.clone()),
+            _ => None,
+        };
+        let v = match (self.peek().cloned(), function.as_deref()) {
+            (Some(Token::Literal(text)), _) => {
+                self.at += 1;
+                ValueTranslation { text: Some(text), ..ValueTranslation::default() }
+            }
+            // Readings are whitespace-collapsed already.
+            (_, Some("string" | "normalize-space")) => {
+                self.at += 2;
+                let v = self.value()?;
+                self.expect(&Token::CloseParen)?;
+                v
+            }
+            (_, Some(f @ ("substring-after" | "substring-before"))) => {
+                self.at += 2;
+                let mut v = self.value()?;
+                self.expect(&Token::Comma)?;
+                let Some(Token::Literal(cut)) = self.next() else {
+                    return refuse(format!("`{f}()` by something other than a string"));
+                };
+                self.expect(&Token::CloseParen)?;
+                let after = f == "substring-after";
+                if let Some(text) = &v.text {
+                    let split = text.split_once(cut.as_str());
+                    let part = split.map_or("", |(head, tail)| if after { tail } else { head });
+                    v.text = Some(part.to_owned());
+                } else if after {
+                    if v.after.is_some() || v.before.is_some() {
+                        return refuse("`substring-after()` of a value already cut");
+                    }
+                    v.after = Some(cut).filter(|c| !c.is_empty());
+                } else {
+                    if v.before.is_some() {
+                        return refuse("`substring-before()` of a value already cut before");
+                    }
+                    if cut.is_empty() {
+                        return refuse("`substring-before()` by an empty string (always empty)");
+                    }
+                    v.before = Some(cut);
+                }
+                v
+            }
+            (_, Some(f)) => return refuse(format!("the function `{f}()` in a value")),
+            (Some(Token::OpenParen), _) => {
+                self.at += 1;
+                let v = self.value()?;
+                self.expect(&Token::CloseParen)?;
+                // `(path)[1]` is the first element, which is the one a reading takes.
+                if self.eat(&Token::Open) && (self.next() != Some(Token::Number(1)) || !self.eat(&Token::Close)) {
+                    return refuse("a position other than [1] in the whole document");
+                }
+                v
+            }
+            _ => {
+                let t = self.union()?;
+                let own_text = self.eat_text_step();
+                if own_text && t.attribute.is_some() {
+                    return refuse("`text()` of an attribute");
+                }
+                ValueTranslation { css: Some(t.css), attribute: t.attribute, own_text, ..ValueTranslation::default() }
+            }
+        };
+        self.depth -= 1;
+        Ok(v)
+    }
+
+    /// `/text()` ending a path in a value.
+    fn eat_text_step(&mut self) -> bool {
+        let is_text = self.peek() == Some(&Token::Slash)
+            && self.peek_at(1) == Some(&Token::Name("text".into()))
+            && self.peek_at(2) == Some(&Token::OpenParen)
+            && self.peek_at(3) == Some(&Token::CloseParen);
+        if is_text {
+            self.at += 4;
+        }
+        is_text
+    }
+
+    /// Paths joined by `|`, ending on one attribute or none.
+    fn union(&mut self) -> Result<Translation> {
+        let mut paths = vec![self.path()?];
+        while self.eat(&Token::Pipe) {
+            paths.push(self.path()?);
+        }
+        let attribute = paths[0].1.clone();
+        if paths.iter().any(|(_, a)| *a != attribute) {
+            return refuse("a union of paths ending on different attributes");
+        }
+        let mut selectors: Vec<String> = Vec::new();
+        for (alternatives, _) in paths {
+            for s in alternatives {
+                if !selectors.contains(&s) {
+                    selectors.push(s);
+                }
             }
         }
+        Ok(Translation { css: selectors.join(", "), attribute })
     }
-    Ok(Translation { css: selectors.join(", "), attribute })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +352,8 @@ struct Parser<'a> {
     at: usize,
     /// Parentheses and `not(` open around the condition being read.
     depth: usize,
+    /// Reading a metadata value, where a path may end in `/text()`.
+    values: bool,
 }
 
 /// Alternatives (of `or` and `|`) an expression may grow to: each step's
@@ -287,7 +426,7 @@ impl Parser<'_> {
         loop {
             if self.eat(&Token::At) {
                 let Some(Token::Name(name)) = self.next() else { return refuse("`@` without a name") };
-                if self.peek().is_some_and(|t| *t != Token::Pipe) {
+                if matches!(self.peek(), Some(Token::Slash | Token::DoubleSlash | Token::Open)) {
                     return refuse("a step after an attribute");
                 }
                 if selectors.iter().any(String::is_empty) {
@@ -319,6 +458,13 @@ impl Parser<'_> {
             selectors = grown;
             anchored = false;
             combinator = match self.peek() {
+                Some(Token::Slash)
+                    if self.values
+                        && self.peek_at(1) == Some(&Token::Name("text".into()))
+                        && self.peek_at(2) == Some(&Token::OpenParen) =>
+                {
+                    break;
+                }
                 Some(Token::Slash) => Some(" > "),
                 Some(Token::DoubleSlash) => Some(" "),
                 _ => break,
@@ -648,6 +794,44 @@ mod tests {
         assert_eq!(css(".//figcaption"), "figcaption");
         assert_eq!(css("//div[@title=\"it's\"]"), r#"div[title="it's"]"#);
         assert_eq!(css("//div[@title='say \"hi\"']"), r#"div[title="say \"hi\""]"#);
+    }
+
+    #[test]
+    fn metadata_values_cut_read_own_text_or_are_fixed() {
+        let v = translate_value("substring-after(//p[contains(@class, 'byline')], 'By ')").unwrap();
+        assert_eq!(v.css.as_deref(), Some(r#"p[class*="byline"]"#));
+        assert_eq!((v.after.as_deref(), v.before), (Some("By "), None));
+        let v = translate_value("substring-before( //meta[@property='og:title']/@content , ' | Site')").unwrap();
+        assert_eq!((v.attribute.as_deref(), v.before.as_deref()), (Some("content"), Some(" | Site")));
+        let v = translate_value("normalize-space(substring-before(substring-after(//div[@id='by'], 'von '), '|'))");
+        let v = v.unwrap();
+        assert_eq!((v.after.as_deref(), v.before.as_deref()), (Some("von "), Some("|")));
+        let v = translate_value("//a[@rel='author']/text()").unwrap();
+        assert!(v.own_text && v.css.as_deref() == Some(r#"a[rel="author"]"#));
+        let v = translate_value("(//span[@class='byline']/a)[1]").unwrap();
+        assert_eq!(v.css.as_deref(), Some(r#"span[class="byline"] > a"#));
+        for fixed in ["'Jane Roe'", "string(\"Jane Roe\")", "(\"Jane Roe\")", "substring-after('By Jane Roe', 'By ')"] {
+            let v = translate_value(fixed).unwrap();
+            assert_eq!((v.css, v.text.as_deref()), (None, Some("Jane Roe")), "{fixed}");
+        }
+        // A plain path reads as `translate` reads it.
+        let v = translate_value("//meta[@name='byl']/@content").unwrap();
+        assert_eq!((v.css.as_deref(), v.attribute.as_deref()), (Some(r#"meta[name="byl"]"#), Some("content")));
+        for refused in [
+            "substring-after(substring-after(//title, ':'), ':')",
+            "substring-before(substring-before(//title, ':'), '-')",
+            "substring(//span[@class='meta'], 11)",
+            "concat(//div[@class='month'], ' ', //div[@class='day'])",
+            "(//p[@class='byline'])[2]",
+            "substring-after(//p, //q)",
+            "//meta[@name='x']/@content/text()",
+            "//p/text()[2]",
+        ] {
+            assert!(translate_value(refused).is_err(), "{refused}");
+        }
+        // Strip and body paths still refuse `text()`.
+        assert!(translate("//a/text()").is_err());
+        assert!(translate("substring-after(//p, 'x')").is_err());
     }
 
     #[test]

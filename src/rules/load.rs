@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::condition::{Condition, InlineMatcher};
 use super::error::{RuleError, RulesError};
-use super::schema::{RuleFile, RuleTable};
+use super::schema::{MetaEntry, RuleFile, RuleTable};
 use super::{
     Examples, ExtractHints, LayerInfo, Location, Matcher, MetaSelector, MetadataSelectors, Publisher, Rule,
     ShortcodeMatcher,
@@ -547,12 +547,18 @@ fn compile_publisher(
             ),
         }
     }
-    let mut metadata_list = |field: &str, list: &Option<Spanned<Vec<Spanned<String>>>>| -> Vec<MetaSelector> {
+    let mut metadata_list = |field: &str, list: &Option<Spanned<Vec<Spanned<MetaEntry>>>>| -> Vec<MetaSelector> {
         let mut out = Vec::new();
-        for sel in list.iter().flat_map(|l| l.get_ref()) {
-            match MetaSelector::parse(sel.get_ref()) {
+        for entry in list.iter().flat_map(|l| l.get_ref()) {
+            match MetaSelector::from_entry(entry.get_ref()) {
                 Ok(m) => out.push(m),
-                Err(e) => errs.push(sel.span(), None, format!("bad {field} selector {:?}: {e}", sel.get_ref())),
+                Err(e) => {
+                    let what = match entry.get_ref() {
+                        MetaEntry::Selector(s) => format!("selector {s:?}"),
+                        MetaEntry::Table(_) => "reading".into(),
+                    };
+                    errs.push(entry.span(), None, format!("bad {field} {what}: {e}"))
+                }
             }
         }
         out

@@ -138,14 +138,34 @@ impl MetadataSelectors {
     }
 }
 
-/// Where one metadata value is: the first element a selector picks, its
-/// text, or one of its attributes (`meta[name='author'] @content`).
+/// Where one metadata value is — the first element a selector picks that
+/// gives a value: its text, its own text, or one of its attributes
+/// (`meta[name='author'] @content`), or a fixed value — and which part of
+/// it to keep.
 #[derive(Debug, Clone)]
 pub struct MetaSelector {
-    /// As written in the rule file.
+    /// As written in the rule file (a table shown in TOML's inline form).
     pub source: String,
-    pub css: Css,
-    pub attribute: Option<String>,
+    pub read: MetaRead,
+    /// Keep what follows the first `after`, then what precedes the first
+    /// `before`: XPath's `substring-after` and `substring-before`, which give
+    /// nothing when the string is absent (so the next reading is tried).
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+/// What a [`MetaSelector`] reads before cutting.
+#[derive(Debug, Clone)]
+pub enum MetaRead {
+    Select {
+        /// The selector as written, for the attributes it needs kept.
+        selector: String,
+        css: Css,
+        attribute: Option<String>,
+        /// Only the element's own text nodes (XPath's `/text()`).
+        own_text: bool,
+    },
+    Fixed(String),
 }
 
 impl MetaSelector {
@@ -164,23 +184,90 @@ impl MetaSelector {
         if selector.is_empty() {
             return Err("no selector before the `@attribute`".into());
         }
+        Ok(Self {
+            source: source.to_owned(),
+            read: Self::select(selector, attribute, false)?,
+            after: None,
+            before: None,
+        })
+    }
+
+    /// Reads one entry of a `title`, `author` or `date` list.
+    pub fn from_entry(entry: &schema::MetaEntry) -> Result<Self, String> {
+        let t = match entry {
+            schema::MetaEntry::Selector(s) => return Self::parse(s),
+            schema::MetaEntry::Table(t) => t,
+        };
+        let read = match (&t.selector, &t.text) {
+            (Some(_), Some(_)) => return Err("a reading has a `selector` or a `text`, not both".into()),
+            (None, None) => return Err("a reading table needs a `selector` (or a fixed `text`)".into()),
+            (None, Some(text)) if t.attribute.is_some() || t.own_text => {
+                return Err("`attribute` and `own_text` go with a `selector`, not a `text`".into());
+            }
+            (None, Some(text)) => MetaRead::Fixed(text.clone()),
+            (Some(_), None) if t.attribute.is_some() && t.own_text => {
+                return Err("a reading takes an `attribute` or `own_text`, not both".into());
+            }
+            (Some(sel), None) => {
+                Self::select(sel.trim(), t.attribute.as_ref().map(|a| a.to_ascii_lowercase()), t.own_text)?
+            }
+        };
+        for (key, cut) in [("after", &t.after), ("before", &t.before)] {
+            if cut.as_ref().is_some_and(String::is_empty) {
+                return Err(format!("`{key}` is empty"));
+            }
+        }
+        Ok(Self { source: meta_table_source(t), read, after: t.after.clone(), before: t.before.clone() })
+    }
+
+    fn select(selector: &str, attribute: Option<String>, own_text: bool) -> Result<MetaRead, String> {
         let css = Css::parse(selector).map_err(|e| load::selector_error(selector, &e))?;
-        Ok(Self { source: source.to_owned(), css, attribute })
+        Ok(MetaRead::Select { selector: selector.to_owned(), css, attribute, own_text })
     }
 
     /// The attribute names reading this value needs kept through `prepare`.
     pub fn attributes(&self) -> Vec<String> {
-        let mut names = crate::markup::prepare::selector_attributes(self.css_source());
-        names.extend(self.attribute.clone());
-        names
-    }
-
-    fn css_source(&self) -> &str {
-        match &self.attribute {
-            Some(_) => self.source.rsplit_once('@').map_or(&self.source, |(s, _)| s),
-            None => &self.source,
+        match &self.read {
+            MetaRead::Select { selector, attribute, .. } => {
+                let mut names = crate::markup::prepare::selector_attributes(selector);
+                names.extend(attribute.clone());
+                names
+            }
+            MetaRead::Fixed(_) => Vec::new(),
         }
     }
+
+    /// The part of `value` this reading keeps; `None` when a cut's string is absent.
+    pub fn cut<'v>(&self, value: &'v str) -> Option<&'v str> {
+        let mut v = value;
+        if let Some(a) = &self.after {
+            v = &v[v.find(a.as_str())? + a.len()..];
+        }
+        if let Some(b) = &self.before {
+            v = &v[..v.find(b.as_str())?];
+        }
+        Some(v)
+    }
+}
+
+/// A reading table as one line of TOML, for messages and `explain`.
+fn meta_table_source(t: &schema::MetaTable) -> String {
+    let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let mut parts = Vec::new();
+    for (key, value) in [("selector", &t.selector), ("attribute", &t.attribute), ("text", &t.text)] {
+        if let Some(v) = value {
+            parts.push(format!("{key} = {}", q(v)));
+        }
+    }
+    if t.own_text {
+        parts.push("own_text = true".into());
+    }
+    for (key, value) in [("after", &t.after), ("before", &t.before)] {
+        if let Some(v) = value {
+            parts.push(format!("{key} = {}", q(v)));
+        }
+    }
+    format!("{{ {} }}", parts.join(", "))
 }
 
 /// The rules that apply to one kind of document (no publisher, or one publisher),

@@ -42,14 +42,14 @@ pub struct PublisherTable {
     #[serde(default)]
     pub disable: Option<Spanned<Vec<Spanned<String>>>>,
     /// Where the page's title, author and publication date are, each a list
-    /// of selectors tried in order (`"time.published @datetime"` reads an
+    /// of readings tried in order (`"time.published @datetime"` reads an
     /// attribute), ahead of the generic metadata reading.
     #[serde(default)]
-    pub title: Option<Spanned<Vec<Spanned<String>>>>,
+    pub title: Option<Spanned<Vec<Spanned<MetaEntry>>>>,
     #[serde(default)]
-    pub author: Option<Spanned<Vec<Spanned<String>>>>,
+    pub author: Option<Spanned<Vec<Spanned<MetaEntry>>>>,
     #[serde(default)]
-    pub date: Option<Spanned<Vec<Spanned<String>>>>,
+    pub date: Option<Spanned<Vec<Spanned<MetaEntry>>>>,
     /// Plain-text rewrites of the page's markup before it is parsed.
     #[serde(default)]
     pub rewrite: Vec<Spanned<RewriteTable>>,
@@ -113,6 +113,50 @@ pub struct ExamplesTable {
     pub remove: Vec<String>,
     #[serde(default)]
     pub keep: Vec<String>,
+}
+
+/// One metadata reading: `"selector"` / `"selector @attribute"`, or a table
+/// for what a string cannot say (a part of the value, a fixed value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetaEntry {
+    Selector(String),
+    Table(MetaTable),
+}
+
+/// `{ selector = "p.byline", after = "By " }`, `{ text = "Jane Roe" }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetaTable {
+    pub selector: Option<String>,
+    pub attribute: Option<String>,
+    /// Only the element's own text, not its children's.
+    #[serde(default)]
+    pub own_text: bool,
+    /// Keep what follows the first occurrence of this string (nothing when absent).
+    pub after: Option<String>,
+    /// Then keep what precedes the first occurrence of this string (nothing when absent).
+    pub before: Option<String>,
+    /// A fixed value, for a site with one author.
+    pub text: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for MetaEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MetaEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a selector string or a table such as { selector = \"p.byline\", after = \"By \" }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<MetaEntry, E> {
+                Ok(MetaEntry::Selector(v.to_owned()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<MetaEntry, A::Error> {
+                MetaTable::deserialize(de::value::MapAccessDeserializer::new(map)).map(MetaEntry::Table)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// A string or a list of strings; rule authors write whichever reads better.
