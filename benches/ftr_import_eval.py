@@ -30,10 +30,12 @@ def run(records, extra):
 # WCXB
 recs = []
 gold = w._gold()
+meta_gold = {}
 for r in w.split_rows():
     t = json.load(open(os.path.join(w.WCXB, 'ground-truth', r['file_id'] + '.json')))
     url = t.get('url')
     if not url: continue
+    meta_gold[r['file_id']] = t.get('ground_truth', {})
     html = gzip.open(os.path.join(w.WCXB, 'html', r['file_id'] + '.html.gz')).read().decode('utf-8', 'replace')
     recs.append({'id': r['file_id'], 'url': url, 'html': html})
 a = run(recs, []); b = run(recs, ['--rules', IMPORTED])
@@ -44,6 +46,35 @@ m = lambda v, k: sum(f[k] for f in v) / max(1, len(v))
 print('WCXB pages with an imported publisher: %d of %d' % (len(sel), len(recs)))
 print('  generic: P %.3f R %.3f F1 %.3f' % (m(fa, 0), m(fa, 1), m(fa, 2)))
 print('  imported rules: P %.3f R %.3f F1 %.3f' % (m(fb, 0), m(fb, 1), m(fb, 2)))
+
+
+def same_text(ours, want):
+    n = lambda v: ' '.join((v or '').casefold().split())
+    return bool(want) and n(ours) == n(want)
+
+
+def same_author(ours, want):
+    n = lambda v: ' '.join((v or '').casefold().replace(',', ' ').split())
+    return bool(want) and bool(ours) and (n(want) in n(ours) or n(ours) in n(want))
+
+
+def same_date(ours, want):
+    if not want or not ours:
+        return False
+    try:
+        from dateutil import parser
+        return parser.parse(ours, fuzzy=True).date().isoformat() == want[:10]
+    except (ValueError, OverflowError, ImportError):
+        return ours[:10] == want[:10]
+
+
+print('  metadata (pages whose gold has the field: correct generic -> with imported readings):')
+for field, ours_key, gold_key, same in (('title', 'title', 'title', same_text), ('author', 'author', 'author', same_author),
+                                        ('date', 'published', 'publish_date', same_date)):
+    rows = [(x, y) for x, y in sel if meta_gold[x['id']].get(gold_key)]
+    ga = sum(same((x.get('metadata') or {}).get(ours_key), meta_gold[x['id']][gold_key]) for x, _ in rows)
+    gb = sum(same((y.get('metadata') or {}).get(ours_key), meta_gold[y['id']][gold_key]) for _, y in rows)
+    print('    %-6s %3d pages: %3d -> %3d correct' % (field, len(rows), ga, gb))
 # trafilatura set
 D = os.path.join(ROOT, '..', 'shared', 'datasets', 'trafilatura-eval')
 ev = json.load(open(os.path.join(D, 'evaldata.json')))

@@ -99,7 +99,7 @@ pub fn to_blocks(
         keep.dedup();
     }
     let lists = for_page.as_ref().map(|page| Lists { page, first_index: selector_rules.len() });
-    let rewritten = publisher.map_or(Cow::Borrowed(text), |p| rewrite(text, &p.rewrites));
+    let (rewritten, rewrites_skipped) = publisher.map_or((Cow::Borrowed(text), 0), |p| rewrite(text, &p.rewrites));
     let prepared = prepare::prepare(&rewritten, &keep);
     let mut doc = Dom::parse_prepared(&prepared.text, prepared.unsure_from);
     let mut walked = walk(&doc, &css, contents, lists.as_ref());
@@ -117,7 +117,8 @@ pub fn to_blocks(
         }
     }
     let Walked { content_selector, laid, filter_rules } = walked;
-    let limits = limits::hit(prepared.attributes_dropped, doc.cut);
+    let mut limits = limits::hit(prepared.attributes_dropped, doc.cut);
+    limits.extend(limits::rewrites_skipped(rewrites_skipped));
 
     let mut removals = Vec::with_capacity(laid.removed.len() + laid.outside.len());
     let mut indices = SiblingIndices::default();
@@ -222,15 +223,24 @@ pub fn to_blocks(
 }
 
 /// The publisher's markup rewrites, in order, each over the result of the
-/// one before (as FiveFilters' `find_string`/`replace_string` are applied).
-fn rewrite<'a>(text: &'a str, rewrites: &[(String, String)]) -> Cow<'a, str> {
+/// one before (as FiveFilters' `find_string`/`replace_string` are applied),
+/// and how many were not made for growing the markup past its bound.
+fn rewrite<'a>(text: &'a str, rewrites: &[(String, String)]) -> (Cow<'a, str>, usize) {
+    let cap = text.len() + text.len().max(limits::MAX_REWRITE_GROWTH);
     let mut out = Cow::Borrowed(text);
+    let mut skipped = 0;
     for (find, replace) in rewrites {
-        if out.contains(find.as_str()) {
-            out = Cow::Owned(out.replace(find.as_str(), replace));
+        let n = out.matches(find.as_str()).count();
+        if n == 0 {
+            continue;
         }
+        if (out.len() - n * find.len()).saturating_add(n.saturating_mul(replace.len())) > cap {
+            skipped += 1;
+            continue;
+        }
+        out = Cow::Owned(out.replace(find.as_str(), replace));
     }
-    out
+    (out, skipped)
 }
 
 /// Raw `<noscript>` markup below which the view with scripts off is not tried.
@@ -407,6 +417,20 @@ pub fn fragment_matches(html: &str, selector: &Css) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rewrites_apply_in_order_within_a_bound() {
+        let pairs = |p: &[(&str, &str)]| p.iter().map(|(f, r)| (f.to_string(), r.to_string())).collect::<Vec<_>>();
+        let (out, skipped) =
+            rewrite("<b>a</b> <b>b</b>", &pairs(&[("<b>", "<i>"), ("</b>", "</i>"), ("<i>a", "<i>A")]));
+        assert_eq!((out.as_ref(), skipped), ("<i>A</i> <i>b</i>", 0));
+        assert!(matches!(rewrite("plain", &pairs(&[("<b>", "<i>")])).0, Cow::Borrowed(_)));
+        // One character to 2 KiB over a 1 MiB page would make 2 GiB: not made, and counted.
+        let page = "x".repeat(1 << 20);
+        let long = "y".repeat(2048);
+        let (out, skipped) = rewrite(&page, &[("x".into(), long), ("xx".into(), "z".into())]);
+        assert_eq!((out.len(), skipped), (1 << 19, 1));
+    }
 
     const NO_EXTRACT: HtmlOptions = HtmlOptions {
         extract: None,

@@ -33,6 +33,8 @@ pub enum LimitKind {
     Formatting,
     /// Attributes of one element past [`MAX_ATTRIBUTES`].
     Attributes,
+    /// A publisher's markup rewrites past [`MAX_REWRITE_GROWTH`].
+    Rewrite,
 }
 
 impl LimitKind {
@@ -41,6 +43,7 @@ impl LimitKind {
             LimitKind::Depth => "depth",
             LimitKind::Formatting => "formatting",
             LimitKind::Attributes => "attributes",
+            LimitKind::Rewrite => "rewrite",
         }
     }
 }
@@ -86,6 +89,22 @@ pub const MAX_FORMATTING: usize = 8;
 /// dozen at most (AMP and framework-heavy markup included); with the cap a
 /// tag costs the tokenizer at most 256 comparisons per attribute.
 pub const MAX_ATTRIBUTES: usize = 256;
+
+/// Markup a publisher's rewrites may add to a page: as much again as the
+/// page, and at least 1 MiB. A rewrite that would grow it further (one
+/// character replaced by a long string, on a long page) is not made: real
+/// rewrites swap a tag or an attribute for another of about the same size.
+pub const MAX_REWRITE_GROWTH: usize = 1 << 20;
+
+/// The rewrites left unmade, as reported in `Cleaned::limits`.
+pub fn rewrites_skipped(count: usize) -> Option<Limit> {
+    (count > 0).then(|| Limit {
+        limit: LimitKind::Rewrite,
+        count,
+        detail: "publisher rewrites not made: each would have grown the markup past twice its size (or 1 MiB more)"
+            .into(),
+    })
+}
 
 /// The limits a parse hit, as reported in `Cleaned::limits`.
 pub fn hit(attributes_dropped: usize, cut: ParseCuts) -> Vec<Limit> {
