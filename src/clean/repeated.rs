@@ -6,9 +6,11 @@
 //! Learned from a first window of the run, in input order: the first
 //! [`LEARN_DOCUMENTS`] documents (at most [`LEARN_BYTES`] of input) are cleaned
 //! once to count, per domain, in how many documents each kept block occurs;
-//! then every document, those included, is cleaned with the blocks that
-//! reached [`MIN_DOCUMENTS`] documents and [`MIN_SHARE`] of the domain's
-//! ([`MIN_SHARE_ONE_WORD`] for a one-word block such as "References"). The
+//! then every document is cleaned with the blocks that reached
+//! [`MIN_DOCUMENTS`] documents and [`MIN_SHARE`] of the domain's
+//! ([`MIN_SHARE_ONE_WORD`] for a one-word block such as "References"); a
+//! window document whose domain has none keeps its first clean, which the
+//! table could not change (record streams; a folder's files are cleaned again). The
 //! table is frozen before the first output, so the output depends on the
 //! input alone (not on `-j` or timing), and memory is bounded by the window,
 //! however long the stream.

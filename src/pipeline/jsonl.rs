@@ -22,7 +22,7 @@ use std::io::{self, BufRead, Write};
 
 use serde_json::{Map, Value};
 
-use super::stream::{RecordOutcome, StreamSettings, Summary, learning_window, stream};
+use super::stream::{Pending, RecordOutcome, Seen, StreamSettings, Summary, learn_window, learning_window, stream};
 use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, jsonl_line_limit};
 use crate::write::json_value;
@@ -273,54 +273,35 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
         JsonlLine::Record(bytes) => bytes.len(),
         _ => 0,
     };
-    // The learning window: read ahead, learned from, then cleaned like the rest.
+    // The learning window: read ahead and cleaned once to learn from; only
+    // the records the table can change are cleaned again.
     let mut ahead = Default::default();
     let mut hints = base.clone();
     if options.repeated_lines {
-        ahead = learning_window(&mut read, size);
-        hints.repeated = learn(cleaner, base, &ahead, options);
+        let window = learning_window(&mut read, size);
+        let first = |(n, line): &(usize, JsonlLine)| match line {
+            JsonlLine::Record(bytes) => Some(clean_record_seen(cleaner, base, *n, bytes, options)),
+            _ => None,
+        };
+        (ahead, hints.repeated) = learn_window(window, first);
     }
-    let next = || ahead.pop_front().or_else(&mut read);
+    let next = || ahead.pop_front().or_else(|| read().map(|r| r.map(Pending::Todo)));
     let settings =
         StreamSettings { window: options.window, window_bytes: options.window_bytes, fail_fast: options.fail_fast };
     let hints = &hints;
     let mut summary = stream(
         next,
-        size,
-        |(n, line): (usize, JsonlLine)| clean_line(cleaner, hints, n, line, options),
+        |p: &Pending<(usize, JsonlLine)>| p.size(size),
+        |p| match p {
+            Pending::Todo((n, line)) => clean_line(cleaner, hints, n, line, options),
+            Pending::Done(outcome) => outcome,
+        },
         out,
         settings,
         progress,
     )?;
     summary.skipped += blank.get();
     Ok(summary)
-}
-
-/// The blocks repeated across each site's records in `window` (cleaned in
-/// parallel, counted in input order); `None` when none are.
-fn learn(
-    cleaner: &Cleaner,
-    base: &Hints,
-    window: &std::collections::VecDeque<Result<(usize, JsonlLine), String>>,
-    options: &JsonlOptions,
-) -> Option<std::sync::Arc<repeated::RepeatedLines>> {
-    use rayon::prelude::*;
-    let seen: Vec<Option<(String, Vec<String>)>> = window
-        .par_iter()
-        .map(|item| {
-            let Ok((_, JsonlLine::Record(bytes))) = item else { return None };
-            let Ok(Value::Object(record)) = serde_json::from_slice::<Value>(bytes) else { return None };
-            let source = source_field(&record, options)?;
-            let Value::String(doc) = &record[source] else { return None };
-            if options.max_bytes.is_some_and(|max| doc.len() > max) {
-                return None;
-            }
-            let hints = record_hints(base, &record, source, options);
-            let cleaned = cleaner.clean(doc.as_bytes(), &hints).ok()?;
-            Some((repeated::domain_of(hints.url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
-        })
-        .collect();
-    repeated::learn(seen.into_iter().flatten())
 }
 
 /// The field a record's document is read from: the HTML field if the record
@@ -411,17 +392,41 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
     let size = bytes.len();
     let parsed = serde_json::from_slice::<Value>(&bytes);
     drop(bytes);
+    clean_parsed(cleaner, base, line, parsed, size, options, false).0
+}
+
+/// [`clean_record`] of a learning-window record (its bytes stay in the
+/// window): the outcome and, when it cleaned, its domain and kept blocks.
+fn clean_record_seen(
+    cleaner: &Cleaner,
+    base: &Hints,
+    line: usize,
+    bytes: &[u8],
+    options: &JsonlOptions,
+) -> (RecordOutcome, Option<Seen>) {
+    clean_parsed(cleaner, base, line, serde_json::from_slice::<Value>(bytes), bytes.len(), options, true)
+}
+
+fn clean_parsed(
+    cleaner: &Cleaner,
+    base: &Hints,
+    line: usize,
+    parsed: serde_json::Result<Value>,
+    size: usize,
+    options: &JsonlOptions,
+    learn: bool,
+) -> (RecordOutcome, Option<Seen>) {
     let mut record = match parsed {
         Ok(Value::Object(map)) => map,
-        Ok(_) => return error_outcome(Map::new(), line, "the line is JSON but not an object".into(), size, 0),
-        Err(e) => return error_outcome(Map::new(), line, format!("the line is not JSON: {e}"), size, 0),
+        Ok(_) => return (error_outcome(Map::new(), line, "the line is JSON but not an object".into(), size, 0), None),
+        Err(e) => return (error_outcome(Map::new(), line, format!("the line is not JSON: {e}"), size, 0), None),
     };
     let source = source_field(&record, options);
     let renamed = match make_room(&mut record, options.report, source.filter(|s| *s == TEXT_FIELD)) {
         Ok(n) => n,
-        Err(message) => return error_outcome(Map::new(), line, message, size, 0),
+        Err(message) => return (error_outcome(Map::new(), line, message, size, 0), None),
     };
-    let error = |record, message| error_outcome(record, line, message, size, renamed);
+    let error = |record, message| (error_outcome(record, line, message, size, renamed), None);
     let Some(source) = source else {
         let message = format!("no {:?} or {:?} field", options.html_field, options.text_field);
         return error(record, message);
@@ -449,7 +454,13 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
     };
     let doc = record[source].as_str().unwrap_or_default();
     match cleaner.clean(doc.as_bytes(), &hints) {
-        Ok(cleaned) => RecordOutcome { renamed, bad_url, ..finish_record(record, &cleaned, options, doc_len) },
+        Ok(cleaned) => {
+            let seen = learn.then(|| {
+                let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
+                (repeated::domain_of(hints.url.as_deref()), blocks)
+            });
+            (RecordOutcome { renamed, bad_url, ..finish_record(record, &cleaned, options, doc_len) }, seen)
+        }
         Err(e) => error(record, e.to_string()),
     }
 }

@@ -119,6 +119,74 @@ pub(crate) fn learning_window<T>(
     ahead
 }
 
+/// What one learning-window document gives the learner: its domain and kept blocks.
+pub(crate) type Seen = (String, Vec<String>);
+
+/// The items of a learning window after its first pass, and the table learned from it.
+pub(crate) type Learned<T> = (
+    std::collections::VecDeque<Result<Pending<T>, String>>,
+    Option<std::sync::Arc<crate::clean::repeated::RepeatedLines>>,
+);
+
+/// A window item and, when the first pass cleaned it, its outcome and what the learner saw.
+type FirstPass<T> = (Result<T, String>, Option<(RecordOutcome, Option<Seen>)>);
+
+/// A stream item after the learning window: still to clean, or cleaned
+/// already by the window's first pass.
+pub(crate) enum Pending<T> {
+    Todo(T),
+    Done(RecordOutcome),
+}
+
+impl<T> Pending<T> {
+    /// [`stream`]'s `size` over pending items: a cleaned one counts its output.
+    pub fn size(&self, size: impl Fn(&T) -> usize) -> usize {
+        match self {
+            Pending::Todo(t) => size(t),
+            Pending::Done(o) => o.line.len(),
+        }
+    }
+}
+
+/// Cleans the learning window once (`first`: an item's outcome and, for a
+/// document, what the learner sees of it; `None` leaves the item to the
+/// stream), learns the repeated-line table,
+/// and keeps every outcome the table cannot change: a document whose domain
+/// has no repeated line cleans the same with the table as without, so only
+/// the others are cleaned again. Memory stays bounded by the window (its
+/// items and their first outcomes).
+pub(crate) fn learn_window<T: Send>(
+    window: std::collections::VecDeque<Result<T, String>>,
+    first: impl Fn(&T) -> Option<(RecordOutcome, Option<Seen>)> + Sync + Send,
+) -> Learned<T> {
+    let cleaned: Vec<FirstPass<T>> = window
+        .into_par_iter()
+        .map(|item| {
+            let done = item.as_ref().ok().and_then(&first);
+            (item, done)
+        })
+        .collect();
+    let mut learner = crate::clean::repeated::Learner::default();
+    for (_, done) in &cleaned {
+        if let Some((_, Some((domain, blocks)))) = done {
+            learner.observe(domain, blocks.iter().map(String::as_str));
+        }
+    }
+    let table = Some(learner.finish()).filter(|t| !t.is_empty()).map(std::sync::Arc::new);
+    let pending = cleaned
+        .into_iter()
+        .map(|(item, done)| match done {
+            Some((outcome, seen))
+                if seen.as_ref().is_none_or(|(domain, _)| table.as_ref().is_none_or(|t| t.of(domain).is_none())) =>
+            {
+                Ok(Pending::Done(outcome))
+            }
+            _ => item.map(Pending::Todo),
+        })
+        .collect();
+    (pending, table)
+}
+
 pub(crate) struct StreamSettings {
     /// Records in flight at most.
     pub window: usize,
@@ -214,6 +282,37 @@ mod tests {
         assert_eq!(lines, sizes, "every item, in order");
         done.dedup();
         done.windows(2).map(|w| w[1] - w[0]).collect()
+    }
+
+    #[test]
+    fn the_learning_window_is_cleaned_again_only_where_the_table_can_change_it() {
+        // (domain, blocks): a.example repeats its promo; b.example has one page; one item is broken.
+        let doc =
+            |domain: &str, story: &str| Ok((domain.to_owned(), vec![story.to_owned(), "Subscribe to A".to_owned()]));
+        let window: std::collections::VecDeque<Result<(String, Vec<String>), String>> = vec![
+            doc("a.example", "First story."),
+            doc("a.example", "Second story."),
+            doc("a.example", "Third story."),
+            doc("b.example", "A story of B."),
+            Err("broken".to_owned()),
+        ]
+        .into();
+        let first = |(domain, blocks): &(String, Vec<String>)| {
+            let outcome = RecordOutcome { line: format!("{domain}: {}", blocks[0]), ..RecordOutcome::default() };
+            Some((outcome, Some((domain.clone(), blocks.clone()))))
+        };
+        let (pending, table) = learn_window(window, first);
+        let table = table.expect("a.example repeats a line");
+        assert!(table.of("a.example").is_some() && table.of("b.example").is_none());
+        let kinds: Vec<&str> = pending
+            .iter()
+            .map(|p| match p {
+                Ok(Pending::Todo(_)) => "again",
+                Ok(Pending::Done(o)) => o.line.as_str(),
+                Err(_) => "broken",
+            })
+            .collect();
+        assert_eq!(kinds, ["again", "again", "again", "b.example: A story of B.", "broken"]);
     }
 
     #[test]

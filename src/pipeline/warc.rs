@@ -16,7 +16,7 @@ use std::io::{self, BufRead, Read, Write};
 use serde_json::{Map, Value};
 
 use super::jsonl::JsonlOptions;
-use super::stream::{RecordOutcome, StreamSettings, Summary, learning_window, stream};
+use super::stream::{Pending, RecordOutcome, Seen, StreamSettings, Summary, learn_window, learning_window, stream};
 use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WARC_HEAD_PEEK, warc_block_limit};
 use crate::{Cleaner, Hints, InputFormat};
@@ -460,14 +460,19 @@ pub fn clean_warc<R: BufRead, W: Write>(
         WarcItem::Response(r) => r.payload.len(),
         _ => 0,
     };
+    // Cleaned once to learn from; only the responses the table can change are cleaned again.
     let mut ahead = Default::default();
     let mut with_repeated = base.clone();
     if options.repeated_lines {
-        ahead = learning_window(&mut read, size);
-        with_repeated.repeated = learn(cleaner, base, &ahead, options);
+        let window = learning_window(&mut read, size);
+        let first = |item: &WarcItem| match item {
+            WarcItem::Response(r) => Some(clean_response_seen(cleaner, base, r, options, true)),
+            _ => None,
+        };
+        (ahead, with_repeated.repeated) = learn_window(window, first);
     }
     let base = &with_repeated;
-    let next = || ahead.pop_front().or_else(&mut read);
+    let next = || ahead.pop_front().or_else(|| read().map(|r| r.map(Pending::Todo)));
     let settings =
         StreamSettings { window: options.window, window_bytes: options.window_bytes, fail_fast: options.fail_fast };
     let process = |item: WarcItem| match item {
@@ -480,7 +485,11 @@ pub fn clean_warc<R: BufRead, W: Write>(
         }
         WarcItem::Skipped | WarcItem::Broken { .. } => RecordOutcome::default(),
     };
-    let mut summary = stream(next, size, process, out, settings, progress)?;
+    let process = |p: Pending<WarcItem>| match p {
+        Pending::Todo(item) => process(item),
+        Pending::Done(outcome) => outcome,
+    };
+    let mut summary = stream(next, |p: &Pending<WarcItem>| p.size(size), process, out, settings, progress)?;
     summary.skipped += skipped.get();
     Ok(summary)
 }
@@ -507,31 +516,19 @@ fn record_fields(
     record
 }
 
-/// The blocks repeated across each site's responses in `window` (cleaned in
-/// parallel, counted in input order); `None` when none are.
-fn learn(
-    cleaner: &Cleaner,
-    base: &Hints,
-    window: &std::collections::VecDeque<Result<WarcItem, String>>,
-    options: &JsonlOptions,
-) -> Option<std::sync::Arc<repeated::RepeatedLines>> {
-    use rayon::prelude::*;
-    let seen: Vec<Option<(String, Vec<String>)>> = window
-        .par_iter()
-        .map(|item| {
-            let Ok(WarcItem::Response(r)) = item else { return None };
-            if options.max_bytes.is_some_and(|max| r.payload.len() > max) {
-                return None;
-            }
-            let hints = response_hints(base, r);
-            let cleaned = cleaner.clean(&r.payload, &hints).ok()?;
-            Some((repeated::domain_of(hints.url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
-        })
-        .collect();
-    repeated::learn(seen.into_iter().flatten())
+fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &JsonlOptions) -> RecordOutcome {
+    clean_response_seen(cleaner, base, r, options, false).0
 }
 
-fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &JsonlOptions) -> RecordOutcome {
+/// [`clean_response`], and with `learn` the response's domain and kept
+/// blocks when it cleaned (for the repeated-line learner).
+fn clean_response_seen(
+    cleaner: &Cleaner,
+    base: &Hints,
+    r: &WarcResponse,
+    options: &JsonlOptions,
+    learn: bool,
+) -> (RecordOutcome, Option<Seen>) {
     let mut record = record_fields(&r.target_uri, &r.record_id, &r.date, r.status);
     let fail = |mut record: Map<String, Value>, message: String| {
         record.insert("warc_record".into(), Value::from(r.record));
@@ -541,18 +538,25 @@ fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &J
     if let Some(max) = options.max_bytes
         && r.payload.len() > max
     {
-        return fail(record, format!("document is {} bytes, over --max-bytes {max}", r.payload.len()));
+        return (fail(record, format!("document is {} bytes, over --max-bytes {max}", r.payload.len())), None);
     }
     let hints = response_hints(base, r);
     if let Some(w) = &r.warning {
         record.insert("warning".into(), Value::from(w.clone()));
     }
     match cleaner.clean(&r.payload, &hints) {
-        Ok(cleaned) => RecordOutcome {
-            warned: r.warning.is_some(),
-            ..super::jsonl::finish_record(record, &cleaned, options, r.payload.len())
-        },
-        Err(e) => fail(record, e.to_string()),
+        Ok(cleaned) => {
+            let seen = learn.then(|| {
+                let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
+                (repeated::domain_of(hints.url.as_deref()), blocks)
+            });
+            let outcome = RecordOutcome {
+                warned: r.warning.is_some(),
+                ..super::jsonl::finish_record(record, &cleaned, options, r.payload.len())
+            };
+            (outcome, seen)
+        }
+        Err(e) => (fail(record, e.to_string()), None),
     }
 }
 
