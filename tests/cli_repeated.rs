@@ -1,5 +1,5 @@
 //! `builtin:repeated-line`: blocks a site repeats across its documents are
-//! removed in multi-document runs (JSONL, folders), the same for any `-j`.
+//! removed in multi-document runs (JSONL, WARC, folders), the same for any `-j`.
 
 #![cfg(feature = "cli")]
 
@@ -82,4 +82,49 @@ fn a_folder_of_pages_loses_the_line_they_all_repeat() {
         .assert()
         .success()
         .stdout(format!("{}\n\n{SIGN_OFF}\n", STORIES[0]));
+}
+
+fn warc_response(uri: &str, body: &str) -> Vec<u8> {
+    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{body}");
+    let mut record =
+        format!("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nContent-Length: {}\r\n\r\n", http.len())
+            .into_bytes();
+    record.extend(http.into_bytes());
+    record.extend_from_slice(b"\r\n\r\n");
+    record
+}
+
+#[test]
+fn warc_responses_lose_the_line_their_site_repeats_and_other_sites_keep_theirs() {
+    let page = |story: &str, i: usize| {
+        format!(
+            "<html><body><article><p>{story}</p><p>The story goes on with details that only this story has, number {i}, and a few more words.</p><p>{SIGN_OFF}</p></article></body></html>"
+        )
+    };
+    let mut warc = Vec::new();
+    for (i, story) in STORIES.iter().enumerate() {
+        warc.extend(warc_response(&format!("https://healthimpactnews.com/2020/story-{i}/"), &page(story, i)));
+    }
+    // One page of another site, with the same line: one page repeats nothing.
+    warc.extend(warc_response("https://other.example/story/", &page(STORIES[0], 9)));
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("crawl.warc");
+    std::fs::write(&input, warc).unwrap();
+    let run = |jobs: &str| {
+        let out = declutter().args(["clean", "--report", "-q", "-j", jobs]).arg(&input).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(run("2"), one, "output depends on -j");
+    let records: Vec<serde_json::Value> = one.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 5);
+    for r in &records[..4] {
+        let text = r["text"].as_str().unwrap();
+        assert!(!text.contains(SIGN_OFF), "{text}");
+        assert!(r["removals"].as_array().unwrap().iter().any(|x| x["rule"] == "builtin:repeated-line"));
+    }
+    let other = records[4]["text"].as_str().unwrap();
+    assert!(other.contains(SIGN_OFF), "the other site's one page keeps it: {other}");
+    assert_eq!(records[4]["url"], "https://other.example/story/");
 }

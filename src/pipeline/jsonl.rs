@@ -22,7 +22,7 @@ use std::io::{self, BufRead, Write};
 
 use serde_json::{Map, Value};
 
-use super::stream::{Pending, RecordOutcome, Seen, StreamSettings, Summary, learn_window, learning_window, stream};
+use super::stream::{First, Pending, RecordOutcome, StreamSettings, Summary, learn_window, learning_window, stream};
 use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, jsonl_line_limit};
 use crate::write::json_value;
@@ -280,7 +280,7 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
     if options.repeated_lines {
         let window = learning_window(&mut read, size);
         let first = |(n, line): &(usize, JsonlLine)| match line {
-            JsonlLine::Record(bytes) => Some(clean_record_seen(cleaner, base, *n, bytes, options)),
+            JsonlLine::Record(bytes) => Some(first_clean(cleaner, base, *n, bytes, options)),
             _ => None,
         };
         (ahead, hints.repeated) = learn_window(window, first);
@@ -291,10 +291,14 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
     let hints = &hints;
     let mut summary = stream(
         next,
-        |p: &Pending<(usize, JsonlLine)>| p.size(size),
+        |p: &Pending<(usize, JsonlLine), Box<Cleaned>>| p.size(size),
         |p| match p {
             Pending::Todo((n, line)) => clean_line(cleaner, hints, n, line, options),
             Pending::Done(outcome) => outcome,
+            Pending::Cleaned((n, JsonlLine::Record(bytes)), cleaned) => {
+                finish_cleaned(hints, n, bytes, *cleaned, options)
+            }
+            Pending::Cleaned((n, line), _) => clean_line(cleaner, hints, n, line, options),
         },
         out,
         settings,
@@ -392,41 +396,85 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
     let size = bytes.len();
     let parsed = serde_json::from_slice::<Value>(&bytes);
     drop(bytes);
-    clean_parsed(cleaner, base, line, parsed, size, options, false).0
+    match prepare_record(base, line, parsed, size, options) {
+        Ok(p) => {
+            let cleaned = cleaner.clean(p.doc().as_bytes(), &p.hints);
+            p.finish(cleaned, options)
+        }
+        Err(outcome) => outcome,
+    }
 }
 
-/// [`clean_record`] of a learning-window record (its bytes stay in the
-/// window): the outcome and, when it cleaned, its domain and kept blocks.
-fn clean_record_seen(
+/// The learning window's first pass over a record (its bytes stay in the
+/// window): its clean and what the learner sees, or the error record it writes.
+fn first_clean(
     cleaner: &Cleaner,
     base: &Hints,
     line: usize,
     bytes: &[u8],
     options: &JsonlOptions,
-) -> (RecordOutcome, Option<Seen>) {
-    clean_parsed(cleaner, base, line, serde_json::from_slice::<Value>(bytes), bytes.len(), options, true)
+) -> First<Box<Cleaned>> {
+    let parsed = serde_json::from_slice::<Value>(bytes);
+    match prepare_record(base, line, parsed, bytes.len(), options) {
+        Ok(p) => match cleaner.clean(p.doc().as_bytes(), &p.hints) {
+            Ok(cleaned) => {
+                let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
+                First::Cleaned(Box::new(cleaned), (repeated::domain_of(p.hints.url.as_deref()), blocks))
+            }
+            Err(e) => First::Outcome(p.finish(Err(e), options)),
+        },
+        Err(outcome) => First::Outcome(outcome),
+    }
 }
 
-fn clean_parsed(
-    cleaner: &Cleaner,
+/// [`clean_record`] of a record the first pass cleaned already.
+fn finish_cleaned(
+    base: &Hints,
+    line: usize,
+    bytes: Vec<u8>,
+    cleaned: Cleaned,
+    options: &JsonlOptions,
+) -> RecordOutcome {
+    let size = bytes.len();
+    let parsed = serde_json::from_slice::<Value>(&bytes);
+    drop(bytes);
+    match prepare_record(base, line, parsed, size, options) {
+        Ok(p) => p.finish(Ok(cleaned), options),
+        Err(outcome) => outcome,
+    }
+}
+
+/// A record read and checked, with the hints its document is cleaned with.
+struct Prepared<'o> {
+    record: Map<String, Value>,
+    source: &'o str,
+    hints: Hints,
+    line: usize,
+    size: usize,
+    renamed: usize,
+    bad_url: bool,
+    doc_len: usize,
+}
+
+/// Reads a record up to the point of cleaning it; the error record when it cannot be.
+fn prepare_record<'o>(
     base: &Hints,
     line: usize,
     parsed: serde_json::Result<Value>,
     size: usize,
-    options: &JsonlOptions,
-    learn: bool,
-) -> (RecordOutcome, Option<Seen>) {
+    options: &'o JsonlOptions,
+) -> Result<Prepared<'o>, RecordOutcome> {
     let mut record = match parsed {
         Ok(Value::Object(map)) => map,
-        Ok(_) => return (error_outcome(Map::new(), line, "the line is JSON but not an object".into(), size, 0), None),
-        Err(e) => return (error_outcome(Map::new(), line, format!("the line is not JSON: {e}"), size, 0), None),
+        Ok(_) => return Err(error_outcome(Map::new(), line, "the line is JSON but not an object".into(), size, 0)),
+        Err(e) => return Err(error_outcome(Map::new(), line, format!("the line is not JSON: {e}"), size, 0)),
     };
     let source = source_field(&record, options);
     let renamed = match make_room(&mut record, options.report, source.filter(|s| *s == TEXT_FIELD)) {
         Ok(n) => n,
-        Err(message) => return (error_outcome(Map::new(), line, message, size, 0), None),
+        Err(message) => return Err(error_outcome(Map::new(), line, message, size, 0)),
     };
-    let error = |record, message| (error_outcome(record, line, message, size, renamed), None);
+    let error = |record, message| Err(error_outcome(record, line, message, size, renamed));
     let Some(source) = source else {
         let message = format!("no {:?} or {:?} field", options.html_field, options.text_field);
         return error(record, message);
@@ -452,16 +500,20 @@ fn clean_parsed(
         Some(Value::String(url)) => !url.trim().is_empty() && crate::rules::host_of(url).is_none(),
         Some(_) => true,
     };
-    let doc = record[source].as_str().unwrap_or_default();
-    match cleaner.clean(doc.as_bytes(), &hints) {
-        Ok(cleaned) => {
-            let seen = learn.then(|| {
-                let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
-                (repeated::domain_of(hints.url.as_deref()), blocks)
-            });
-            (RecordOutcome { renamed, bad_url, ..finish_record(record, &cleaned, options, doc_len) }, seen)
+    Ok(Prepared { record, source, hints, line, size, renamed, bad_url, doc_len })
+}
+
+impl Prepared<'_> {
+    fn doc(&self) -> &str {
+        self.record[self.source].as_str().unwrap_or_default()
+    }
+
+    fn finish(self, cleaned: Result<Cleaned, crate::Error>, options: &JsonlOptions) -> RecordOutcome {
+        let Prepared { record, line, size, renamed, bad_url, doc_len, .. } = self;
+        match cleaned {
+            Ok(cleaned) => RecordOutcome { renamed, bad_url, ..finish_record(record, &cleaned, options, doc_len) },
+            Err(e) => error_outcome(record, line, e.to_string(), size, renamed),
         }
-        Err(e) => error(record, e.to_string()),
     }
 }
 

@@ -122,44 +122,53 @@ pub(crate) fn learning_window<T>(
 /// What one learning-window document gives the learner: its domain and kept blocks.
 pub(crate) type Seen = (String, Vec<String>);
 
-/// The items of a learning window after its first pass, and the table learned from it.
-pub(crate) type Learned<T> = (
-    std::collections::VecDeque<Result<Pending<T>, String>>,
-    Option<std::sync::Arc<crate::clean::repeated::RepeatedLines>>,
-);
-
-/// A window item and, when the first pass cleaned it, its outcome and what the learner saw.
-type FirstPass<T> = (Result<T, String>, Option<(RecordOutcome, Option<Seen>)>);
-
-/// A stream item after the learning window: still to clean, or cleaned
-/// already by the window's first pass.
-pub(crate) enum Pending<T> {
-    Todo(T),
-    Done(RecordOutcome),
+/// A learning-window item after its first pass.
+pub(crate) enum First<C> {
+    /// What it writes whatever the table (an error record).
+    Outcome(RecordOutcome),
+    /// Its clean (`C`: the library's result, far smaller than the markup the
+    /// output echoes, so the window's memory barely grows), and what the learner sees.
+    Cleaned(C, Seen),
 }
 
-impl<T> Pending<T> {
-    /// [`stream`]'s `size` over pending items: a cleaned one counts its output.
+/// A stream item after the learning window.
+pub(crate) enum Pending<T, C> {
+    /// Still to clean.
+    Todo(T),
+    /// Written as it is.
+    Done(RecordOutcome),
+    /// Cleaned already: only its output record is still to make.
+    Cleaned(T, C),
+}
+
+impl<T, C> Pending<T, C> {
+    /// [`stream`]'s `size` over pending items.
     pub fn size(&self, size: impl Fn(&T) -> usize) -> usize {
         match self {
-            Pending::Todo(t) => size(t),
+            Pending::Todo(t) | Pending::Cleaned(t, _) => size(t),
             Pending::Done(o) => o.line.len(),
         }
     }
 }
 
-/// Cleans the learning window once (`first`: an item's outcome and, for a
-/// document, what the learner sees of it; `None` leaves the item to the
-/// stream), learns the repeated-line table,
-/// and keeps every outcome the table cannot change: a document whose domain
-/// has no repeated line cleans the same with the table as without, so only
-/// the others are cleaned again. Memory stays bounded by the window (its
-/// items and their first outcomes).
-pub(crate) fn learn_window<T: Send>(
+/// The items of a learning window after its first pass, and the table learned from it.
+pub(crate) type Learned<T, C> = (
+    std::collections::VecDeque<Result<Pending<T, C>, String>>,
+    Option<std::sync::Arc<crate::clean::repeated::RepeatedLines>>,
+);
+
+/// A window item and what its first pass made of it.
+type Tried<T, C> = (Result<T, String>, Option<First<C>>);
+
+/// Cleans the learning window once (`first`; `None` leaves an item to the
+/// stream), learns the repeated-line table, and keeps every clean the table
+/// cannot change: a document whose domain has no repeated line cleans the
+/// same with the table as without, so only the others are cleaned again.
+pub(crate) fn learn_window<T: Send, C: Send>(
     window: std::collections::VecDeque<Result<T, String>>,
-    first: impl Fn(&T) -> Option<(RecordOutcome, Option<Seen>)> + Sync + Send,
-) -> Learned<T> {
-    let cleaned: Vec<FirstPass<T>> = window
+    first: impl Fn(&T) -> Option<First<C>> + Sync + Send,
+) -> Learned<T, C> {
+    let cleaned: Vec<Tried<T, C>> = window
         .into_par_iter()
         .map(|item| {
             let done = item.as_ref().ok().and_then(&first);
@@ -168,20 +177,21 @@ pub(crate) fn learn_window<T: Send>(
         .collect();
     let mut learner = crate::clean::repeated::Learner::default();
     for (_, done) in &cleaned {
-        if let Some((_, Some((domain, blocks)))) = done {
+        if let Some(First::Cleaned(_, (domain, blocks))) = done {
             learner.observe(domain, blocks.iter().map(String::as_str));
         }
     }
     let table = Some(learner.finish()).filter(|t| !t.is_empty()).map(std::sync::Arc::new);
+    let unchanged = |domain: &str| table.as_ref().is_none_or(|t| t.of(domain).is_none());
     let pending = cleaned
         .into_iter()
-        .map(|(item, done)| match done {
-            Some((outcome, seen))
-                if seen.as_ref().is_none_or(|(domain, _)| table.as_ref().is_none_or(|t| t.of(domain).is_none())) =>
-            {
-                Ok(Pending::Done(outcome))
-            }
-            _ => item.map(Pending::Todo),
+        .map(|(item, done)| {
+            let item = item?;
+            Ok(match done {
+                Some(First::Outcome(outcome)) => Pending::Done(outcome),
+                Some(First::Cleaned(c, (domain, _))) if unchanged(&domain) => Pending::Cleaned(item, c),
+                _ => Pending::Todo(item),
+            })
         })
         .collect();
     (pending, table)
@@ -298,8 +308,7 @@ mod tests {
         ]
         .into();
         let first = |(domain, blocks): &(String, Vec<String>)| {
-            let outcome = RecordOutcome { line: format!("{domain}: {}", blocks[0]), ..RecordOutcome::default() };
-            Some((outcome, Some((domain.clone(), blocks.clone()))))
+            Some(First::Cleaned(format!("{domain}: {}", blocks[0]), (domain.clone(), blocks.clone())))
         };
         let (pending, table) = learn_window(window, first);
         let table = table.expect("a.example repeats a line");
@@ -308,6 +317,7 @@ mod tests {
             .iter()
             .map(|p| match p {
                 Ok(Pending::Todo(_)) => "again",
+                Ok(Pending::Cleaned(_, c)) => c.as_str(),
                 Ok(Pending::Done(o)) => o.line.as_str(),
                 Err(_) => "broken",
             })

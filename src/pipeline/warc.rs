@@ -16,10 +16,10 @@ use std::io::{self, BufRead, Read, Write};
 use serde_json::{Map, Value};
 
 use super::jsonl::JsonlOptions;
-use super::stream::{Pending, RecordOutcome, Seen, StreamSettings, Summary, learn_window, learning_window, stream};
+use super::stream::{First, Pending, RecordOutcome, StreamSettings, Summary, learn_window, learning_window, stream};
 use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WARC_HEAD_PEEK, warc_block_limit};
-use crate::{Cleaner, Hints, InputFormat};
+use crate::{Cleaned, Cleaner, Hints, InputFormat};
 
 /// One HTML response taken from a WARC file.
 #[derive(Debug, Clone)]
@@ -466,7 +466,7 @@ pub fn clean_warc<R: BufRead, W: Write>(
     if options.repeated_lines {
         let window = learning_window(&mut read, size);
         let first = |item: &WarcItem| match item {
-            WarcItem::Response(r) => Some(clean_response_seen(cleaner, base, r, options, true)),
+            WarcItem::Response(r) => Some(first_clean(cleaner, base, r, options)),
             _ => None,
         };
         (ahead, with_repeated.repeated) = learn_window(window, first);
@@ -485,11 +485,14 @@ pub fn clean_warc<R: BufRead, W: Write>(
         }
         WarcItem::Skipped | WarcItem::Broken { .. } => RecordOutcome::default(),
     };
-    let process = |p: Pending<WarcItem>| match p {
+    let process = |p: Pending<WarcItem, Box<Cleaned>>| match p {
         Pending::Todo(item) => process(item),
         Pending::Done(outcome) => outcome,
+        Pending::Cleaned(WarcItem::Response(r), cleaned) => respond(cleaner, base, &r, options, Some(Ok(*cleaned))),
+        Pending::Cleaned(item, _) => process(item),
     };
-    let mut summary = stream(next, |p: &Pending<WarcItem>| p.size(size), process, out, settings, progress)?;
+    let mut summary =
+        stream(next, |p: &Pending<WarcItem, Box<Cleaned>>| p.size(size), process, out, settings, progress)?;
     summary.skipped += skipped.get();
     Ok(summary)
 }
@@ -517,18 +520,33 @@ fn record_fields(
 }
 
 fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &JsonlOptions) -> RecordOutcome {
-    clean_response_seen(cleaner, base, r, options, false).0
+    respond(cleaner, base, r, options, None)
 }
 
-/// [`clean_response`], and with `learn` the response's domain and kept
-/// blocks when it cleaned (for the repeated-line learner).
-fn clean_response_seen(
+/// The learning window's first pass over a response: its clean and what the
+/// learner sees, or the error record it writes.
+fn first_clean(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &JsonlOptions) -> First<Box<Cleaned>> {
+    if options.max_bytes.is_some_and(|max| r.payload.len() > max) {
+        return First::Outcome(clean_response(cleaner, base, r, options));
+    }
+    let hints = response_hints(base, r);
+    match cleaner.clean(&r.payload, &hints) {
+        Ok(cleaned) => {
+            let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
+            First::Cleaned(Box::new(cleaned), (repeated::domain_of(hints.url.as_deref()), blocks))
+        }
+        Err(e) => First::Outcome(respond(cleaner, base, r, options, Some(Err(e)))),
+    }
+}
+
+/// A response's output record, cleaning it unless `cleaned` says how it cleaned.
+fn respond(
     cleaner: &Cleaner,
     base: &Hints,
     r: &WarcResponse,
     options: &JsonlOptions,
-    learn: bool,
-) -> (RecordOutcome, Option<Seen>) {
+    cleaned: Option<Result<Cleaned, crate::Error>>,
+) -> RecordOutcome {
     let mut record = record_fields(&r.target_uri, &r.record_id, &r.date, r.status);
     let fail = |mut record: Map<String, Value>, message: String| {
         record.insert("warc_record".into(), Value::from(r.record));
@@ -538,25 +556,18 @@ fn clean_response_seen(
     if let Some(max) = options.max_bytes
         && r.payload.len() > max
     {
-        return (fail(record, format!("document is {} bytes, over --max-bytes {max}", r.payload.len())), None);
+        return fail(record, format!("document is {} bytes, over --max-bytes {max}", r.payload.len()));
     }
     let hints = response_hints(base, r);
     if let Some(w) = &r.warning {
         record.insert("warning".into(), Value::from(w.clone()));
     }
-    match cleaner.clean(&r.payload, &hints) {
-        Ok(cleaned) => {
-            let seen = learn.then(|| {
-                let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
-                (repeated::domain_of(hints.url.as_deref()), blocks)
-            });
-            let outcome = RecordOutcome {
-                warned: r.warning.is_some(),
-                ..super::jsonl::finish_record(record, &cleaned, options, r.payload.len())
-            };
-            (outcome, seen)
-        }
-        Err(e) => (fail(record, e.to_string()), None),
+    match cleaned.unwrap_or_else(|| cleaner.clean(&r.payload, &hints)) {
+        Ok(cleaned) => RecordOutcome {
+            warned: r.warning.is_some(),
+            ..super::jsonl::finish_record(record, &cleaned, options, r.payload.len())
+        },
+        Err(e) => fail(record, e.to_string()),
     }
 }
 
