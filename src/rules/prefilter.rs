@@ -61,10 +61,14 @@ impl Key {
         match self {
             Key::Class(c) => el.classes().any(|k| k == c),
             Key::Id(i) => el.id() == Some(i.as_str()),
+            // `v` is lower-cased when the key is read; most values are already.
             Key::Value(a, op, v) => el.plain_attrs().any(|(k, value)| {
                 &**k == a.as_str() && {
-                    let (hay, needle) = (value.to_ascii_lowercase(), v.to_ascii_lowercase());
-                    hay.match_indices(&needle).any(|(i, m)| op.holds(hay.as_bytes(), i, i + m.len()))
+                    let hay = match value.bytes().any(|b| b.is_ascii_uppercase()) {
+                        true => std::borrow::Cow::Owned(value.to_ascii_lowercase()),
+                        false => std::borrow::Cow::Borrowed(value),
+                    };
+                    hay.match_indices(v.as_str()).any(|(i, m)| op.holds(hay.as_bytes(), i, i + m.len()))
                 }
             }),
             Key::Attr(a) => el.attr(a).is_some(),
@@ -404,7 +408,7 @@ fn compound_key(rest: &str) -> Option<Key> {
     class
         .map(Key::Class)
         .or(id.map(Key::Id))
-        .or(value.map(|(n, op, v)| Key::Value(n, op, v)))
+        .or(value.map(|(n, op, v)| Key::Value(n, op, v.to_ascii_lowercase())))
         .or(attr.map(Key::Attr))
         .or((!tag.is_empty() && tag != "*").then(|| Key::Tag(tag.to_owned())))
 }
