@@ -3,6 +3,8 @@
 
 #![cfg(feature = "cli")]
 
+mod common;
+use common::warc_response;
 use std::io::Write;
 use std::path::Path;
 
@@ -49,16 +51,6 @@ fn page(text: &str) -> String {
 
 fn jsonl_record(text: &str) -> String {
     format!("{{\"url\": \"https://news.example/a\", \"html\": {}}}\n", serde_json::to_string(&page(text)).unwrap())
-}
-
-fn warc_response(uri: &str, body: &str) -> Vec<u8> {
-    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{body}");
-    let mut record =
-        format!("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nContent-Length: {}\r\n\r\n", http.len())
-            .into_bytes();
-    record.extend(http.into_bytes());
-    record.extend_from_slice(b"\r\n\r\n");
-    record
 }
 
 fn write(path: &Path, bytes: impl AsRef<[u8]>) {

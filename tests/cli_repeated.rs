@@ -3,7 +3,9 @@
 
 #![cfg(feature = "cli")]
 
+mod common;
 use assert_cmd::Command;
+use common::warc_response;
 
 fn declutter() -> Command {
     Command::cargo_bin("declutter").unwrap()
@@ -82,16 +84,6 @@ fn a_folder_of_pages_loses_the_line_they_all_repeat() {
         .assert()
         .success()
         .stdout(format!("{}\n\n{SIGN_OFF}\n", STORIES[0]));
-}
-
-fn warc_response(uri: &str, body: &str) -> Vec<u8> {
-    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{body}");
-    let mut record =
-        format!("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nContent-Length: {}\r\n\r\n", http.len())
-            .into_bytes();
-    record.extend(http.into_bytes());
-    record.extend_from_slice(b"\r\n\r\n");
-    record
 }
 
 #[test]

@@ -269,22 +269,15 @@ fn reading(v: &xpath::ValueTranslation) -> String {
             None => toml_string(css),
         },
         _ => {
-            let mut keys = Vec::new();
-            let strings = [("selector", &v.css), ("attribute", &v.attribute), ("text", &v.text)];
-            for (key, value) in strings {
-                if let Some(value) = value {
-                    keys.push(format!("{key} = {}", toml_string(value)));
-                }
-            }
-            if v.own_text {
-                keys.push("own_text = true".into());
-            }
-            for (key, value) in [("after", &v.after), ("before", &v.before)] {
-                if let Some(value) = value {
-                    keys.push(format!("{key} = {}", toml_string(value)));
-                }
-            }
-            format!("{{ {} }}", keys.join(", "))
+            let table = crate::rules::schema::MetaTable {
+                selector: v.css.clone(),
+                attribute: v.attribute.clone(),
+                own_text: v.own_text,
+                after: v.after.clone(),
+                before: v.before.clone(),
+                text: v.text.clone(),
+            };
+            table.to_inline_toml(toml_string)
         }
     }
 }

@@ -217,7 +217,8 @@ impl MetaSelector {
                 return Err(format!("`{key}` is empty"));
             }
         }
-        Ok(Self { source: meta_table_source(t), read, after: t.after.clone(), before: t.before.clone() })
+        let source = t.to_inline_toml(|s| toml::Value::String(s.to_owned()).to_string());
+        Ok(Self { source, read, after: t.after.clone(), before: t.before.clone() })
     }
 
     fn select(selector: &str, attribute: Option<String>, own_text: bool) -> Result<MetaRead, String> {
@@ -248,26 +249,6 @@ impl MetaSelector {
         }
         Some(v)
     }
-}
-
-/// A reading table as one line of TOML, for messages and `explain`.
-fn meta_table_source(t: &schema::MetaTable) -> String {
-    let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
-    let mut parts = Vec::new();
-    for (key, value) in [("selector", &t.selector), ("attribute", &t.attribute), ("text", &t.text)] {
-        if let Some(v) = value {
-            parts.push(format!("{key} = {}", q(v)));
-        }
-    }
-    if t.own_text {
-        parts.push("own_text = true".into());
-    }
-    for (key, value) in [("after", &t.after), ("before", &t.before)] {
-        if let Some(v) = value {
-            parts.push(format!("{key} = {}", q(v)));
-        }
-    }
-    format!("{{ {} }}", parts.join(", "))
 }
 
 /// The rules that apply to one kind of document (no publisher, or one publisher),

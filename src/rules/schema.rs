@@ -140,6 +140,27 @@ pub struct MetaTable {
     pub text: Option<String>,
 }
 
+impl MetaTable {
+    /// The table as one line of TOML, each string written by `quote`.
+    pub fn to_inline_toml(&self, quote: impl Fn(&str) -> String) -> String {
+        let mut keys = Vec::new();
+        for (key, value) in [("selector", &self.selector), ("attribute", &self.attribute), ("text", &self.text)] {
+            if let Some(v) = value {
+                keys.push(format!("{key} = {}", quote(v)));
+            }
+        }
+        if self.own_text {
+            keys.push("own_text = true".into());
+        }
+        for (key, value) in [("after", &self.after), ("before", &self.before)] {
+            if let Some(v) = value {
+                keys.push(format!("{key} = {}", quote(v)));
+            }
+        }
+        format!("{{ {} }}", keys.join(", "))
+    }
+}
+
 impl<'de> Deserialize<'de> for MetaEntry {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
