@@ -118,6 +118,13 @@ pub struct Cleaned {
 }
 
 impl Cleaned {
+    /// The site the document belongs to for `builtin:repeated-line`: its URL's
+    /// host without `www.`, else its canonical URL's (a folder of saved
+    /// pages has no URLs but their own); `""` when neither says.
+    pub fn site(&self) -> String {
+        clean::repeated::domain_of(self.url.as_deref().or(self.metadata.canonical_url.as_deref()))
+    }
+
     /// The page-type classifier's features of the page (HTML input): what
     /// its training program (`examples/train_page_types.rs`) fits on.
     #[doc(hidden)]
@@ -361,8 +368,6 @@ impl Cleaner {
         if self.text_model && source.format == InputFormat::Text {
             active.text_model = clean::text_model::TextModel::shipped();
         }
-        let domain = clean::repeated::domain_of(hints.url.as_deref());
-        active.repeated = hints.repeated.as_deref().and_then(|r| r.of(&domain));
         let publisher_ref = publisher.map(|p| &self.rules.publishers()[p]);
 
         let options = html::HtmlOptions {
@@ -391,6 +396,10 @@ impl Cleaner {
             block_features,
             ..
         } = page;
+        // The site as [`Cleaned::site`] says it, which is how the table was learned.
+        let url = hints.url.as_deref().or(metadata.canonical_url.as_deref());
+        let domain = clean::repeated::domain_of(url);
+        active.repeated = hints.repeated.as_deref().and_then(|r| r.of(&domain));
         let mut originals = Vec::new();
         let blocks = clean::clean_blocks_keeping_originals(blocks, &active, &mut removals, &mut originals);
         removals.sort_by_key(|r| r.position);

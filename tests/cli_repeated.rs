@@ -120,3 +120,34 @@ fn warc_responses_lose_the_line_their_site_repeats_and_other_sites_keep_theirs()
     assert!(other.contains(SIGN_OFF), "the other site's one page keeps it: {other}");
     assert_eq!(records[4]["url"], "https://other.example/story/");
 }
+
+#[test]
+fn saved_pages_are_grouped_by_their_canonical_url() {
+    // A folder of saved pages has no URLs but the ones the pages give.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let page = |site: &str, story: &str, i: usize| {
+        format!(
+            "<html><head><link rel=\"canonical\" href=\"https://{site}/2020/story-{i}/\"></head><body><article><p>{story}</p><p>The story goes on with details that only this story has, number {i}, and a few more words.</p><p>{SIGN_OFF}</p></article></body></html>"
+        )
+    };
+    for (i, s) in STORIES.iter().enumerate() {
+        std::fs::write(input.join(format!("story-{i}.html")), page("www.healthimpactnews.com", s, i)).unwrap();
+    }
+    std::fs::write(input.join("other.html"), page("other.example", STORIES[1], 9)).unwrap();
+    let run = |jobs: &str| {
+        let out = dir.path().join(format!("out-{jobs}"));
+        declutter().args(["clean", "-q", "-j", jobs, "--output-dir"]).arg(&out).arg(&input).assert().success();
+        out
+    };
+    let (one, two) = (run("1"), run("2"));
+    for (i, story) in STORIES.iter().enumerate() {
+        let name = format!("story-{i}.txt");
+        let text = std::fs::read_to_string(one.join(&name)).unwrap();
+        assert!(text.starts_with(story) && !text.contains(SIGN_OFF), "{text}");
+        assert_eq!(std::fs::read_to_string(two.join(&name)).unwrap(), text, "output depends on -j");
+    }
+    let other = std::fs::read_to_string(one.join("other.txt")).unwrap();
+    assert!(other.contains(SIGN_OFF), "another site's one page keeps it: {other}");
+}

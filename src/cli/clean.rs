@@ -96,10 +96,15 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
     let batch = (args.output_dir.is_some() || args.in_place || args.output.is_some())
         && !(streams && args.output_dir.is_none());
     // Several pages: the blocks each site repeats, learned from the first ones.
+    // The pages the table cannot change keep their first clean (not with
+    // --in-place: a page is read again just before it is replaced).
     let mut hints = hints;
+    let mut learned = files::LearnedPages::default();
     if !args.no_repeated_lines && !streams && walk.files.len() >= crate::clean::repeated::MIN_DOCUMENTS {
         let paths: Vec<PathBuf> = walk.files.iter().map(|f| f.path.clone()).collect();
-        hints.repeated = pool.install(|| files::learn_repeated(&cleaner, &hints, &paths, args.max_bytes.bytes()));
+        let max = args.max_bytes.bytes();
+        learned = pool.install(|| files::learn_repeated(&cleaner, &hints, &paths, max, !args.in_place));
+        hints.repeated = learned.table.clone();
     }
     let job = Job {
         cleaner: &cleaner,
@@ -110,6 +115,7 @@ pub(super) fn run(args: &CleanArgs) -> u8 {
         records: super::jsonl::options(args, pool.current_num_threads()),
         totals: Mutex::new(Summary::default()),
         progress: Progress::new(args.quiet || !batch),
+        learned: &learned,
     };
     let code = pool.install(|| {
         if args.in_place {
@@ -217,6 +223,8 @@ struct Job<'a> {
     /// The batch's totals so far, for the progress line and the closing summary.
     totals: Mutex<Summary>,
     progress: Progress,
+    /// The first cleans the repeated-line table cannot change.
+    learned: &'a files::LearnedPages,
 }
 
 /// Why an input has no output: it could not be read or cleaned, or its
@@ -284,9 +292,17 @@ impl Job<'_> {
 
     fn clean_counted(&self, input: &InputFile, outcome: &mut RecordOutcome) -> Result<String, String> {
         let name = input.path.display().to_string();
-        let bytes = files::read(&input.path, self.max_bytes).map_err(|e| format!("{name}: {e}"))?;
-        outcome.bytes = bytes.len();
-        let cleaned = self.cleaner.clean(&bytes, self.hints).map_err(|e| format!("{name}: {e}"))?;
+        let cleaned = match self.learned.take(&input.path) {
+            Some((cleaned, bytes)) => {
+                outcome.bytes = bytes;
+                cleaned
+            }
+            None => {
+                let bytes = files::read(&input.path, self.max_bytes).map_err(|e| format!("{name}: {e}"))?;
+                outcome.bytes = bytes.len();
+                self.cleaner.clean(&bytes, self.hints).map_err(|e| format!("{name}: {e}"))?
+            }
+        };
         outcome.removals = removal_counts(&cleaned);
         for l in &cleaned.limits {
             self.progress.say(format!("warning: {name}: {} limit: {} {}", l.limit, l.count, l.detail));

@@ -628,39 +628,73 @@ fn default_permissions() -> Option<fs::Permissions> {
     None
 }
 
+/// What learning from a folder's first pages leaves.
+#[derive(Debug, Default)]
+pub struct LearnedPages {
+    /// The blocks each site repeats; `None` when no block repeats.
+    pub table: Option<std::sync::Arc<repeated::RepeatedLines>>,
+    /// The first clean of each page the table cannot change (its site repeats
+    /// nothing), with the bytes it read: the run writes it instead of
+    /// cleaning the page again. Taken out as it is written.
+    pub cleaned: Mutex<std::collections::HashMap<PathBuf, (crate::Cleaned, usize)>>,
+}
+
+impl LearnedPages {
+    /// The first clean of `path`, if it is kept.
+    pub fn take(&self, path: &Path) -> Option<(crate::Cleaned, usize)> {
+        self.cleaned.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(path)
+    }
+}
+
 /// The blocks repeated across each site's pages among the first
 /// [`LEARN_DOCUMENTS`](repeated::LEARN_DOCUMENTS) of `paths` (at most
 /// [`LEARN_BYTES`](repeated::LEARN_BYTES) read), cleaned in parallel and
-/// counted in order; `None` when no block repeats. Pages that cannot be read
-/// or cleaned are left out here (the run reports them when it gets to them).
+/// counted in order, and the cleans that table cannot change (with `keep`).
+/// Pages that cannot be read or cleaned are left out here (the run reports
+/// them when it gets to them).
 pub fn learn_repeated(
     cleaner: &crate::Cleaner,
     base: &crate::Hints,
     paths: &[PathBuf],
     max_bytes: Option<usize>,
-) -> Option<std::sync::Arc<repeated::RepeatedLines>> {
+    keep: bool,
+) -> LearnedPages {
     use rayon::prelude::*;
     let mut budget = repeated::LEARN_BYTES;
     let window: Vec<&PathBuf> = paths
         .iter()
         .take(repeated::LEARN_DOCUMENTS)
         .take_while(|p| {
-            let size = std::fs::metadata(p).map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+            let size = fs::metadata(p).map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
             let fits = size <= budget;
             budget = budget.saturating_sub(size);
             fits
         })
         .collect();
-    let seen: Vec<Option<(String, Vec<String>)>> = window
+    let seen: Vec<Option<(&PathBuf, crate::Cleaned, usize)>> = window
         .par_iter()
         .map(|path| {
             let bytes = read(path, max_bytes.unwrap_or(usize::MAX)).ok()?;
             let cleaned = cleaner.clean(&bytes, base).ok()?;
-            let url = base.url.clone().or_else(|| cleaned.metadata.canonical_url.clone());
-            Some((repeated::domain_of(url.as_deref()), cleaned.blocks.into_iter().map(|b| b.text).collect()))
+            Some((*path, cleaned, bytes.len()))
         })
         .collect();
-    repeated::learn(seen.into_iter().flatten())
+    let mut learner = repeated::Learner::default();
+    for (_, cleaned, _) in seen.iter().flatten() {
+        learner.observe(&cleaned.site(), cleaned.blocks.iter().map(|b| b.text.as_str()));
+    }
+    let table = Some(learner.finish()).filter(|t| !t.is_empty()).map(std::sync::Arc::new);
+    let unchanged = |c: &crate::Cleaned| table.as_ref().is_none_or(|t| t.of(&c.site()).is_none());
+    let cleaned = match keep {
+        true => seen
+            .into_iter()
+            .flatten()
+            .filter(|(_, c, _)| unchanged(c))
+            .map(|(path, c, bytes)| (path.clone(), (c, bytes)))
+            .collect(),
+        false => std::collections::HashMap::new(),
+    };
+    LearnedPages { table, cleaned: Mutex::new(cleaned) }
 }
 
 #[cfg(test)]

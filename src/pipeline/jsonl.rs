@@ -23,7 +23,6 @@ use std::io::{self, BufRead, Write};
 use serde_json::{Map, Value};
 
 use super::stream::{First, Pending, RecordOutcome, StreamSettings, Summary, learn_window, learning_window, stream};
-use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WINDOW_BYTES, WINDOW_RECORDS_PER_THREAD, jsonl_line_limit};
 use crate::write::json_value;
 use crate::{Cleaned, Cleaner, Hints, InputFormat};
@@ -419,7 +418,8 @@ fn first_clean(
         Ok(p) => match cleaner.clean(p.doc().as_bytes(), &p.hints) {
             Ok(cleaned) => {
                 let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
-                First::Cleaned(Box::new(cleaned), (repeated::domain_of(p.hints.url.as_deref()), blocks))
+                let site = cleaned.site();
+                First::Cleaned(Box::new(cleaned), (site, blocks))
             }
             Err(e) => First::Outcome(p.finish(Err(e), options)),
         },

@@ -17,7 +17,6 @@ use serde_json::{Map, Value};
 
 use super::jsonl::JsonlOptions;
 use super::stream::{First, Pending, RecordOutcome, StreamSettings, Summary, learn_window, learning_window, stream};
-use crate::clean::repeated;
 use crate::limits::{DEFAULT_MAX_BYTES, WARC_HEAD_PEEK, warc_block_limit};
 use crate::{Cleaned, Cleaner, Hints, InputFormat};
 
@@ -533,7 +532,8 @@ fn first_clean(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &Json
     match cleaner.clean(&r.payload, &hints) {
         Ok(cleaned) => {
             let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
-            First::Cleaned(Box::new(cleaned), (repeated::domain_of(hints.url.as_deref()), blocks))
+            let site = cleaned.site();
+            First::Cleaned(Box::new(cleaned), (site, blocks))
         }
         Err(e) => First::Outcome(respond(cleaner, base, r, options, Some(Err(e)))),
     }
