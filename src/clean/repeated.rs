@@ -10,7 +10,7 @@
 //! [`MIN_DOCUMENTS`] documents and [`MIN_SHARE`] of the domain's
 //! ([`MIN_SHARE_ONE_WORD`] for a one-word block such as "References"); a
 //! window document whose domain has none keeps its first clean, which the
-//! table could not change (record streams; a folder's files are cleaned again). The
+//! table could not change (not with `--in-place`, which reads each page again). The
 //! table is frozen before the first output, so the output depends on the
 //! input alone (not on `-j` or timing), and memory is bounded by the window,
 //! however long the stream.
