@@ -122,7 +122,7 @@ impl Cleaned {
     /// host without `www.`, else its canonical URL's (a folder of saved
     /// pages has no URLs but their own); `""` when neither says.
     pub fn site(&self) -> String {
-        clean::repeated::domain_of(self.url.as_deref().or(self.metadata.canonical_url.as_deref()))
+        clean::repeated::site_of(self.url.as_deref(), self.metadata.canonical_url.as_deref())
     }
 
     /// The page-type classifier's features of the page (HTML input): what
@@ -397,9 +397,8 @@ impl Cleaner {
             ..
         } = page;
         // The site as [`Cleaned::site`] says it, which is how the table was learned.
-        let url = hints.url.as_deref().or(metadata.canonical_url.as_deref());
-        let domain = clean::repeated::domain_of(url);
-        active.repeated = hints.repeated.as_deref().and_then(|r| r.of(&domain));
+        let site = clean::repeated::site_of(hints.url.as_deref(), metadata.canonical_url.as_deref());
+        active.repeated = hints.repeated.as_deref().and_then(|r| r.of(&site));
         let mut originals = Vec::new();
         let blocks = clean::clean_blocks_keeping_originals(blocks, &active, &mut removals, &mut originals);
         removals.sort_by_key(|r| r.position);

@@ -78,6 +78,13 @@ pub fn domain_of(url: Option<&str>) -> String {
     url.and_then(crate::rules::host_of).map(|h| h.trim_start_matches("www.").to_owned()).unwrap_or_default()
 }
 
+/// The site of a document with this URL (`--url`, a record's) and canonical
+/// URL: the URL's, else the canonical one's (a folder of saved pages has no
+/// URLs but their own). Learning and cleaning both ask this.
+pub fn site_of(url: Option<&str>, canonical: Option<&str>) -> String {
+    domain_of(url.or(canonical))
+}
+
 /// Counts, per domain, the documents each block key occurs in.
 #[derive(Debug, Default)]
 pub struct Learner {
@@ -136,15 +143,21 @@ impl Learner {
     }
 }
 
-/// The table for the documents of a learning window, as (domain, kept
-/// blocks) in input order; `None` when no block repeats.
-pub fn learn(documents: impl IntoIterator<Item = (String, Vec<String>)>) -> Option<std::sync::Arc<RepeatedLines>> {
+/// The table for the cleans of a learning window, in input order; `None`
+/// when no block repeats.
+pub fn learn<'a>(cleans: impl IntoIterator<Item = &'a crate::Cleaned>) -> Option<std::sync::Arc<RepeatedLines>> {
     let mut learner = Learner::default();
-    for (domain, blocks) in documents {
-        learner.observe(&domain, blocks.iter().map(String::as_str));
+    for c in cleans {
+        learner.observe(&c.site(), c.blocks.iter().map(|b| b.text.as_str()));
     }
     let table = learner.finish();
     (!table.is_empty()).then(|| std::sync::Arc::new(table))
+}
+
+/// Whether cleaning `cleaned`'s document again with `table` could change it:
+/// only when its site has repeated lines (the clean looks the table up by site).
+pub fn could_change(table: Option<&RepeatedLines>, cleaned: &crate::Cleaned) -> bool {
+    table.is_some_and(|t| t.of(&cleaned.site()).is_some())
 }
 
 /// The blocks found repeated, by domain.

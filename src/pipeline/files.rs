@@ -679,17 +679,12 @@ pub fn learn_repeated(
             Some((*path, cleaned, bytes.len()))
         })
         .collect();
-    let mut learner = repeated::Learner::default();
-    for (_, cleaned, _) in seen.iter().flatten() {
-        learner.observe(&cleaned.site(), cleaned.blocks.iter().map(|b| b.text.as_str()));
-    }
-    let table = Some(learner.finish()).filter(|t| !t.is_empty()).map(std::sync::Arc::new);
-    let unchanged = |c: &crate::Cleaned| table.as_ref().is_none_or(|t| t.of(&c.site()).is_none());
+    let table = repeated::learn(seen.iter().flatten().map(|(_, c, _)| c));
     let cleaned = match keep {
         true => seen
             .into_iter()
             .flatten()
-            .filter(|(_, c, _)| unchanged(c))
+            .filter(|(_, c, _)| !repeated::could_change(table.as_deref(), c))
             .map(|(path, c, bytes)| (path.clone(), (c, bytes)))
             .collect(),
         false => std::collections::HashMap::new(),

@@ -290,12 +290,12 @@ pub fn clean_jsonl<R: BufRead, W: Write>(
     let hints = &hints;
     let mut summary = stream(
         next,
-        |p: &Pending<(usize, JsonlLine), Box<Cleaned>>| p.size(size),
+        |p: &Pending<(usize, JsonlLine)>| p.size(size),
         |p| match p {
             Pending::Todo((n, line)) => clean_line(cleaner, hints, n, line, options),
             Pending::Done(outcome) => outcome,
             Pending::Cleaned((n, JsonlLine::Record(bytes)), cleaned) => {
-                finish_cleaned(hints, n, bytes, *cleaned, options)
+                clean_record(cleaner, hints, n, bytes, options, Some(*cleaned))
             }
             Pending::Cleaned((n, line), _) => clean_line(cleaner, hints, n, line, options),
         },
@@ -333,7 +333,7 @@ fn record_hints(base: &Hints, record: &Map<String, Value>, source: &str, options
 
 fn clean_line(cleaner: &Cleaner, base: &Hints, line: usize, input: JsonlLine, options: &JsonlOptions) -> RecordOutcome {
     match input {
-        JsonlLine::Record(bytes) => clean_record(cleaner, base, line, bytes, options),
+        JsonlLine::Record(bytes) => clean_record(cleaner, base, line, bytes, options, None),
         JsonlLine::TooLong { bytes, url } => {
             let mut record = Map::new();
             if let Some(url) = url {
@@ -391,13 +391,22 @@ fn make_room(record: &mut Map<String, Value>, report: bool, keep: Option<&str>) 
     Ok(clashing.len())
 }
 
-fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, options: &JsonlOptions) -> RecordOutcome {
+/// A record's output line, cleaning its document unless the learning
+/// window's first pass did (`cleaned`).
+fn clean_record(
+    cleaner: &Cleaner,
+    base: &Hints,
+    line: usize,
+    bytes: Vec<u8>,
+    options: &JsonlOptions,
+    cleaned: Option<Cleaned>,
+) -> RecordOutcome {
     let size = bytes.len();
     let parsed = serde_json::from_slice::<Value>(&bytes);
     drop(bytes);
     match prepare_record(base, line, parsed, size, options) {
         Ok(p) => {
-            let cleaned = cleaner.clean(p.doc().as_bytes(), &p.hints);
+            let cleaned = cleaned.map_or_else(|| cleaner.clean(p.doc().as_bytes(), &p.hints), Ok);
             p.finish(cleaned, options)
         }
         Err(outcome) => outcome,
@@ -405,42 +414,15 @@ fn clean_record(cleaner: &Cleaner, base: &Hints, line: usize, bytes: Vec<u8>, op
 }
 
 /// The learning window's first pass over a record (its bytes stay in the
-/// window): its clean and what the learner sees, or the error record it writes.
-fn first_clean(
-    cleaner: &Cleaner,
-    base: &Hints,
-    line: usize,
-    bytes: &[u8],
-    options: &JsonlOptions,
-) -> First<Box<Cleaned>> {
+/// window): its clean, or the error record it writes.
+fn first_clean(cleaner: &Cleaner, base: &Hints, line: usize, bytes: &[u8], options: &JsonlOptions) -> First {
     let parsed = serde_json::from_slice::<Value>(bytes);
     match prepare_record(base, line, parsed, bytes.len(), options) {
         Ok(p) => match cleaner.clean(p.doc().as_bytes(), &p.hints) {
-            Ok(cleaned) => {
-                let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
-                let site = cleaned.site();
-                First::Cleaned(Box::new(cleaned), (site, blocks))
-            }
+            Ok(cleaned) => First::Cleaned(Box::new(cleaned)),
             Err(e) => First::Outcome(p.finish(Err(e), options)),
         },
         Err(outcome) => First::Outcome(outcome),
-    }
-}
-
-/// [`clean_record`] of a record the first pass cleaned already.
-fn finish_cleaned(
-    base: &Hints,
-    line: usize,
-    bytes: Vec<u8>,
-    cleaned: Cleaned,
-    options: &JsonlOptions,
-) -> RecordOutcome {
-    let size = bytes.len();
-    let parsed = serde_json::from_slice::<Value>(&bytes);
-    drop(bytes);
-    match prepare_record(base, line, parsed, size, options) {
-        Ok(p) => p.finish(Ok(cleaned), options),
-        Err(outcome) => outcome,
     }
 }
 

@@ -3,10 +3,14 @@
 //! bounded by the window — a number of records and a number of bytes — not by
 //! the length of the stream.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use rayon::prelude::*;
+
+use crate::Cleaned;
+use crate::clean::repeated::{self, RepeatedLines};
 
 /// Totals of a run, for the closing summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -101,9 +105,9 @@ impl RecordOutcome {
 pub(crate) fn learning_window<T>(
     read: &mut impl FnMut() -> Option<Result<T, String>>,
     size: impl Fn(&T) -> usize,
-) -> std::collections::VecDeque<Result<T, String>> {
+) -> VecDeque<Result<T, String>> {
     use crate::clean::repeated::{LEARN_BYTES, LEARN_DOCUMENTS};
-    let mut ahead = std::collections::VecDeque::new();
+    let mut ahead = VecDeque::new();
     let mut bytes = 0usize;
     while ahead.len() < LEARN_DOCUMENTS && bytes < LEARN_BYTES {
         let Some(item) = read() else { break };
@@ -119,29 +123,26 @@ pub(crate) fn learning_window<T>(
     ahead
 }
 
-/// What one learning-window document gives the learner: its domain and kept blocks.
-pub(crate) type Seen = (String, Vec<String>);
-
 /// A learning-window item after its first pass.
-pub(crate) enum First<C> {
+pub(crate) enum First {
     /// What it writes whatever the table (an error record).
     Outcome(RecordOutcome),
-    /// Its clean (`C`: the library's result, far smaller than the markup the
-    /// output echoes, so the window's memory barely grows), and what the learner sees.
-    Cleaned(C, Seen),
+    /// Its clean: far smaller than the markup the output echoes, so the
+    /// window's memory barely grows.
+    Cleaned(Box<Cleaned>),
 }
 
 /// A stream item after the learning window.
-pub(crate) enum Pending<T, C> {
+pub(crate) enum Pending<T> {
     /// Still to clean.
     Todo(T),
     /// Written as it is.
     Done(RecordOutcome),
     /// Cleaned already: only its output record is still to make.
-    Cleaned(T, C),
+    Cleaned(T, Box<Cleaned>),
 }
 
-impl<T, C> Pending<T, C> {
+impl<T> Pending<T> {
     /// [`stream`]'s `size` over pending items.
     pub fn size(&self, size: impl Fn(&T) -> usize) -> usize {
         match self {
@@ -152,44 +153,34 @@ impl<T, C> Pending<T, C> {
 }
 
 /// The items of a learning window after its first pass, and the table learned from it.
-pub(crate) type Learned<T, C> = (
-    std::collections::VecDeque<Result<Pending<T, C>, String>>,
-    Option<std::sync::Arc<crate::clean::repeated::RepeatedLines>>,
-);
-
-/// A window item and what its first pass made of it.
-type Tried<T, C> = (Result<T, String>, Option<First<C>>);
+pub(crate) type Learned<T> = (VecDeque<Result<Pending<T>, String>>, Option<Arc<RepeatedLines>>);
 
 /// Cleans the learning window once (`first`; `None` leaves an item to the
 /// stream), learns the repeated-line table, and keeps every clean the table
-/// cannot change: a document whose domain has no repeated line cleans the
-/// same with the table as without, so only the others are cleaned again.
-pub(crate) fn learn_window<T: Send, C: Send>(
-    window: std::collections::VecDeque<Result<T, String>>,
-    first: impl Fn(&T) -> Option<First<C>> + Sync + Send,
-) -> Learned<T, C> {
-    let cleaned: Vec<Tried<T, C>> = window
+/// cannot change ([`repeated::could_change`]), so only the others are
+/// cleaned again.
+pub(crate) fn learn_window<T: Send>(
+    window: VecDeque<Result<T, String>>,
+    first: impl Fn(&T) -> Option<First> + Sync + Send,
+) -> Learned<T> {
+    let tried: Vec<(Result<T, String>, Option<First>)> = window
         .into_par_iter()
         .map(|item| {
             let done = item.as_ref().ok().and_then(&first);
             (item, done)
         })
         .collect();
-    let mut learner = crate::clean::repeated::Learner::default();
-    for (_, done) in &cleaned {
-        if let Some(First::Cleaned(_, (domain, blocks))) = done {
-            learner.observe(domain, blocks.iter().map(String::as_str));
-        }
-    }
-    let table = Some(learner.finish()).filter(|t| !t.is_empty()).map(std::sync::Arc::new);
-    let unchanged = |domain: &str| table.as_ref().is_none_or(|t| t.of(domain).is_none());
-    let pending = cleaned
+    let table = repeated::learn(tried.iter().filter_map(|(_, done)| match done {
+        Some(First::Cleaned(c)) => Some(&**c),
+        _ => None,
+    }));
+    let pending = tried
         .into_iter()
         .map(|(item, done)| {
             let item = item?;
             Ok(match done {
                 Some(First::Outcome(outcome)) => Pending::Done(outcome),
-                Some(First::Cleaned(c, (domain, _))) if unchanged(&domain) => Pending::Cleaned(item, c),
+                Some(First::Cleaned(c)) if !repeated::could_change(table.as_deref(), &c) => Pending::Cleaned(item, c),
                 _ => Pending::Todo(item),
             })
         })
@@ -296,20 +287,21 @@ mod tests {
 
     #[test]
     fn the_learning_window_is_cleaned_again_only_where_the_table_can_change_it() {
-        // (domain, blocks): a.example repeats its promo; b.example has one page; one item is broken.
-        let doc =
-            |domain: &str, story: &str| Ok((domain.to_owned(), vec![story.to_owned(), "Subscribe to A".to_owned()]));
-        let window: std::collections::VecDeque<Result<(String, Vec<String>), String>> = vec![
-            doc("a.example", "First story."),
-            doc("a.example", "Second story."),
-            doc("a.example", "Third story."),
-            doc("b.example", "A story of B."),
+        // a.example repeats its sign-off; b.example has one page; one item is broken.
+        let cleaner = crate::Cleaner::builder().text_model(false).build().unwrap();
+        let page = |site: &str, story: &str| {
+            let hints = crate::Hints { url: Some(format!("https://{site}/x")), ..crate::Hints::default() };
+            cleaner.clean(format!("{story}\n\nSubscribe to A for free stories").as_bytes(), &hints).unwrap()
+        };
+        let window: VecDeque<Result<(&str, &str), String>> = vec![
+            Ok(("a.example", "First story, which is a story of its own.")),
+            Ok(("a.example", "Second story, which is a story of its own.")),
+            Ok(("a.example", "Third story, which is a story of its own.")),
+            Ok(("b.example", "A story of B, which is a story of its own.")),
             Err("broken".to_owned()),
         ]
         .into();
-        let first = |(domain, blocks): &(String, Vec<String>)| {
-            Some(First::Cleaned(format!("{domain}: {}", blocks[0]), (domain.clone(), blocks.clone())))
-        };
+        let first = |(site, story): &(&str, &str)| Some(First::Cleaned(Box::new(page(site, story))));
         let (pending, table) = learn_window(window, first);
         let table = table.expect("a.example repeats a line");
         assert!(table.of("a.example").is_some() && table.of("b.example").is_none());
@@ -317,12 +309,12 @@ mod tests {
             .iter()
             .map(|p| match p {
                 Ok(Pending::Todo(_)) => "again",
-                Ok(Pending::Cleaned(_, c)) => c.as_str(),
-                Ok(Pending::Done(o)) => o.line.as_str(),
+                Ok(Pending::Cleaned((site, _), _)) => site,
+                Ok(Pending::Done(_)) => "done",
                 Err(_) => "broken",
             })
             .collect();
-        assert_eq!(kinds, ["again", "again", "again", "b.example: A story of B.", "broken"]);
+        assert_eq!(kinds, ["again", "again", "again", "b.example", "broken"]);
     }
 
     #[test]

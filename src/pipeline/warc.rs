@@ -484,14 +484,13 @@ pub fn clean_warc<R: BufRead, W: Write>(
         }
         WarcItem::Skipped | WarcItem::Broken { .. } => RecordOutcome::default(),
     };
-    let process = |p: Pending<WarcItem, Box<Cleaned>>| match p {
+    let process = |p: Pending<WarcItem>| match p {
         Pending::Todo(item) => process(item),
         Pending::Done(outcome) => outcome,
         Pending::Cleaned(WarcItem::Response(r), cleaned) => respond(cleaner, base, &r, options, Some(Ok(*cleaned))),
         Pending::Cleaned(item, _) => process(item),
     };
-    let mut summary =
-        stream(next, |p: &Pending<WarcItem, Box<Cleaned>>| p.size(size), process, out, settings, progress)?;
+    let mut summary = stream(next, |p: &Pending<WarcItem>| p.size(size), process, out, settings, progress)?;
     summary.skipped += skipped.get();
     Ok(summary)
 }
@@ -522,19 +521,15 @@ fn clean_response(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &J
     respond(cleaner, base, r, options, None)
 }
 
-/// The learning window's first pass over a response: its clean and what the
-/// learner sees, or the error record it writes.
-fn first_clean(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &JsonlOptions) -> First<Box<Cleaned>> {
+/// The learning window's first pass over a response: its clean, or the
+/// error record it writes.
+fn first_clean(cleaner: &Cleaner, base: &Hints, r: &WarcResponse, options: &JsonlOptions) -> First {
     if options.max_bytes.is_some_and(|max| r.payload.len() > max) {
         return First::Outcome(clean_response(cleaner, base, r, options));
     }
     let hints = response_hints(base, r);
     match cleaner.clean(&r.payload, &hints) {
-        Ok(cleaned) => {
-            let blocks = cleaned.blocks.iter().map(|b| b.text.clone()).collect();
-            let site = cleaned.site();
-            First::Cleaned(Box::new(cleaned), (site, blocks))
-        }
+        Ok(cleaned) => First::Cleaned(Box::new(cleaned)),
         Err(e) => First::Outcome(respond(cleaner, base, r, options, Some(Err(e)))),
     }
 }
