@@ -90,7 +90,7 @@ pub fn to_blocks(
     let mut keep: Vec<String> = css.iter().flat_map(|(_, c)| c.attributes.iter().cloned()).collect();
     keep.extend(contents.iter().flat_map(|(source, _)| prepare::selector_attributes(source)));
     if let Some(p) = publisher {
-        keep.extend(p.metadata.all().flat_map(|m| m.attributes()));
+        keep.extend(p.metadata.all().flat_map(|m| m.attributes().iter().cloned()));
     }
     let for_page = options.filters.map(|f| f.for_url(options.url));
     if let Some(page) = &for_page {

@@ -158,8 +158,9 @@ pub struct MetaSelector {
 #[derive(Debug, Clone)]
 pub enum MetaRead {
     Select {
-        /// The selector as written, for the attributes it needs kept.
-        selector: String,
+        /// The attribute names reading needs kept through `prepare` (the
+        /// selector's and `attribute`), found once at load.
+        keep: Vec<String>,
         css: Css,
         attribute: Option<String>,
         /// Only the element's own text nodes (XPath's `/text()`).
@@ -223,18 +224,16 @@ impl MetaSelector {
 
     fn select(selector: &str, attribute: Option<String>, own_text: bool) -> Result<MetaRead, String> {
         let css = Css::parse(selector).map_err(|e| load::selector_error(selector, &e))?;
-        Ok(MetaRead::Select { selector: selector.to_owned(), css, attribute, own_text })
+        let mut keep = crate::markup::prepare::selector_attributes(selector);
+        keep.extend(attribute.clone());
+        Ok(MetaRead::Select { keep, css, attribute, own_text })
     }
 
     /// The attribute names reading this value needs kept through `prepare`.
-    pub fn attributes(&self) -> Vec<String> {
+    pub fn attributes(&self) -> &[String] {
         match &self.read {
-            MetaRead::Select { selector, attribute, .. } => {
-                let mut names = crate::markup::prepare::selector_attributes(selector);
-                names.extend(attribute.clone());
-                names
-            }
-            MetaRead::Fixed(_) => Vec::new(),
+            MetaRead::Select { keep, .. } => keep,
+            MetaRead::Fixed(_) => &[],
         }
     }
 
